@@ -1,0 +1,96 @@
+//! Build script: writes `include/linuxns.h` with cbindgen, fills the
+//! uninstalled pkg-config file, and gives the shared library its soname and
+//! export list.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let version = env::var("CARGO_PKG_VERSION").unwrap();
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
+    let minor = env::var("CARGO_PKG_VERSION_MINOR").unwrap();
+    let patch = env::var("CARGO_PKG_VERSION_PATCH").unwrap();
+
+    for p in [
+        "src",
+        "cbindgen.toml",
+        "pkgconfig/linuxns.pc.in",
+        "linuxns.map",
+    ] {
+        println!("cargo:rerun-if-changed={p}");
+    }
+
+    // The soname carries the ABI major version; only ns_* is exported.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,liblinuxns.so.{major}");
+    println!(
+        "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+        crate_dir.join("linuxns.map").display()
+    );
+
+    write_header(&crate_dir, &major, &minor, &patch);
+
+    let profile_dir = profile_dir();
+    write_uninstalled_pc(&crate_dir, &profile_dir, &version);
+    // Programs linked against liblinuxns.so record the soname; give them the
+    // file under that name in the build tree too.
+    let link = profile_dir.join(format!("liblinuxns.so.{major}"));
+    if fs::symlink_metadata(&link).is_err() {
+        let _ = std::os::unix::fs::symlink("liblinuxns.so", &link);
+    }
+}
+
+fn write_header(crate_dir: &Path, major: &str, minor: &str, patch: &str) {
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("cbindgen.toml is readable");
+    config.after_includes = Some(format!(
+        "\n#define LINUXNS_VERSION_MAJOR {major}\n\
+         #define LINUXNS_VERSION_MINOR {minor}\n\
+         #define LINUXNS_VERSION_PATCH {patch}\n\
+         #define LINUXNS_VERSION_STRING \"{major}.{minor}.{patch}\"\n"
+    ));
+    let bindings = cbindgen::Builder::new()
+        .with_crate(crate_dir)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen generates the header");
+    let mut out = Vec::new();
+    bindings.write(&mut out);
+    write_if_changed(&crate_dir.join("include/linuxns.h"), &out);
+}
+
+/// target/<profile>, found from OUT_DIR = target/<profile>/build/<pkg>/out.
+fn profile_dir() -> PathBuf {
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    out.ancestors()
+        .nth(3)
+        .expect("OUT_DIR has the usual depth")
+        .to_path_buf()
+}
+
+fn write_uninstalled_pc(crate_dir: &Path, profile_dir: &Path, version: &str) {
+    let template = fs::read_to_string(crate_dir.join("pkgconfig/linuxns.pc.in"))
+        .expect("pkgconfig/linuxns.pc.in is readable");
+    let libdir = profile_dir.display().to_string();
+    let text = template
+        .replace("@PREFIX@", &crate_dir.display().to_string())
+        .replace("@LIBDIR@", &libdir)
+        .replace(
+            "@INCLUDEDIR@",
+            &crate_dir.join("include").display().to_string(),
+        )
+        .replace("@VERSION@", version)
+        // Uninstalled: let programs find the library where it was built.
+        .replace("@EXTRA_LIBS@", "-Wl,-rpath,${libdir}");
+    write_if_changed(&profile_dir.join("linuxns-uninstalled.pc"), text.as_bytes());
+}
+
+fn write_if_changed(path: &Path, content: &[u8]) {
+    if fs::read(path).ok().as_deref() != Some(content) {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).expect("output directory can be created");
+        }
+        fs::write(path, content).expect("output file can be written");
+    }
+}

@@ -1,0 +1,495 @@
+/*
+ * linuxns.h - Linux namespaces as a C library.
+ *
+ * Generated from the Rust sources by cbindgen (see build.rs); do not edit.
+ *
+ * Conventions (every function):
+ *  - int / pid_t / int64_t returns: >= 0 on success, -errno on failure, and
+ *    errno is set to the positive value as well.
+ *  - Pointer returns: NULL on failure with errno set.
+ *  - ns_last_error() describes the calling thread's most recent failure.
+ *  - Every descriptor the library creates is O_CLOEXEC; descriptors it opens
+ *    for itself are closed before it returns, on success and failure alike.
+ *  - Out parameters are written only on success.
+ *  - Linux only, kernel 5.3 or later; faster or race-free paths of newer
+ *    kernels are used when present (pidfd setns 5.8, PIDFD_GET_*_NAMESPACE
+ *    6.11, NS_GET_ID 6.18), with the older way as an automatic fallback.
+ *    Setting LINUXNS_FORCE_FALLBACK=1 in the environment (read once) makes
+ *    the library take the older paths even on a new kernel; it exists for
+ *    testing.
+ */
+
+#ifndef LINUXNS_H
+#define LINUXNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define LINUXNS_VERSION_MAJOR 0
+#define LINUXNS_VERSION_MINOR 1
+#define LINUXNS_VERSION_PATCH 0
+#define LINUXNS_VERSION_STRING "0.1.0"
+
+
+/**
+ * Mount namespace (CLONE_NEWNS).
+ */
+#define NS_MNT 131072
+
+/**
+ * Cgroup namespace (CLONE_NEWCGROUP).
+ */
+#define NS_CGROUP 33554432
+
+/**
+ * UTS namespace: hostname and domain name (CLONE_NEWUTS).
+ */
+#define NS_UTS 67108864
+
+/**
+ * IPC namespace: System V IPC and POSIX message queues (CLONE_NEWIPC).
+ */
+#define NS_IPC 134217728
+
+/**
+ * User namespace: ids and capabilities (CLONE_NEWUSER).
+ */
+#define NS_USER 268435456
+
+/**
+ * PID namespace (CLONE_NEWPID).
+ */
+#define NS_PID 536870912
+
+/**
+ * Network namespace (CLONE_NEWNET).
+ */
+#define NS_NET 1073741824
+
+/**
+ * Time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets (CLONE_NEWTIME).
+ */
+#define NS_TIME 128
+
+/**
+ * Every namespace type.
+ */
+#define NS_ALL (((((((NS_MNT | NS_CGROUP) | NS_UTS) | NS_IPC) | NS_USER) | NS_PID) | NS_NET) | NS_TIME)
+
+/**
+ * With ns_open_pid / ns_open_pidfd and NS_PID or NS_TIME: open the namespace
+ * the process's future children get (pid_for_children, time_for_children).
+ */
+#define NS_FOR_CHILDREN 1
+
+/**
+ * Map writers, gid maps only: write "deny" to /proc/PID/setgroups first, as
+ * an unprivileged process must before it may write its gid_map.
+ */
+#define NS_MAP_DENY_SETGROUPS 1
+
+/**
+ * Map writers: write through newuidmap(1) / newgidmap(1), which allow the
+ * subordinate ranges of /etc/subuid and /etc/subgid.
+ */
+#define NS_MAP_USE_HELPER 2
+
+/**
+ * The most ranges a uid or gid map may have (the kernel's limit).
+ */
+#define NS_MAP_MAX_RANGES 340
+
+/**
+ * New mount namespace: make every mount private (the default, as unshare(1)).
+ */
+#define NS_PROPAGATION_PRIVATE 0
+
+/**
+ * New mount namespace: receive mount events from the parent, send none.
+ */
+#define NS_PROPAGATION_SLAVE 1
+
+/**
+ * New mount namespace: make every mount shared.
+ */
+#define NS_PROPAGATION_SHARED 2
+
+/**
+ * New mount namespace: keep the propagation copied from the parent.
+ */
+#define NS_PROPAGATION_UNCHANGED 3
+
+/**
+ * kcmp(2) type: compare file descriptors (idx1, idx2 are the fds).
+ */
+#define NS_KCMP_FILE 0
+
+/**
+ * kcmp(2) type: do the processes share their address space?
+ */
+#define NS_KCMP_VM 1
+
+/**
+ * kcmp(2) type: do they share their file descriptor table?
+ */
+#define NS_KCMP_FILES 2
+
+/**
+ * kcmp(2) type: do they share filesystem information (root, cwd, umask)?
+ */
+#define NS_KCMP_FS 3
+
+/**
+ * kcmp(2) type: do they share signal handlers?
+ */
+#define NS_KCMP_SIGHAND 4
+
+/**
+ * kcmp(2) type: do they share I/O context?
+ */
+#define NS_KCMP_IO 5
+
+/**
+ * kcmp(2) type: do they share System V semaphore undo lists?
+ */
+#define NS_KCMP_SYSVSEM 6
+
+/**
+ * What a spawned child gets: namespaces to create or join, maps, hostname,
+ * root, descriptors. Created by ns_spawn_attr_new, freed by
+ * ns_spawn_attr_free.
+ */
+typedef struct ns_spawn_attr ns_spawn_attr;
+
+/**
+ * One range of a uid or gid map: `count` ids starting at `inside` in the
+ * namespace are ids starting at `outside` in the parent namespace.
+ */
+typedef struct ns_idmap {
+  uint32_t inside;
+  uint32_t outside;
+  uint32_t count;
+} ns_idmap;
+
+/**
+ * One namespace, as ns_list reports it.
+ */
+typedef struct ns_info {
+  /**
+   * Inode number, as in "net:[4026531840]".
+   */
+  uint64_t id;
+  /**
+   * Id of the owning user namespace.
+   */
+  uint64_t userns_id;
+  /**
+   * Pid and user namespaces: the parent's id; otherwise 0.
+   */
+  uint64_t parent_id;
+  /**
+   * One NS_* value.
+   */
+  int32_t type;
+  /**
+   * Processes found in it.
+   */
+  uint32_t nprocs;
+  /**
+   * Lowest pid found in it; 0 if none (bind-mounted only).
+   */
+  int32_t pid;
+  /**
+   * Uid that created the owning user namespace.
+   */
+  uint32_t owner_uid;
+} ns_info;
+
+/**
+ * ns_list's callback: a non-zero return stops the walk.
+ */
+typedef int (*ns_list_cb)(const struct ns_info *info, void *arg);
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The library version, "MAJOR.MINOR.PATCH", equal to the
+ * LINUXNS_VERSION_* macros this header was generated with.
+ */
+const char *ns_version(void);
+
+/**
+ * A human-readable account of the calling thread's most recent failure,
+ * naming the step, the object and the reason, e.g.
+ * "write /proc/4242/gid_map: Operation not permitted (setgroups was not denied)".
+ *
+ * "" before any failure on this thread. The string belongs to the library
+ * and stays valid until the next ns_* call on the same thread.
+ */
+const char *ns_last_error(void);
+
+/**
+ * The name of namespace type `type` as in /proc/PID/ns: "mnt", "cgroup",
+ * "uts", "ipc", "user", "pid", "net" or "time".
+ *
+ * Returns NULL (errno EINVAL) unless `type` is exactly one NS_* value.
+ */
+const char *ns_type_name(int type);
+
+/**
+ * The NS_* value of a namespace type name ("net", "mnt", ...), the
+ * inverse of ns_type_name.
+ *
+ * Errors: -EINVAL for NULL or any other string (names are lower case; the
+ * *_for_children names are not types).
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int ns_type_from_name(const char *name);
+
+/**
+ * Moves the calling thread into new namespaces: unshare(2).
+ *
+ * `flags` is any OR of NS_* values plus CLONE_FILES, CLONE_FS and
+ * CLONE_SYSVSEM; 0 does nothing. Only the calling thread changes. For
+ * NS_PID and NS_TIME the thread itself stays where it is: its future
+ * children are created in the new namespace.
+ *
+ * Errors: -EINVAL for any other bit (nothing is changed); -EINVAL when the
+ * kernel refuses NS_USER because the process has several threads (the text
+ * of ns_last_error says so); -EPERM without the privilege the kernel asks
+ * for (CAP_SYS_ADMIN, or a new user namespace in the same call);
+ * -ENOSPC when a max_*_namespaces limit is reached.
+ */
+int ns_unshare(int flags);
+
+/**
+ * Moves the calling thread into existing namespaces: setns(2).
+ *
+ * `fd` a namespace file (from ns_open_pid, ns_open_path, ...): `types` is 0
+ * (any) or exactly the namespace's NS_* type. `fd` a pidfd: `types` is a
+ * non-empty OR of NS_* values, all entered in one step (kernels from 5.8;
+ * before, one at a time, user namespace first, and if one fails the ones
+ * already joined are left again where the kernel allows it, which it does
+ * not for a user namespace).
+ *
+ * Joining the user namespace the caller is already in succeeds and does
+ * nothing (the kernel itself would refuse it). Only the calling thread
+ * changes; the kernel refuses a user namespace for a multithreaded process
+ * and a mount namespace for a thread that shares its filesystem context
+ * (any thread of a multithreaded process, unless it did
+ * ns_unshare(CLONE_FS)): then -EINVAL with ns_last_error saying so. Use
+ * ns_run_in from multithreaded programs.
+ *
+ * Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
+ * namespace nor a pidfd, when types does not fit it, or for bits that are
+ * not NS_*; -ESRCH when the pidfd's process has exited; -EPERM without the
+ * needed capabilities.
+ */
+int ns_setns(int fd, int types);
+
+/**
+ * Opens namespace `type` of process (or thread id) `pid`; 0 is the calling
+ * thread (/proc/thread-self). `type` is one NS_* value; for NS_PID and
+ * NS_TIME, `type | NS_FOR_CHILDREN` opens pid_for_children /
+ * time_for_children, the namespace the process's next children get.
+ *
+ * Returns a new O_CLOEXEC descriptor, the caller's to close.
+ *
+ * Errors: -EINVAL for a negative pid, a type that is not exactly one NS_*
+ * value, NS_FOR_CHILDREN with other types; -ESRCH when there is no such
+ * process; -EOPNOTSUPP when this kernel lacks the namespace type; -EACCES
+ * or -EPERM when the caller may not inspect the process.
+ */
+int ns_open_pid(pid_t pid, int type);
+
+/**
+ * The namespace's inode number into `*id`: the N of `readlink
+ * /proc/PID/ns/TYPE` = `type:[N]`, and lsns's NS column. Two namespaces
+ * alive at the same time never share it, but the kernel may reuse it after
+ * one is gone (see ns_unique_id for an id that is never reused).
+ *
+ * Errors: -EINVAL when id is NULL or fd is not a namespace; -EBADF when fd
+ * is not open.
+ *
+ * # Safety
+ * `id` is NULL or valid for writing.
+ */
+int ns_id(int fd, uint64_t *id);
+
+/**
+ * Writes /proc/PID/uid_map (pid 0: the calling process) in the single
+ * write the kernel allows.
+ *
+ * The map is checked before anything is written: 1 <= count <= 340
+ * (-EINVAL, -E2BIG), every range's count >= 1, no range reaching id
+ * 4294967295 ((uid_t)-1 is never mapped), inside ranges pairwise disjoint,
+ * outside ranges pairwise disjoint (-EINVAL); ns_last_error names the bad
+ * entry. The text must also fit in less than one page, as the kernel
+ * requires (-E2BIG; about 150 ranges of 10-digit numbers fit in 4 KiB).
+ *
+ * `flags`: NS_MAP_USE_HELPER writes through newuidmap(1), which allows the
+ * ranges /etc/subuid grants the caller (-ENOENT if it is not in PATH;
+ * -EPERM with its stderr in ns_last_error if it refuses).
+ * NS_MAP_DENY_SETGROUPS is for gid maps only: -EINVAL here.
+ *
+ * Errors, besides the above: -EINVAL for a negative pid, a NULL map or
+ * unknown flags; -ESRCH when there is no such process; -EPERM from the
+ * kernel (a map already written, or one the caller may not write).
+ *
+ * # Safety
+ * `map` is NULL or points at `count` entries.
+ */
+int ns_write_uid_map(pid_t pid, const struct ns_idmap *map, size_t count, unsigned int flags);
+
+/**
+ * Writes /proc/PID/gid_map; everything as ns_write_uid_map, with newgidmap
+ * for NS_MAP_USE_HELPER, and NS_MAP_DENY_SETGROUPS, which first writes
+ * "deny" to /proc/PID/setgroups: an unprivileged process must, before the
+ * kernel lets it write a gid map (without it, -EPERM and ns_last_error
+ * says "setgroups was not denied").
+ *
+ * # Safety
+ * `map` is NULL or points at `count` entries.
+ */
+int ns_write_gid_map(pid_t pid, const struct ns_idmap *map, size_t count, unsigned int flags);
+
+/**
+ * Starts a child in new namespaces `types` (an OR of NS_* values, 0 for
+ * none) running `fn(arg)`; fn's return value is the child's exit status.
+ *
+ * The child has its own copy of the caller's memory, as after fork(), and
+ * the same rule applies: if the caller is multithreaded, fn may call only
+ * async-signal-safe functions. fork()'s library hooks (pthread_atfork) do
+ * not run, and when fn returns the child leaves with _exit(2): stdio
+ * buffers are not flushed, so fflush or write(2) what must be seen. With
+ * NS_PID the child is pid 1 of the new PID namespace.
+ *
+ * Returns the child's pid: a direct child of the caller that sends SIGCHLD
+ * when it ends and must be waited for. When `pidfd` is not NULL, `*pidfd`
+ * receives an O_CLOEXEC pidfd of the child (the caller's to close).
+ *
+ * Errors: -EINVAL for a NULL fn or bits that are not NS_*; -EPERM, -ENOSPC,
+ * -EUSERS as clone(2) returns them; -EOPNOTSUPP for NS_TIME where clone3(2)
+ * is unavailable (kernels before 5.3, or filtered by seccomp).
+ *
+ * # Safety
+ * `fn` is callable with `arg` in the child; `pidfd` is NULL or writable.
+ */
+pid_t ns_clone(int types, int (*fn)(void *arg), void *arg, int *pidfd);
+
+/**
+ * Opens namespace `type` of the process behind `pidfd`, like ns_open_pid
+ * but without the race against pid reuse: it uses the kernel's
+ * PIDFD_GET_*_NAMESPACE (6.11) where present, else /proc/PID/ns and then
+ * checks that the pidfd's process is still alive (so the pid was not
+ * reused in between). NS_FOR_CHILDREN works as with ns_open_pid.
+ *
+ * Returns a new O_CLOEXEC descriptor.
+ *
+ * Errors: -EBADF when pidfd is not open or not a pidfd; -ESRCH when its
+ * process has exited; -EINVAL for a bad type; -EOPNOTSUPP when the kernel
+ * lacks the namespace type; -EACCES/-EPERM when the caller may not
+ * inspect the process.
+ */
+int ns_open_pidfd(int pidfd, int type);
+
+/**
+ * Opens a namespace file: /proc/PID/ns/X, a bind mount of one (see
+ * ns_bind), /run/netns/NAME. `type` 0 accepts any namespace, else it is
+ * the one NS_* type required.
+ *
+ * Returns a new O_CLOEXEC descriptor.
+ *
+ * Errors: -EINVAL when path is NULL, the file is not a namespace or not of
+ * `type`, or `type` is not 0 or one NS_* value; open(2)'s errors (-ENOENT,
+ * -EACCES, ...).
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
+ */
+int ns_open_path(const char *path, int type);
+
+/**
+ * Opens the network namespace that `ip netns` calls `name`:
+ * /run/netns/NAME, else /var/run/netns/NAME.
+ *
+ * Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
+ * 255 bytes, and files that are not network namespaces; -ENOENT when no
+ * such name exists.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int ns_open_name(const char *name);
+
+/**
+ * The NS_* type of a namespace descriptor.
+ *
+ * Errors: -EBADF when fd is not open; -EINVAL when it is not a namespace.
+ */
+int ns_type(int fd);
+
+/**
+ * Opens the user namespace that owns namespace `fd` (for a user namespace:
+ * its parent). Returns a new O_CLOEXEC descriptor.
+ *
+ * Errors: -EBADF, -EINVAL as ns_type; -EPERM when the owner lies outside
+ * the caller's user namespace (e.g. for anything owned by the initial user
+ * namespace, seen from inside a child one... or from the initial one
+ * itself when asking about the initial user namespace).
+ */
+int ns_get_userns(int fd);
+
+/**
+ * Opens the parent of a pid or user namespace. Returns a new O_CLOEXEC
+ * descriptor.
+ *
+ * Errors: -EBADF, -EINVAL as ns_type; -EINVAL for the other namespace
+ * types; -EPERM at the top of what the caller may see (the initial
+ * namespace, or the caller's own when it is the root of its view).
+ */
+int ns_get_parent(int fd);
+
+/**
+ * The uid that created user namespace `fd`, as seen in the caller's user
+ * namespace (65534, the overflow uid, when it has no mapping there).
+ *
+ * Errors: -EINVAL when uid is NULL or fd is not a user namespace; -EBADF.
+ *
+ * # Safety
+ * `uid` is NULL or valid for writing.
+ */
+int ns_owner_uid(int fd, uid_t *uid);
+
+/**
+ * 1 if both descriptors name the same namespace (same device and inode),
+ * 0 if not.
+ *
+ * Errors: -EBADF when either is not open; -EINVAL when either is not a
+ * namespace.
+ */
+int ns_same(int fd_a, int fd_b);
+
+/**
+ * The kernel's 64-bit namespace id into `*id`: unique for the life of the
+ * system, never reused (unlike the inode number of ns_id), and increasing
+ * with creation order. Uses NS_GET_ID (kernel 6.18).
+ *
+ * Errors: -EOPNOTSUPP on older kernels; -EINVAL when id is NULL or fd is
+ * not a namespace; -EBADF.
+ *
+ * # Safety
+ * `id` is NULL or valid for writing.
+ */
+int ns_unique_id(int fd, uint64_t *id);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* LINUXNS_H */

@@ -1,0 +1,132 @@
+//! The C API: one thin file per area. Each exported function checks its
+//! pointers, calls the core, and turns the result into the C convention
+//! through [`ffi`]: `-errno` returned, `errno` set, the text kept for
+//! `ns_last_error`. No Rust panic crosses this boundary.
+
+pub mod basics;
+pub mod core;
+pub mod handles;
+
+use std::cell::RefCell;
+use std::ffi::{c_char, c_int, CStr};
+use std::os::fd::{IntoRawFd, OwnedFd};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::error::{Error, Result};
+
+/// Room for one message; longer ones are cut (at a character boundary).
+const LAST_ERROR_SIZE: usize = 2048;
+
+thread_local! {
+    // A fixed buffer, so a pointer from ns_last_error never dangles: a
+    // later failure rewrites the text in place.
+    static LAST_ERROR: RefCell<[u8; LAST_ERROR_SIZE]> = const { RefCell::new([0; LAST_ERROR_SIZE]) };
+}
+
+/// Records a failure for ns_last_error and errno; returns -errno.
+fn fail(e: &Error) -> c_int {
+    let text = e.to_string().replace('\0', " ");
+    let mut n = text.len().min(LAST_ERROR_SIZE - 1);
+    while !text.is_char_boundary(n) {
+        n -= 1;
+    }
+    LAST_ERROR.with(|l| {
+        let mut buf = l.borrow_mut();
+        buf[..n].copy_from_slice(&text.as_bytes()[..n]);
+        buf[n] = 0;
+    });
+    let errno = e.errno();
+    // SAFETY: __errno_location points at this thread's errno.
+    unsafe { *libc::__errno_location() = errno };
+    -errno
+}
+
+fn panicked(name: &'static str) -> Error {
+    Error::new(libc::EIO, name).hint("internal error: the library panicked; please report it")
+}
+
+/// Runs an API body: Ok(v) gives v (>= 0), Err gives -errno with errno and
+/// the last-error text set, a panic gives -EIO.
+pub(crate) fn ffi(name: &'static str, body: impl FnOnce() -> Result<c_int>) -> c_int {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => fail(&e),
+        Err(_) => fail(&panicked(name)),
+    }
+}
+
+/// As [`ffi`] for int64_t returns.
+#[allow(dead_code)]
+pub(crate) fn ffi64(name: &'static str, body: impl FnOnce() -> Result<i64>) -> i64 {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => fail(&e).into(),
+        Err(_) => fail(&panicked(name)).into(),
+    }
+}
+
+/// As [`ffi`] for pointer returns: NULL with errno set on failure.
+#[allow(dead_code)]
+pub(crate) fn ffi_ptr<T>(name: &'static str, body: impl FnOnce() -> Result<*mut T>) -> *mut T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            fail(&e);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            fail(&panicked(name));
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Hands a descriptor to the caller.
+pub(crate) fn give_fd(fd: OwnedFd) -> c_int {
+    fd.into_raw_fd()
+}
+
+/// A required C string argument.
+///
+/// # Safety
+/// `p` is NULL or points at a NUL-terminated string valid for 'a.
+pub(crate) unsafe fn arg_str<'a>(p: *const c_char, what: &'static str) -> Result<&'a CStr> {
+    if p.is_null() {
+        return Err(Error::invalid(what).hint("NULL"));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    Ok(unsafe { CStr::from_ptr(p) })
+}
+
+/// A required out pointer.
+///
+/// # Safety
+/// `p` is NULL or valid for writing a T.
+pub(crate) unsafe fn arg_out<'a, T>(p: *mut T, what: &'static str) -> Result<&'a mut T> {
+    // SAFETY: per the caller's contract.
+    unsafe { p.as_mut() }.ok_or_else(|| Error::invalid(what).hint("NULL"))
+}
+
+/// A required array argument of n elements.
+///
+/// # Safety
+/// `p` is NULL or valid for reading n elements.
+pub(crate) unsafe fn arg_slice<'a, T>(
+    p: *const T,
+    n: usize,
+    what: &'static str,
+) -> Result<&'a [T]> {
+    if p.is_null() {
+        return Err(Error::invalid(what).hint("NULL"));
+    }
+    if n == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: non-NULL and n elements long per the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+/// The calling thread's last-error text.
+pub(crate) fn last_error_ptr() -> *const c_char {
+    LAST_ERROR.with(|l| l.as_ptr() as *const c_char)
+}

@@ -1,0 +1,322 @@
+//! uid and gid maps: validation, formatting and the single write the kernel
+//! requires, directly or through newuidmap/newgidmap.
+
+use std::fmt::Write as _;
+use std::os::fd::AsFd;
+use std::process::{Command, Stdio};
+
+use crate::error::{Context, Error, Result};
+use crate::procfs::{pid_dir, pid_exists};
+use crate::sys;
+use crate::types::{ns_idmap, NS_MAP_DENY_SETGROUPS, NS_MAP_MAX_RANGES, NS_MAP_USE_HELPER};
+
+/// Which map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapKind {
+    Uid,
+    Gid,
+}
+
+impl MapKind {
+    fn name(self) -> &'static str {
+        match self {
+            MapKind::Uid => "uid",
+            MapKind::Gid => "gid",
+        }
+    }
+    fn helper(self) -> &'static str {
+        match self {
+            MapKind::Uid => "newuidmap",
+            MapKind::Gid => "newgidmap",
+        }
+    }
+}
+
+/// Checks a map as the kernel will, before anything is written: 1..=340
+/// ranges, each non-empty, none reaching id 2^32-1, inside ranges disjoint,
+/// outside ranges disjoint.
+pub fn validate(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
+    let what = kind.name();
+    if map.is_empty() {
+        return Err(Error::invalid(format!("{what} map")).hint("at least one range is needed"));
+    }
+    if map.len() > NS_MAP_MAX_RANGES {
+        return Err(
+            Error::new(libc::E2BIG, format!("{what} map of {} ranges", map.len()))
+                .hint("the kernel takes at most 340"),
+        );
+    }
+    let entry = |i: usize| {
+        let m = map[i];
+        format!(
+            "{what} map entry {i} ({} {} {})",
+            m.inside, m.outside, m.count
+        )
+    };
+    for (i, m) in map.iter().enumerate() {
+        if m.count == 0 {
+            return Err(Error::invalid(entry(i)).hint("count must be at least 1"));
+        }
+        // The last id of a range must be at most 2^32-2: (uid_t)-1 is never valid.
+        let limit = u64::from(u32::MAX);
+        if u64::from(m.inside) + u64::from(m.count) > limit
+            || u64::from(m.outside) + u64::from(m.count) > limit
+        {
+            return Err(Error::invalid(entry(i)).hint("range runs past 4294967294"));
+        }
+    }
+    let overlap = |a: u32, b: u32, n: u32, m: u32| {
+        let (a, b, n, m) = (u64::from(a), u64::from(b), u64::from(n), u64::from(m));
+        a < b + m && b < a + n
+    };
+    for i in 0..map.len() {
+        for j in i + 1..map.len() {
+            let (x, y) = (map[i], map[j]);
+            if overlap(x.inside, y.inside, x.count, y.count) {
+                return Err(Error::invalid(format!("{} and {}", entry(i), entry(j)))
+                    .hint("inside ranges overlap"));
+            }
+            if overlap(x.outside, y.outside, x.count, y.count) {
+                return Err(Error::invalid(format!("{} and {}", entry(i), entry(j)))
+                    .hint("outside ranges overlap"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text written to /proc/PID/{uid,gid}_map: "inside outside count\n"
+/// per range.
+pub fn format(map: &[ns_idmap]) -> String {
+    let mut s = String::with_capacity(map.len() * 24);
+    for m in map {
+        let _ = writeln!(s, "{} {} {}", m.inside, m.outside, m.count);
+    }
+    s
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no memory effects.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if p > 0 {
+        p as usize
+    } else {
+        4096
+    }
+}
+
+/// Writes a uid or gid map of process `pid` (0: the calling process).
+pub fn write_map(
+    kind: MapKind,
+    pid: libc::pid_t,
+    map: &[ns_idmap],
+    flags: libc::c_uint,
+) -> Result<()> {
+    let what = kind.name();
+    let known = NS_MAP_DENY_SETGROUPS | NS_MAP_USE_HELPER;
+    if flags & !known != 0 {
+        return Err(Error::invalid(format!("{what} map flags {flags:#x}")).hint("unknown bits"));
+    }
+    if kind == MapKind::Uid && flags & NS_MAP_DENY_SETGROUPS != 0 {
+        return Err(Error::invalid("uid map flags NS_MAP_DENY_SETGROUPS")
+            .hint("setgroups concerns gid maps only"));
+    }
+    if pid < 0 {
+        return Err(Error::invalid(format!("pid {pid}"))
+            .hint("a pid is 0 (the calling process) or positive"));
+    }
+    validate(kind, map)?;
+    let text = format(map);
+    let use_helper = flags & NS_MAP_USE_HELPER != 0;
+    if !use_helper && text.len() >= page_size() {
+        return Err(
+            Error::new(libc::E2BIG, format!("{what} map of {} bytes", text.len()))
+                .hint("the kernel takes less than one page in its single write"),
+        );
+    }
+    let helper = if use_helper {
+        Some(find_in_path(kind.helper())?)
+    } else {
+        None
+    };
+    if !pid_exists(pid) {
+        return Err(Error::new(libc::ESRCH, format!("pid {pid}")).hint("no such process"));
+    }
+    if flags & NS_MAP_DENY_SETGROUPS != 0 {
+        write_proc(pid, "setgroups", b"deny")?;
+    }
+    match helper {
+        Some(prog) => run_helper(kind, &prog, pid, map),
+        None => write_proc(pid, &format!("{what}_map"), text.as_bytes())
+            .map_err(|e| explain_map_error(e, kind, pid)),
+    }
+}
+
+fn write_proc(pid: libc::pid_t, file: &str, data: &[u8]) -> Result<()> {
+    let mut path = pid_dir(pid, false);
+    path.push(file);
+    let fd = sys::open(path.as_cstr(), libc::O_WRONLY).map_err(|e| {
+        let err = Error::io(e, format!("open {}", path.as_str()));
+        if err.errno() == libc::ENOENT && !pid_exists(pid) {
+            err.with_errno(libc::ESRCH).hint("no such process")
+        } else {
+            err
+        }
+    })?;
+    sys::write_once(fd.as_fd(), data).step(|| format!("write {}", path.as_str()))
+}
+
+fn explain_map_error(err: Error, kind: MapKind, pid: libc::pid_t) -> Error {
+    if err.errno() != libc::EPERM {
+        return err;
+    }
+    let read = |f: &str| {
+        let mut p = pid_dir(pid, false);
+        p.push(f);
+        std::fs::read_to_string(p.as_str()).unwrap_or_default()
+    };
+    if !read(&format!("{}_map", kind.name())).trim().is_empty() {
+        return err.hint("the map was already written; the kernel allows one write");
+    }
+    if kind == MapKind::Gid && read("setgroups").trim() == "allow" {
+        return err.hint("setgroups was not denied");
+    }
+    err.hint("writing another process's map needs CAP_SETUID/CAP_SETGID over its user namespace; without them only a map of one's own id is allowed")
+}
+
+/// Looks a program up in PATH (the default path when PATH is unset).
+fn find_in_path(prog: &str) -> Result<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")
+        .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
+    for dir in std::env::split_paths(&path) {
+        let cand = dir.join(prog);
+        if let Ok(c) = std::ffi::CString::new(cand.as_os_str().as_encoded_bytes()) {
+            // SAFETY: NUL-terminated path.
+            if unsafe { libc::access(c.as_ptr(), libc::X_OK) } == 0 {
+                return Ok(cand);
+            }
+        }
+    }
+    Err(Error::new(libc::ENOENT, format!("find {prog}"))
+        .hint("not in PATH; it comes with shadow's uidmap package"))
+}
+
+fn run_helper(
+    kind: MapKind,
+    prog: &std::path::Path,
+    pid: libc::pid_t,
+    map: &[ns_idmap],
+) -> Result<()> {
+    // SAFETY: getpid has no memory effects.
+    let pid = if pid == 0 {
+        unsafe { libc::getpid() }
+    } else {
+        pid
+    };
+    let mut args = vec![pid.to_string()];
+    for m in map {
+        args.extend([
+            m.inside.to_string(),
+            m.outside.to_string(),
+            m.count.to_string(),
+        ]);
+    }
+    let step = || format!("{} {}", kind.helper(), args.join(" "));
+    let out = Command::new(prog)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::io(e, step()))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr)
+        .trim()
+        .replace('\n', "; ");
+    let stderr = if stderr.is_empty() {
+        format!("{}", out.status)
+    } else {
+        stderr
+    };
+    Err(Error::new(libc::EPERM, step()).hint(stderr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(inside: u32, outside: u32, count: u32) -> ns_idmap {
+        ns_idmap {
+            inside,
+            outside,
+            count,
+        }
+    }
+
+    #[test]
+    fn good_maps_pass_and_format() {
+        let map = [m(0, 1000, 1), m(1, 100000, 65536)];
+        validate(MapKind::Uid, &map).unwrap();
+        assert_eq!(format(&map), "0 1000 1\n1 100000 65536\n");
+        validate(MapKind::Gid, &[m(0, 0, u32::MAX)]).unwrap();
+    }
+
+    #[test]
+    fn bad_maps_are_named() {
+        let e = validate(MapKind::Uid, &[]).unwrap_err();
+        assert_eq!(e.errno(), libc::EINVAL);
+        let big = vec![m(0, 0, 1); 341];
+        assert_eq!(
+            validate(MapKind::Uid, &big).unwrap_err().errno(),
+            libc::E2BIG
+        );
+        let e = validate(MapKind::Gid, &[m(0, 0, 1), m(5, 5, 0)]).unwrap_err();
+        assert!(e.to_string().starts_with("gid map entry 1 (5 5 0)"), "{e}");
+        let e = validate(MapKind::Uid, &[m(0, 100, 10), m(5, 200, 10)]).unwrap_err();
+        assert!(e.to_string().contains("inside ranges overlap"), "{e}");
+        let e = validate(MapKind::Uid, &[m(0, 100, 10), m(50, 105, 10)]).unwrap_err();
+        assert!(e.to_string().contains("outside ranges overlap"), "{e}");
+        let e = validate(MapKind::Uid, &[m(4294967290, 0, 10)]).unwrap_err();
+        assert!(e.to_string().contains("runs past"), "{e}");
+        assert!(validate(
+            MapKind::Uid,
+            &[m(0, 0, u32::MAX - 1), m(u32::MAX - 1, 5, 1)]
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn adjacent_ranges_do_not_overlap() {
+        validate(MapKind::Uid, &[m(0, 100, 10), m(10, 110, 10)]).unwrap();
+    }
+
+    #[test]
+    fn flags_are_checked_first() {
+        let map = [m(0, 0, 1)];
+        assert_eq!(
+            write_map(MapKind::Uid, 0, &map, 0x8).unwrap_err().errno(),
+            libc::EINVAL
+        );
+        assert_eq!(
+            write_map(MapKind::Uid, 0, &map, NS_MAP_DENY_SETGROUPS)
+                .unwrap_err()
+                .errno(),
+            libc::EINVAL
+        );
+        assert_eq!(
+            write_map(MapKind::Uid, -1, &map, 0).unwrap_err().errno(),
+            libc::EINVAL
+        );
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_writing() {
+        let map: Vec<_> = (0..340u32)
+            .map(|i| m(4_000_000_000 + i * 100, 4_000_000_000 + i * 100, 1))
+            .collect();
+        let e = write_map(MapKind::Uid, 0, &map, 0).unwrap_err();
+        assert_eq!(e.errno(), libc::E2BIG, "{e}");
+    }
+}

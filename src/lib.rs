@@ -1,0 +1,17 @@
+//! linuxns: Linux namespaces as a library.
+//!
+//! The C API lives in [`capi`] and is described by `include/linuxns.h`;
+//! Rust callers can use the safe core modules directly, which return
+//! [`Result`] with an [`Error`] that carries the errno and the failed step.
+
+pub mod capi;
+pub mod clone;
+pub mod enter;
+mod error;
+pub mod handles;
+pub mod idmap;
+mod procfs;
+mod sys;
+pub mod types;
+
+pub use error::{strerror, Error, Result};

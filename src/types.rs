@@ -1,0 +1,320 @@
+//! Public constants and plain-data types of the API, and the table of
+//! namespace types. The values are the kernel's; `sys::consts` holds the
+//! same numbers for internal use and a test checks they agree.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{c_int, c_uint, c_void, CStr};
+
+use crate::error::{Error, Result};
+
+/// Mount namespace (CLONE_NEWNS).
+pub const NS_MNT: c_int = 0x0002_0000;
+/// Cgroup namespace (CLONE_NEWCGROUP).
+pub const NS_CGROUP: c_int = 0x0200_0000;
+/// UTS namespace: hostname and domain name (CLONE_NEWUTS).
+pub const NS_UTS: c_int = 0x0400_0000;
+/// IPC namespace: System V IPC and POSIX message queues (CLONE_NEWIPC).
+pub const NS_IPC: c_int = 0x0800_0000;
+/// User namespace: ids and capabilities (CLONE_NEWUSER).
+pub const NS_USER: c_int = 0x1000_0000;
+/// PID namespace (CLONE_NEWPID).
+pub const NS_PID: c_int = 0x2000_0000;
+/// Network namespace (CLONE_NEWNET).
+pub const NS_NET: c_int = 0x4000_0000;
+/// Time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets (CLONE_NEWTIME).
+pub const NS_TIME: c_int = 0x0000_0080;
+/// Every namespace type.
+pub const NS_ALL: c_int =
+    NS_MNT | NS_CGROUP | NS_UTS | NS_IPC | NS_USER | NS_PID | NS_NET | NS_TIME;
+
+/// With ns_open_pid / ns_open_pidfd and NS_PID or NS_TIME: open the namespace
+/// the process's future children get (pid_for_children, time_for_children).
+pub const NS_FOR_CHILDREN: c_int = 0x1;
+
+/// Map writers, gid maps only: write "deny" to /proc/PID/setgroups first, as
+/// an unprivileged process must before it may write its gid_map.
+pub const NS_MAP_DENY_SETGROUPS: c_uint = 0x1;
+/// Map writers: write through newuidmap(1) / newgidmap(1), which allow the
+/// subordinate ranges of /etc/subuid and /etc/subgid.
+pub const NS_MAP_USE_HELPER: c_uint = 0x2;
+
+/// The most ranges a uid or gid map may have (the kernel's limit).
+pub const NS_MAP_MAX_RANGES: usize = 340;
+
+/// New mount namespace: make every mount private (the default, as unshare(1)).
+pub const NS_PROPAGATION_PRIVATE: c_int = 0;
+/// New mount namespace: receive mount events from the parent, send none.
+pub const NS_PROPAGATION_SLAVE: c_int = 1;
+/// New mount namespace: make every mount shared.
+pub const NS_PROPAGATION_SHARED: c_int = 2;
+/// New mount namespace: keep the propagation copied from the parent.
+pub const NS_PROPAGATION_UNCHANGED: c_int = 3;
+
+/// kcmp(2) type: compare file descriptors (idx1, idx2 are the fds).
+pub const NS_KCMP_FILE: c_int = 0;
+/// kcmp(2) type: do the processes share their address space?
+pub const NS_KCMP_VM: c_int = 1;
+/// kcmp(2) type: do they share their file descriptor table?
+pub const NS_KCMP_FILES: c_int = 2;
+/// kcmp(2) type: do they share filesystem information (root, cwd, umask)?
+pub const NS_KCMP_FS: c_int = 3;
+/// kcmp(2) type: do they share signal handlers?
+pub const NS_KCMP_SIGHAND: c_int = 4;
+/// kcmp(2) type: do they share I/O context?
+pub const NS_KCMP_IO: c_int = 5;
+/// kcmp(2) type: do they share System V semaphore undo lists?
+pub const NS_KCMP_SYSVSEM: c_int = 6;
+
+/// One range of a uid or gid map: `count` ids starting at `inside` in the
+/// namespace are ids starting at `outside` in the parent namespace.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ns_idmap {
+    pub inside: u32,
+    pub outside: u32,
+    pub count: u32,
+}
+
+/// One namespace, as ns_list reports it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ns_info {
+    /// Inode number, as in "net:[4026531840]".
+    pub id: u64,
+    /// Id of the owning user namespace.
+    pub userns_id: u64,
+    /// Pid and user namespaces: the parent's id; otherwise 0.
+    pub parent_id: u64,
+    /// One NS_* value.
+    pub r#type: i32,
+    /// Processes found in it.
+    pub nprocs: u32,
+    /// Lowest pid found in it; 0 if none (bind-mounted only).
+    pub pid: i32,
+    /// Uid that created the owning user namespace.
+    pub owner_uid: u32,
+}
+
+/// ns_list's callback: a non-zero return stops the walk.
+pub type ns_list_cb = Option<unsafe extern "C" fn(info: *const ns_info, arg: *mut c_void) -> c_int>;
+
+/// What a spawned child gets: namespaces to create or join, maps, hostname,
+/// root, descriptors. Created by ns_spawn_attr_new, freed by
+/// ns_spawn_attr_free.
+pub struct ns_spawn_attr {
+    _private: (),
+}
+
+/// A single namespace type, one of the NS_* bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NsType {
+    bit: c_int,
+    name: &'static CStr,
+}
+
+/// In /proc/PID/ns order of the kernel's own listing.
+pub(crate) const TYPES: [NsType; 8] = [
+    NsType {
+        bit: NS_CGROUP,
+        name: c"cgroup",
+    },
+    NsType {
+        bit: NS_IPC,
+        name: c"ipc",
+    },
+    NsType {
+        bit: NS_MNT,
+        name: c"mnt",
+    },
+    NsType {
+        bit: NS_NET,
+        name: c"net",
+    },
+    NsType {
+        bit: NS_PID,
+        name: c"pid",
+    },
+    NsType {
+        bit: NS_TIME,
+        name: c"time",
+    },
+    NsType {
+        bit: NS_USER,
+        name: c"user",
+    },
+    NsType {
+        bit: NS_UTS,
+        name: c"uts",
+    },
+];
+
+impl NsType {
+    /// The type whose bit is exactly `bit`.
+    pub fn from_bit(bit: c_int) -> Option<NsType> {
+        TYPES.iter().copied().find(|t| t.bit == bit)
+    }
+
+    /// The type named as in /proc/PID/ns ("net", "mnt", ...).
+    pub fn from_name(name: &[u8]) -> Option<NsType> {
+        TYPES.iter().copied().find(|t| t.name.to_bytes() == name)
+    }
+
+    pub fn bit(self) -> c_int {
+        self.bit
+    }
+
+    pub fn name(self) -> &'static str {
+        // The table holds ASCII names only.
+        self.name.to_str().unwrap_or("?")
+    }
+
+    pub fn c_name(self) -> &'static CStr {
+        self.name
+    }
+
+    /// Only pid and time namespaces have a *_for_children link.
+    pub fn has_for_children(self) -> bool {
+        self.bit == NS_PID || self.bit == NS_TIME
+    }
+
+    /// The file name under /proc/PID/ns.
+    pub fn proc_name(self, for_children: bool) -> &'static str {
+        match (self.bit, for_children) {
+            (NS_PID, true) => "pid_for_children",
+            (NS_TIME, true) => "time_for_children",
+            _ => self.name(),
+        }
+    }
+
+    /// Every type in `mask`, user namespace first, then the table order.
+    pub fn in_mask(mask: c_int) -> impl Iterator<Item = NsType> {
+        let user = NsType::from_bit(NS_USER).filter(|_| mask & NS_USER != 0);
+        user.into_iter().chain(
+            TYPES
+                .iter()
+                .copied()
+                .filter(move |t| t.bit != NS_USER && mask & t.bit != 0),
+        )
+    }
+}
+
+/// The text of a mask for messages: "net|uts" or "0".
+pub(crate) fn mask_text(mask: c_int) -> String {
+    let mut s: Vec<&str> = TYPES
+        .iter()
+        .filter(|t| mask & t.bit != 0)
+        .map(|t| t.name())
+        .collect();
+    let rest = mask & !NS_ALL;
+    let hex;
+    if rest != 0 {
+        hex = format!("{rest:#x}");
+        s.push(&hex);
+    }
+    if s.is_empty() {
+        "0".into()
+    } else {
+        s.join("|")
+    }
+}
+
+/// `type` as ns_open_pid takes it: one NS_* bit, optionally with
+/// NS_FOR_CHILDREN for pid and time namespaces.
+pub(crate) fn parse_open_type(ty: c_int) -> Result<(NsType, bool)> {
+    let for_children = ty & NS_FOR_CHILDREN != 0;
+    let bits = ty & !NS_FOR_CHILDREN;
+    let t = NsType::from_bit(bits).ok_or_else(|| {
+        Error::invalid(format!("type {ty:#x}")).hint("exactly one NS_* type is needed")
+    })?;
+    if for_children && !t.has_for_children() {
+        return Err(Error::invalid(format!("type {}|NS_FOR_CHILDREN", t.name()))
+            .hint("only pid and time namespaces have a *_for_children namespace"));
+    }
+    Ok((t, for_children))
+}
+
+/// A `type` argument where 0 means "any": None, or the single type.
+pub(crate) fn parse_any_type(ty: c_int) -> Result<Option<NsType>> {
+    if ty == 0 {
+        return Ok(None);
+    }
+    NsType::from_bit(ty).map(Some).ok_or_else(|| {
+        Error::invalid(format!("type {ty:#x}")).hint("0 or exactly one NS_* type is needed")
+    })
+}
+
+/// A mask of namespace types; any other bit is EINVAL.
+pub(crate) fn check_mask(mask: c_int, what: &'static str) -> Result<()> {
+    if mask & !NS_ALL != 0 {
+        return Err(Error::invalid(format!("{what} {mask:#x}"))
+            .hint(format!("bits {:#x} are not NS_* types", mask & !NS_ALL)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sys::consts as k;
+
+    #[test]
+    fn constants_are_the_kernel_bits() {
+        assert_eq!(NS_MNT, k::CLONE_NEWNS);
+        assert_eq!(NS_CGROUP, k::CLONE_NEWCGROUP);
+        assert_eq!(NS_UTS, k::CLONE_NEWUTS);
+        assert_eq!(NS_IPC, k::CLONE_NEWIPC);
+        assert_eq!(NS_USER, k::CLONE_NEWUSER);
+        assert_eq!(NS_PID, k::CLONE_NEWPID);
+        assert_eq!(NS_NET, k::CLONE_NEWNET);
+        assert_eq!(NS_TIME, k::CLONE_NEWTIME);
+        assert_eq!(NS_MNT, libc::CLONE_NEWNS);
+        assert_eq!(NS_NET, libc::CLONE_NEWNET);
+        assert_eq!(NS_ALL.count_ones(), 8);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for t in TYPES {
+            assert_eq!(NsType::from_name(t.name().as_bytes()), Some(t));
+            assert_eq!(NsType::from_bit(t.bit()), Some(t));
+        }
+        assert_eq!(NsType::from_name(b"pid_for_children"), None);
+        assert_eq!(NsType::from_name(b"NET"), None);
+        assert_eq!(NsType::from_bit(NS_NET | NS_UTS), None);
+        assert_eq!(NsType::from_bit(0), None);
+    }
+
+    #[test]
+    fn open_type_checks() {
+        assert!(parse_open_type(NS_PID | NS_FOR_CHILDREN).unwrap().1);
+        assert_eq!(
+            parse_open_type(NS_TIME | NS_FOR_CHILDREN).unwrap().0.name(),
+            "time"
+        );
+        assert_eq!(
+            parse_open_type(NS_NET | NS_FOR_CHILDREN)
+                .unwrap_err()
+                .errno(),
+            libc::EINVAL
+        );
+        assert_eq!(parse_open_type(0).unwrap_err().errno(), libc::EINVAL);
+        assert_eq!(
+            parse_open_type(NS_NET | NS_UTS).unwrap_err().errno(),
+            libc::EINVAL
+        );
+        assert_eq!(parse_any_type(0).unwrap(), None);
+        assert!(parse_any_type(NS_ALL).is_err());
+    }
+
+    #[test]
+    fn masks() {
+        assert!(check_mask(NS_ALL, "types").is_ok());
+        assert!(check_mask(0x100, "types").is_err());
+        let order: Vec<_> = NsType::in_mask(NS_NET | NS_USER | NS_UTS)
+            .map(|t| t.name())
+            .collect();
+        assert_eq!(order, ["user", "net", "uts"]);
+        assert_eq!(mask_text(NS_NET | NS_UTS | 0x1), "net|uts|0x1");
+    }
+}

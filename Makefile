@@ -40,7 +40,7 @@ test-rust: build
 
 c-build: deps build
 	cmake -S tests -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build $(BUILD_DIR) -j2
+	env -u MAKEFLAGS -u MAKELEVEL cmake --build $(BUILD_DIR) -j2
 
 test-c: c-build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure

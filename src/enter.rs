@@ -164,7 +164,15 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
 fn setns_one_by_one(pidfd: RawFd, pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     let mut targets: Vec<(NsType, OwnedFd, Option<OwnedFd>)> = Vec::new();
     for t in NsType::in_mask(types) {
-        let fd = handles::open_pid(pid, t.bit())?;
+        // The kernel's setns says EPERM where /proc's access check says
+        // EACCES; answer as the one-step path would.
+        let fd = handles::open_pid(pid, t.bit()).map_err(|e| {
+            if e.errno() == libc::EACCES {
+                e.with_errno(libc::EPERM)
+            } else {
+                e
+            }
+        })?;
         let back = if t.bit() == NS_USER {
             None
         } else {

@@ -76,14 +76,36 @@ fn open_proc_ns(pid: libc::pid_t, t: NsType, for_children: bool) -> Result<Owned
     sys::open(path.as_cstr(), libc::O_RDONLY).map_err(|e| {
         let err = Error::io(e, format!("open {}", path.as_str()));
         match err.errno() {
-            libc::ENOENT if !pid_exists(pid) => err.with_errno(libc::ESRCH).hint("no such process"),
-            libc::ENOENT => err
-                .with_errno(libc::EOPNOTSUPP)
-                .hint("this kernel has no such namespace type"),
+            libc::ENOENT => explain_missing_ns(err, pid, t, for_children),
             libc::ESRCH => err.hint("no such process"),
             _ => err,
         }
     })
+}
+
+/// /proc/PID/ns/X is missing: no such process, a process that has exited
+/// (a zombie keeps /proc/PID but loses its namespaces), a kernel without
+/// the type, or a *_for_children namespace no process has entered yet.
+fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: bool) -> Error {
+    if !pid_exists(pid) {
+        return err.with_errno(libc::ESRCH).hint("no such process");
+    }
+    let mut own = pid_dir(0, true);
+    own.push("ns/").push(t.name());
+    // SAFETY: NUL-terminated path.
+    if unsafe { libc::access(own.as_cstr().as_ptr(), libc::F_OK) } != 0 {
+        return err
+            .with_errno(libc::EOPNOTSUPP)
+            .hint("this kernel has no such namespace type");
+    }
+    let mut base = pid_dir(pid, true);
+    base.push("ns/").push(t.name());
+    // SAFETY: NUL-terminated path.
+    let alive = unsafe { libc::access(base.as_cstr().as_ptr(), libc::F_OK) } == 0;
+    if for_children && alive {
+        return err.hint("the kernel shows this namespace only once a process is in it");
+    }
+    err.with_errno(libc::ESRCH).hint("the process has exited")
 }
 
 /// Opens namespace `ty` of the process behind `pidfd`, race-free against

@@ -373,9 +373,10 @@ int ns_write_gid_map(pid_t pid, const struct ns_idmap *map, size_t count, unsign
  * when it ends and must be waited for. When `pidfd` is not NULL, `*pidfd`
  * receives an O_CLOEXEC pidfd of the child (the caller's to close).
  *
+ * This is ns_spawn_fn with an attribute that sets only `types`.
+ *
  * Errors: -EINVAL for a NULL fn or bits that are not NS_*; -EPERM, -ENOSPC,
- * -EUSERS as clone(2) returns them; -EOPNOTSUPP for NS_TIME where clone3(2)
- * is unavailable (kernels before 5.3, or filtered by seccomp).
+ * -EUSERS as clone(2) returns them.
  *
  * # Safety
  * `fn` is callable with `arg` in the child; `pidfd` is NULL or writable.
@@ -487,6 +488,278 @@ int ns_same(int fd_a, int fd_b);
  * `id` is NULL or valid for writing.
  */
 int ns_unique_id(int fd, uint64_t *id);
+
+/**
+ * A new spawn attribute object: no namespaces, no maps, nothing changed
+ * (ns_spawn with it is a plain spawn). Free it with ns_spawn_attr_free.
+ *
+ * Returns NULL with errno ENOMEM only if memory runs out.
+ */
+struct ns_spawn_attr *ns_spawn_attr_new(void);
+
+/**
+ * Frees an attribute object and the descriptors it keeps (its own copies
+ * of those given to ns_spawn_attr_join and ns_spawn_attr_set_cgroup).
+ * NULL is fine.
+ *
+ * # Safety
+ * `attr` is NULL or from ns_spawn_attr_new and not yet freed.
+ */
+void ns_spawn_attr_free(struct ns_spawn_attr *attr);
+
+/**
+ * The namespaces the child gets new: an OR of NS_* values (0: none),
+ * replacing an earlier call. Created in one step, after the joins.
+ * With NS_PID the program is pid 1 of the new PID namespace; with
+ * NS_MNT every mount becomes private unless ns_spawn_attr_set_propagation
+ * says otherwise.
+ *
+ * Errors: -EINVAL for bits that are not NS_*, or a NULL attr.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_namespaces(struct ns_spawn_attr *attr, int types);
+
+/**
+ * Existing namespaces for the child to join, as ns_setns takes them: a
+ * namespace fd with `types` 0 or its type, or a pidfd with a non-empty
+ * NS_* mask. Repeatable; joins happen before new namespaces are
+ * created, user namespaces first when the caller is not root (last
+ * when it is). The attribute keeps its own copy of `fd`.
+ *
+ * Errors: -EBADF when fd is not open; -EINVAL when it is neither a
+ * namespace nor a pidfd, or types does not fit it; -ESRCH when the
+ * pidfd's process has exited.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_join(struct ns_spawn_attr *attr, int fd, int types);
+
+/**
+ * Maps the caller's effective uid and gid to 0 in the child's new user
+ * namespace, with setgroups denied, like `unshare -r`. Needs NS_USER
+ * in ns_spawn_attr_set_namespaces. Replaces earlier maps.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_map_root(struct ns_spawn_attr *attr);
+
+/**
+ * The uid map of the child's new user namespace (needs NS_USER), with
+ * ns_write_uid_map's checks and flags; checked now, written by the
+ * caller while the child waits, so several ranges and
+ * NS_MAP_USE_HELPER work. The array is copied.
+ *
+ * Errors: as ns_write_uid_map's checks.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_uid_map(struct ns_spawn_attr *attr, const struct ns_idmap *m, size_t n, unsigned int flags);
+
+/**
+ * The gid map of the child's new user namespace, as
+ * ns_spawn_attr_set_uid_map; NS_MAP_DENY_SETGROUPS writes "deny" to
+ * the child's setgroups first.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_gid_map(struct ns_spawn_attr *attr, const struct ns_idmap *m, size_t n, unsigned int flags);
+
+/**
+ * The child's hostname (1 to 64 bytes). Needs a new or joined UTS
+ * namespace, checked by ns_spawn.
+ *
+ * Errors: -EINVAL for NULL, "" or a longer name.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_hostname(struct ns_spawn_attr *attr, const char *name);
+
+/**
+ * The directory that becomes the child's root: it is bind-mounted on
+ * itself, pivot_root(2) moves the child into it and the old root is
+ * detached, so nothing of the host's tree stays reachable. Needs
+ * NS_MNT. The program path, the cwd and /proc are then taken inside
+ * the new root.
+ *
+ * Errors: -EINVAL for NULL; stat(2)'s errors for the directory;
+ * -ENOTDIR when it is not one.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_root(struct ns_spawn_attr *attr, const char *dir);
+
+/**
+ * With `on` non-zero, mounts a fresh proc on /proc in the child (after
+ * the root change), showing the child's new PID namespace. Needs new
+ * PID and mount namespaces.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_mount_proc(struct ns_spawn_attr *attr, int on);
+
+/**
+ * The mount propagation of the child's new mount namespace (needs
+ * NS_MNT): NS_PROPAGATION_PRIVATE (the default, as unshare(1)),
+ * _SLAVE, _SHARED, or _UNCHANGED to keep what was copied.
+ *
+ * Errors: -EINVAL for any other value.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_propagation(struct ns_spawn_attr *attr, int mode);
+
+/**
+ * The child's working directory, entered after the root change and
+ * /proc (relative paths are relative to the caller's cwd, or to the
+ * new root).
+ *
+ * Errors: -EINVAL for NULL or "".
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_cwd(struct ns_spawn_attr *attr, const char *dir);
+
+/**
+ * In the child, descriptor `child_fd` becomes a copy of the caller's
+ * `parent_fd` (dup2, without close-on-exec), or is closed when
+ * parent_fd is -1. Repeatable; a later call for the same child_fd
+ * replaces the earlier one. All copies are made as if at once, so
+ * swapping two descriptors works.
+ *
+ * Errors: -EBADF for a negative child_fd, parent_fd < -1, or a
+ * parent_fd that is not open now.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_fd(struct ns_spawn_attr *attr, int child_fd, int parent_fd);
+
+/**
+ * With `on` non-zero, the child closes every descriptor >= 3 except
+ * those set with ns_spawn_attr_set_fd (they are marked close-on-exec,
+ * with close_range(2) where the kernel has it).
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_close_fds(struct ns_spawn_attr *attr, int on);
+
+/**
+ * The signal the child gets when the thread that spawned it ends
+ * (prctl PR_SET_PDEATHSIG); 0, the default, for none. If the caller
+ * dies before the child has set it, the child does not start the
+ * program.
+ *
+ * Errors: -EINVAL for a negative or too large signal.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_pdeathsig(struct ns_spawn_attr *attr, int sig);
+
+/**
+ * Starts the child in the cgroup v2 directory `cgroup_fd`
+ * (CLONE_INTO_CGROUP, kernel 5.7). The attribute keeps its own copy
+ * of the descriptor.
+ *
+ * Errors: -EBADF when not open; -EINVAL when not a cgroup2 directory;
+ * ns_spawn gives -EOPNOTSUPP where clone3 is unavailable.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_cgroup(struct ns_spawn_attr *attr, int cgroup_fd);
+
+/**
+ * The offset of CLOCK_MONOTONIC or CLOCK_BOOTTIME in the child's new
+ * time namespace (needs NS_TIME): the child sees clock + offset. One
+ * per clock; a later call replaces. The offsets are written before
+ * any process enters the namespace, which costs one extra process
+ * step in ns_spawn.
+ *
+ * Errors: -EINVAL for other clocks or nsec outside 0..999999999.
+ *
+ * # Safety
+ * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ */
+int ns_spawn_attr_set_time_offset(struct ns_spawn_attr *attr, int clock, int64_t sec, int64_t nsec);
+
+/**
+ * Starts `path` with `argv` and `envp` in the namespaces `attr` describes.
+ *
+ * `attr` NULL is a plain spawn. `envp` NULL passes the caller's
+ * environment. A `path` without '/' is looked up in the caller's PATH
+ * before the child exists (with ns_spawn_attr_set_root, a path with '/'
+ * is taken inside the new root).
+ *
+ * Returns the pid of the process that runs the program: a direct child of
+ * the caller that sends SIGCHLD when it ends and must be waited for, also
+ * when a PID namespace is joined or created (then it is pid 1 of the new
+ * one). When `pidfd` is not NULL, `*pidfd` receives an O_CLOEXEC pidfd of
+ * it.
+ *
+ * Before anything starts, the attribute is checked so a spawn can never
+ * change the caller's own host: a hostname needs a new or joined UTS
+ * namespace, a root or propagation change a new mount namespace, a fresh
+ * /proc new PID and mount namespaces, time offsets a new time namespace,
+ * uid/gid maps a new user namespace; otherwise -EINVAL.
+ *
+ * In the child, in this order: pdeathsig; join (ns_spawn_attr_join);
+ * create (ns_spawn_attr_set_namespaces); the uid/gid maps, written by the
+ * caller while the child waits; hostname; mount propagation; root and
+ * /proc; cwd; descriptors; then every signal disposition is reset to the
+ * default and the signal mask emptied, and the program is executed. No
+ * signal handler of the calling runtime ever runs in the child.
+ *
+ * The child shares the caller's memory on a stack of its own until it
+ * executes the program (CLONE_VM, as posix_spawn), so the cost does not
+ * grow with the caller's memory, and it is safe from any thread of any
+ * runtime: nothing in the child allocates, takes a lock or touches errno.
+ * Joins and time offsets use a short-lived intermediate process, which
+ * creates the final child with CLONE_PARENT.
+ *
+ * Errors: a failure of any step before the program runs is returned as
+ * that step's negative errno, with ns_last_error reading
+ * "child: <step>: <reason>" (e.g. "child: sethostname: Operation not
+ * permitted", "child: execve: No such file or directory"); the child has
+ * then been reaped and no descriptor is left open. Also: -EINVAL for a
+ * NULL path or argv and the checks above; -ENOENT when PATH has no such
+ * program; clone's -EPERM, -ENOSPC, -EUSERS.
+ *
+ * # Safety
+ * `path` and `argv` (NULL-terminated) are valid C strings; `envp` is NULL
+ * or NULL-terminated; `attr` is NULL or live; `pidfd` NULL or writable.
+ */
+pid_t ns_spawn(const char *path, char *const *argv, char *const *envp, const struct ns_spawn_attr *attr, int *pidfd);
+
+/**
+ * Runs `fn(arg)` in a child set up exactly as ns_spawn would, but with its
+ * own copy of the caller's memory (fork-like), so fn can never corrupt the
+ * caller; fn's return value is the child's exit status. ns_clone's rules
+ * apply: in a multithreaded caller fn may call only async-signal-safe
+ * functions, fork's hooks do not run, the child leaves with _exit(2), and
+ * the child keeps the caller's signal dispositions and mask.
+ *
+ * Returns the child's pid (waitable, SIGCHLD); `*pidfd` as ns_spawn.
+ *
+ * Errors: -EINVAL for a NULL fn; otherwise as ns_spawn.
+ *
+ * # Safety
+ * `fn(arg)` is safe to run in a fork-like child; `attr` NULL or live;
+ * `pidfd` NULL or writable.
+ */
+pid_t ns_spawn_fn(const struct ns_spawn_attr *attr, int (*fn)(void *arg), void *arg, int *pidfd);
 
 #ifdef __cplusplus
 }  // extern "C"

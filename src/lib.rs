@@ -11,6 +11,7 @@ mod error;
 pub mod handles;
 pub mod idmap;
 mod procfs;
+pub mod spawn;
 mod sys;
 pub mod types;
 

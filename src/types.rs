@@ -103,7 +103,7 @@ pub type ns_list_cb = Option<unsafe extern "C" fn(info: *const ns_info, arg: *mu
 /// root, descriptors. Created by ns_spawn_attr_new, freed by
 /// ns_spawn_attr_free.
 pub struct ns_spawn_attr {
-    _private: (),
+    pub(crate) inner: crate::spawn::SpawnAttr,
 }
 
 /// A single namespace type, one of the NS_* bits.

@@ -160,9 +160,10 @@ pub unsafe extern "C" fn ns_write_gid_map(
 /// when it ends and must be waited for. When `pidfd` is not NULL, `*pidfd`
 /// receives an O_CLOEXEC pidfd of the child (the caller's to close).
 ///
+/// This is ns_spawn_fn with an attribute that sets only `types`.
+///
 /// Errors: -EINVAL for a NULL fn or bits that are not NS_*; -EPERM, -ENOSPC,
-/// -EUSERS as clone(2) returns them; -EOPNOTSUPP for NS_TIME where clone3(2)
-/// is unavailable (kernels before 5.3, or filtered by seccomp).
+/// -EUSERS as clone(2) returns them.
 ///
 /// # Safety
 /// `fn` is callable with `arg` in the child; `pidfd` is NULL or writable.

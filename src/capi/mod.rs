@@ -6,6 +6,7 @@
 pub mod basics;
 pub mod core;
 pub mod handles;
+pub mod spawn;
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CStr};

@@ -20,6 +20,7 @@ pub(crate) const CLONE_SYSVSEM: i32 = 0x0004_0000;
 // Syscall numbers of the unified table (the same on every architecture
 // since 5.1, alpha aside).
 pub(crate) const SYS_PIDFD_SEND_SIGNAL: libc::c_long = 424;
+pub(crate) const SYS_PIDFD_OPEN: libc::c_long = 434;
 pub(crate) const SYS_CLONE3: libc::c_long = 435;
 
 /// clone_args size of the first published version (no set_tid, no cgroup).

@@ -4,6 +4,7 @@
 
 pub(crate) mod consts;
 pub(crate) mod features;
+pub(crate) mod raw;
 
 use std::ffi::CStr;
 use std::io;
@@ -112,7 +113,7 @@ pub(crate) fn write_once(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
 /// clone_args of clone3(2), version 0 layout (64 bytes) plus set_tid and
 /// cgroup (88 bytes, kernel 5.7).
 #[repr(C)]
-#[derive(Default, Debug)]
+#[derive(Clone, Copy, Default, Debug)]
 pub(crate) struct CloneArgs {
     pub flags: u64,
     pub pidfd: u64,
@@ -125,32 +126,4 @@ pub(crate) struct CloneArgs {
     pub set_tid: u64,
     pub set_tid_size: u64,
     pub cgroup: u64,
-}
-
-/// clone3(2) without a new stack: returns twice, like fork (0 in the child).
-///
-/// # Safety
-/// The caller must treat the child like a fork()ed child: in a
-/// multithreaded process only async-signal-safe work may happen there.
-pub(crate) unsafe fn clone3_fork(args: &mut CloneArgs, size: usize) -> io::Result<libc::pid_t> {
-    let r = libc::syscall(SYS_CLONE3, args as *mut CloneArgs, size);
-    cvt_long(r).map(|p| p as libc::pid_t)
-}
-
-/// clone(2) without a new stack, fork-like; `pidfd` receives the pidfd when
-/// CLONE_PIDFD is in flags.
-///
-/// # Safety
-/// As clone3_fork.
-pub(crate) unsafe fn clone_fork(flags: u64, pidfd: *mut libc::c_int) -> io::Result<libc::pid_t> {
-    // x86_64 and most others: clone(flags, stack, parent_tid, child_tid, tls).
-    let r = libc::syscall(
-        libc::SYS_clone,
-        flags as libc::c_ulong,
-        0usize,
-        pidfd,
-        0usize,
-        0usize,
-    );
-    cvt_long(r).map(|p| p as libc::pid_t)
 }

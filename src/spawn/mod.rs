@@ -1,0 +1,16 @@
+//! Spawning a program (or a function) in new or joined namespaces.
+//!
+//! The parent prepares everything (paths, argv, maps, a stack), blocks all
+//! signals, and clones. For a program the child shares the caller's memory
+//! on its own stack (CLONE_VM, as posix_spawn), so the cost does not grow
+//! with the caller's size; for a function it gets a copy (fork-like).
+//! Joins and time offsets go through an intermediate process, which joins,
+//! unshares, and clones the final child with CLONE_PARENT so it is still
+//! the caller's own child. Child side: see [`child`].
+
+pub mod attr;
+mod child;
+mod parent;
+
+pub use attr::SpawnAttr;
+pub use parent::{spawn, Program};

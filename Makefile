@@ -1,7 +1,8 @@
 # linuxns: build, test and demo.
 #   make          build liblinuxns.so / liblinuxns.a and include/linuxns.h
 #   make test     cargo tests, then the C tests under ctest
-#   make demo     run the main example
+#   make demo     run the main example (a shell line in a sandbox)
+#   make bench    benchmarks (spawn cost against peers), prints a table
 # Missing tools (cmake, pkg-config, newuidmap, iproute2) are installed with
 # apt-get when run as root.
 
@@ -13,7 +14,7 @@ export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 # command -> Debian package providing it
 TOOLS := cmake:cmake pkg-config:pkg-config cc:gcc nm:binutils newuidmap:uidmap ip:iproute2 lsns:util-linux setpriv:util-linux
 
-.PHONY: all build deps test test-rust test-c c-build demo clean
+.PHONY: all build deps test test-rust test-c c-build demo bench clean
 
 all: build
 
@@ -46,7 +47,11 @@ test-c: c-build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
 
 demo: c-build
-	$(BUILD_DIR)/examples/userns_root
+	$(BUILD_DIR)/examples/sandbox
+
+# Benchmarks against the raw syscalls and peer tools (not part of `make test`).
+bench: build
+	bench/run.sh
 
 clean:
 	$(CARGO) clean

@@ -85,6 +85,8 @@ pub(crate) fn step_name(code: u32) -> &'static str {
 pub(crate) struct RawJoin {
     pub fd: c_int,
     pub types: c_int,
+    /// Enters a user namespace (ordered first or last by the parent).
+    pub is_user: bool,
 }
 
 /// What the child runs at the end.

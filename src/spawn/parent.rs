@@ -2,11 +2,12 @@
 //! with the child over the report pipe, reaping on failure.
 
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use super::attr::SpawnAttr;
 use super::child::{self, Msg, Plan, RawJoin, Run, MSG_CHILD, MSG_ERROR, MSG_READY};
 use crate::error::{Error, Result};
+use crate::handles::{is_namespace, is_own, open_pidfd};
 use crate::idmap::{write_map, MapKind};
 use crate::sys::{consts::*, features, raw, CloneArgs};
 use crate::types::*;
@@ -260,21 +261,8 @@ pub unsafe fn spawn(
     // rights over the others), last when privileged (to keep ours).
     // SAFETY: geteuid has no memory effects.
     let privileged = unsafe { libc::geteuid() } == 0;
-    let mut joins: Vec<RawJoin> = attr
-        .joins
-        .iter()
-        .map(|j| RawJoin {
-            fd: j.fd.as_raw_fd(),
-            types: j.types,
-        })
-        .collect();
-    joins.sort_by_key(|j| {
-        let user = attr
-            .joins
-            .iter()
-            .any(|a| a.fd.as_raw_fd() == j.fd && a.covers & NS_USER != 0);
-        user == privileged
-    });
+    let mut joins = prepare_joins(attr)?;
+    joins.sort_by_key(|j| j.is_user == privileged);
 
     let time_text = time_offsets_text(&attr.time_offsets);
     let parent_pidfd = if attr.pdeathsig != 0 {
@@ -486,6 +474,39 @@ pub unsafe fn spawn(
         Some(unsafe { OwnedFd::from_raw_fd(r as RawFd) })
     };
     Ok((pid, pidfd))
+}
+
+/// The joins as the child performs them. Joining the user namespace the
+/// caller is in is a no-op (the kernel would refuse it), so it is dropped
+/// here, at spawn time, as ns_setns does.
+fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
+    let user = NsType::from_bit(NS_USER).ok_or_else(|| Error::invalid("user"))?;
+    let mut out = Vec::with_capacity(attr.joins.len());
+    for j in &attr.joins {
+        let fd = j.fd.as_raw_fd();
+        let mut types = j.types;
+        if j.covers & NS_USER != 0 {
+            let target = if is_namespace(fd)? {
+                None
+            } else {
+                Some(open_pidfd(fd, NS_USER)?)
+            };
+            let target_fd = target.as_ref().map_or(fd, |t| t.as_raw_fd());
+            // SAFETY: target_fd is open for the duration of this call.
+            if is_own(unsafe { BorrowedFd::borrow_raw(target_fd) }, user)? {
+                if target.is_none() {
+                    continue;
+                }
+                types &= !NS_USER;
+            }
+        }
+        out.push(RawJoin {
+            fd,
+            types,
+            is_user: types & NS_USER != 0 || (types == 0 && j.covers == NS_USER),
+        });
+    }
+    Ok(out)
 }
 
 fn propagation_flag(attr: &SpawnAttr) -> libc::c_ulong {

@@ -384,6 +384,83 @@ int ns_write_gid_map(pid_t pid, const struct ns_idmap *map, size_t count, unsign
 pid_t ns_clone(int types, int (*fn)(void *arg), void *arg, int *pidfd);
 
 /**
+ * Moves the calling thread into namespaces `types` of process `pid`, like
+ * `nsenter -t PID`. `types` 0 means every namespace in which pid differs
+ * from the caller; namespaces the caller is already in are skipped. One
+ * atomic setns of a pidfd where the kernel allows it (5.8); before, one at
+ * a time, the user namespace first when the caller is not root and last
+ * when it is, as nsenter does.
+ *
+ * Only the calling thread moves, so the rules of ns_setns apply: a user
+ * or mount namespace needs a single-threaded caller (-EINVAL, explained in
+ * ns_last_error); use ns_run_in or ns_spawn from multithreaded programs.
+ *
+ * Errors: -EINVAL for pid <= 0 or bits that are not NS_*; -ESRCH when
+ * there is no such process; -EPERM without the needed privileges;
+ * -EOPNOTSUPP when `types` names a type this kernel lacks.
+ */
+int ns_enter_pid(pid_t pid, int types);
+
+/**
+ * Runs `fn(arg)` on a fresh thread that has joined `fd` (a namespace fd
+ * with `types` 0 or its type, or a pidfd with a mask, as ns_setns takes
+ * them), waits for it, and stores its return value in `*result` (when
+ * not NULL). The calling thread never changes namespaces, so this is safe
+ * from any thread of any runtime (Go, GHC, Perl).
+ *
+ * Mount namespaces work: the thread first unshares its filesystem context
+ * (CLONE_FS). User namespaces cannot be joined by a thread of a
+ * multithreaded process: -EINVAL. The thread ends after fn returns, taking
+ * its namespaces with it; fn must not leave threads or state behind that
+ * expect them.
+ *
+ * Errors: -EINVAL for a NULL fn, a user namespace, bits that are not NS_*,
+ * or a fd that is neither a namespace nor a pidfd; -EBADF; the errors of
+ * ns_setns for the join.
+ *
+ * # Safety
+ * `fn` is callable with `arg` on another thread; `result` is NULL or
+ * writable.
+ */
+int ns_run_in(int fd, int types, int (*fn)(void *arg), void *arg, int *result);
+
+/**
+ * A new namespace of exactly one `type`, as a descriptor, created without
+ * moving the caller (a helper thread unshares it; for NS_USER a helper
+ * process). For NS_PID and NS_TIME it is the namespace children would
+ * get: nobody is in it yet, and the first process to enter it (e.g. a
+ * child spawned after joining it) becomes its pid 1 / sees its offsets.
+ * NS_USER gives a user namespace without maps (see ns_new_userns).
+ *
+ * Returns a new O_CLOEXEC descriptor.
+ *
+ * Errors: -EINVAL unless `type` is exactly one NS_* value; -EPERM without
+ * CAP_SYS_ADMIN (except NS_USER); -ENOSPC at a max_*_namespaces limit;
+ * -EOPNOTSUPP for NS_PID on kernels before 6.11, which cannot show an
+ * empty PID namespace.
+ */
+int ns_new(int type);
+
+/**
+ * A new user namespace with these maps, as a descriptor: for idmapped
+ * mounts and ns_spawn_attr_join. A helper process creates it and waits
+ * while the caller writes the maps (so several ranges and newuidmap work)
+ * and opens it; the caller never moves. Either map may be absent (NULL
+ * and count 0). `flags` as the map writers: NS_MAP_DENY_SETGROUPS applies
+ * to the gid map, NS_MAP_USE_HELPER to both.
+ *
+ * Returns a new O_CLOEXEC descriptor.
+ *
+ * Errors: the map checks of ns_write_uid_map; -EINVAL for unknown flags
+ * or a NULL map with a non-zero count; the kernel's -EPERM for maps the
+ * caller may not write (ns_last_error names the file).
+ *
+ * # Safety
+ * Each map is NULL or points at its count of entries.
+ */
+int ns_new_userns(const struct ns_idmap *uid_map, size_t uid_count, const struct ns_idmap *gid_map, size_t gid_count, unsigned int flags);
+
+/**
  * Opens namespace `type` of the process behind `pidfd`, like ns_open_pid
  * but without the race against pid reuse: it uses the kernel's
  * PIDFD_GET_*_NAMESPACE (6.11) where present, else /proc/PID/ns and then
@@ -488,6 +565,62 @@ int ns_same(int fd_a, int fd_b);
  * `id` is NULL or valid for writing.
  */
 int ns_unique_id(int fd, uint64_t *id);
+
+/**
+ * Keeps namespace `fd` alive by bind-mounting it on `path` (created as an
+ * empty file if missing), as `ip netns` and `unshare --net=FILE` do. The
+ * namespace lives until ns_unbind, even with no process in it; ns_open_path
+ * opens it again.
+ *
+ * Errors: -EBADF, -EINVAL when fd is not a namespace or path is NULL;
+ * -EEXIST when a namespace is already bound at path; mount(2)'s errors
+ * (-EPERM without CAP_SYS_ADMIN; -EINVAL for a mount namespace bound
+ * inside itself). A failed call leaves no file or mount behind.
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
+ */
+int ns_bind(int fd, const char *path);
+
+/**
+ * Undoes ns_bind: detaches the namespace mounted at `path` (lazily, as
+ * umount -l) and removes the file.
+ *
+ * Errors: -EINVAL for NULL or when no namespace is bound at path; -ENOENT
+ * when path does not exist; umount2(2)'s errors.
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
+ */
+int ns_unbind(const char *path);
+
+/**
+ * As `ip netns add NAME`: a new network namespace bind-mounted at
+ * /run/netns/NAME, with /run/netns made a shared mount point the way
+ * iproute2 does it, so `ip netns list/exec/delete`, Go's netns and
+ * pyroute2 see it and the other way round. Returns an O_CLOEXEC
+ * descriptor of the new namespace.
+ *
+ * Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
+ * 255 bytes; -EEXIST when the name is taken; -EPERM without CAP_SYS_ADMIN.
+ * A failed call leaves no file or mount behind.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int ns_netns_add(const char *name);
+
+/**
+ * As `ip netns delete NAME`: detaches /run/netns/NAME and removes it. The
+ * namespace itself lives on while processes or descriptors use it.
+ *
+ * Errors: -EINVAL for bad names (as ns_netns_add); -ENOENT when no such
+ * name exists; -EPERM without privilege.
+ *
+ * # Safety
+ * `name` is NULL or a NUL-terminated string.
+ */
+int ns_netns_del(const char *name);
 
 /**
  * A new spawn attribute object: no namespaces, no maps, nothing changed
@@ -760,6 +893,83 @@ pid_t ns_spawn(const char *path, char *const *argv, char *const *envp, const str
  * `pidfd` NULL or writable.
  */
 pid_t ns_spawn_fn(const struct ns_spawn_attr *attr, int (*fn)(void *arg), void *arg, int *pidfd);
+
+/**
+ * Calls `cb(info, arg)` once for every distinct namespace of `types` (an
+ * OR of NS_*, 0 for all) visible on the system: those of every process in
+ * /proc and those kept by nsfs bind mounts (/proc/self/mountinfo; nprocs 0
+ * and pid 0 when no process is in them), in ascending order of (type, id).
+ * The same namespaces, process counts and lowest pids as lsns(8). A
+ * non-zero return from cb stops the walk. Processes the caller may not
+ * inspect are left out, as with lsns.
+ *
+ * In `struct ns_info`, owner_uid is, for a user namespace, the uid that
+ * created it, and for any other namespace the uid that created the user
+ * namespace owning it.
+ *
+ * Returns the number of namespaces reported to cb.
+ *
+ * Errors: -EINVAL for a NULL cb or bits that are not NS_*; reading /proc's
+ * errors.
+ *
+ * # Safety
+ * `cb` is callable with `arg`.
+ */
+int ns_list(int types, ns_list_cb cb, void *arg);
+
+/**
+ * The system-wide limit on namespaces of `type` per user:
+ * /proc/sys/user/max_TYPE_namespaces.
+ *
+ * Errors: -EINVAL unless `type` is exactly one NS_* value; reading the
+ * file's errors.
+ */
+int64_t ns_get_limit(int type);
+
+/**
+ * Sets /proc/sys/user/max_TYPE_namespaces to `value` (0 to 2147483647; 0
+ * forbids creating namespaces of that type).
+ *
+ * Errors: -EINVAL for a bad type or value; -EPERM or -EACCES without
+ * privilege.
+ */
+int ns_set_limit(int type, int64_t value);
+
+/**
+ * Sets the offset of `clock` (CLOCK_MONOTONIC or CLOCK_BOOTTIME) in the
+ * time namespace that process `pid`'s children get (/proc/PID/timens_offsets;
+ * pid 0 is the caller, e.g. after ns_unshare(NS_TIME)). Processes in that
+ * namespace see clock + sec + nsec. The kernel allows it only before any
+ * process has entered the namespace (-EACCES after).
+ *
+ * Errors: -EINVAL for other clocks, nsec outside 0..999999999, pid < 0;
+ * -ESRCH; -EPERM without CAP_SYS_TIME over the namespace.
+ */
+int ns_set_time_offset(pid_t pid, int clock, int64_t sec, int64_t nsec);
+
+/**
+ * pivot_root(2): makes `new_root` the root of the caller's mount namespace
+ * and moves the old root to `put_old` (which may be the same directory:
+ * then umount2(".", MNT_DETACH) after chdir(new_root) drops it).
+ *
+ * Errors: -EINVAL for NULL and pivot_root(2)'s own (-EINVAL, -EBUSY,
+ * -EPERM, ...).
+ *
+ * # Safety
+ * Both are NULL or NUL-terminated strings.
+ */
+int ns_pivot_root(const char *new_root, const char *put_old);
+
+/**
+ * kcmp(2): compares a kernel resource of two processes. `type` is one
+ * NS_KCMP_*; idx1 and idx2 are the file descriptors for NS_KCMP_FILE.
+ * Returns 0 equal, 1 less, 2 greater, 3 not equal but unordered.
+ *
+ * Errors: -EINVAL for another type; -ESRCH; -EPERM without ptrace access
+ * to both; -EBADF for NS_KCMP_FILE with a closed fd; -EOPNOTSUPP/-ENOSYS
+ * where the kernel lacks kcmp.
+ */
+int ns_kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2);
 
 #ifdef __cplusplus
 }  // extern "C"

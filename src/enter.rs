@@ -163,7 +163,16 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
 /// (not the user namespace).
 fn setns_one_by_one(pidfd: RawFd, pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     let mut targets: Vec<(NsType, OwnedFd, Option<OwnedFd>)> = Vec::new();
-    for t in NsType::in_mask(types) {
+    // As nsenter: an unprivileged caller needs the user namespace first to
+    // gain rights over the others; a privileged one keeps its rights by
+    // entering it last.
+    // SAFETY: geteuid has no memory effects.
+    let privileged = unsafe { libc::geteuid() } == 0;
+    let mut order: Vec<NsType> = NsType::in_mask(types).collect();
+    if privileged {
+        order.rotate_left(usize::from(types & NS_USER != 0));
+    }
+    for t in order {
         // The kernel's setns says EPERM where /proc's access check says
         // EACCES; answer as the one-step path would.
         let fd = handles::open_pid(pid, t.bit()).map_err(|e| {
@@ -203,4 +212,84 @@ fn setns_one_by_one(pidfd: RawFd, pid: libc::pid_t, types: libc::c_int) -> Resul
         }
     }
     Ok(())
+}
+
+/// Moves the calling thread into namespaces `types` of process `pid` (0:
+/// every namespace in which pid differs from the caller), skipping those
+/// the caller is already in; one atomic setns where the kernel allows.
+pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
+    if pid <= 0 {
+        return Err(Error::invalid(format!("pid {pid}")).hint("a process id is positive"));
+    }
+    check_mask(types, "ns_enter_pid types")?;
+    let pidfd = sys::pidfd_open(pid).map_err(|e| {
+        let err = Error::io(e, format!("pidfd_open({pid})"));
+        if err.errno() == libc::ESRCH {
+            err.hint("no such process")
+        } else {
+            err
+        }
+    })?;
+    let wanted = if types == 0 {
+        crate::types::NS_ALL
+    } else {
+        types
+    };
+    let mut differ = 0;
+    for t in NsType::in_mask(wanted) {
+        let theirs = match handles::open_pidfd(pidfd.as_raw_fd(), t.bit()) {
+            Ok(fd) => fd,
+            // A type this kernel lacks can only be skipped when not asked for.
+            Err(e) if e.errno() == libc::EOPNOTSUPP && types == 0 => continue,
+            Err(e) => return Err(e),
+        };
+        if !is_own(theirs.as_fd(), t)? {
+            differ |= t.bit();
+        }
+    }
+    if differ == 0 {
+        return Ok(());
+    }
+    setns(pidfd.as_raw_fd(), differ)
+}
+
+/// Runs `f` on a fresh thread that has joined `fd` (as ns_setns takes it)
+/// and returns f's result; the calling thread never moves. User namespaces
+/// cannot be joined by one thread of a process: EINVAL.
+pub fn run_in<T: Send>(fd: RawFd, types: libc::c_int, f: impl FnOnce() -> T + Send) -> Result<T> {
+    if fd < 0 {
+        return Err(Error::new(libc::EBADF, format!("ns_run_in fd {fd}")));
+    }
+    check_mask(types, "ns_run_in types")?;
+    let joins = match classify(fd)? {
+        FdKind::Namespace(t) => {
+            if types != 0 && types != t.bit() {
+                return Err(
+                    Error::invalid(format!("ns_run_in(fd {fd}, {})", mask_text(types)))
+                        .hint(format!("fd is a {} namespace", t.name())),
+                );
+            }
+            t.bit()
+        }
+        FdKind::Pidfd => {
+            if types == 0 {
+                return Err(Error::invalid(format!("ns_run_in(pidfd {fd}, 0)"))
+                    .hint("a pidfd needs a non-empty NS_* mask"));
+            }
+            types
+        }
+    };
+    if joins & NS_USER != 0 {
+        return Err(Error::invalid(format!("ns_run_in(fd {fd}, {})", mask_text(joins)))
+            .hint("one thread cannot join a user namespace (the kernel allows it only to single-threaded processes); use ns_spawn_fn"));
+    }
+    crate::create::on_fresh_thread(move || {
+        if joins & NS_MNT != 0 {
+            // A thread shares its filesystem context with its process
+            // until it unshares it; the kernel requires that for mnt.
+            sys::unshare(CLONE_FS).step(|| "unshare(CLONE_FS)".into())?;
+        }
+        setns(fd, types)?;
+        Ok(f())
+    })
 }

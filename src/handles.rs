@@ -322,6 +322,11 @@ pub(crate) fn own(t: NsType) -> Result<OwnedFd> {
     open_proc_ns(0, t, false)
 }
 
+/// The calling thread's namespace of type t, or its *_for_children one.
+pub(crate) fn open_proc_ns_of_thread(t: NsType, for_children: bool) -> Result<OwnedFd> {
+    open_proc_ns(0, t, for_children)
+}
+
 /// Are fd's namespace and the calling thread's namespace of the same type
 /// the same?
 pub(crate) fn is_own(fd: BorrowedFd<'_>, t: NsType) -> Result<bool> {

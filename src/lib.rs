@@ -6,13 +6,17 @@
 
 pub mod capi;
 pub mod clone;
+pub mod create;
 pub mod enter;
 mod error;
 pub mod handles;
 pub mod idmap;
+pub mod persist;
 mod procfs;
 pub mod spawn;
+pub mod survey;
 mod sys;
+pub mod system;
 pub mod types;
 
 pub use error::{strerror, Error, Result};

@@ -5,8 +5,11 @@
 
 pub mod basics;
 pub mod core;
+pub mod enter;
 pub mod handles;
+pub mod persist;
 pub mod spawn;
+pub mod survey;
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CStr};
@@ -57,7 +60,6 @@ pub(crate) fn ffi(name: &'static str, body: impl FnOnce() -> Result<c_int>) -> c
 }
 
 /// As [`ffi`] for int64_t returns.
-#[allow(dead_code)]
 pub(crate) fn ffi64(name: &'static str, body: impl FnOnce() -> Result<i64>) -> i64 {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(v)) => v,

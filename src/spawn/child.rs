@@ -30,6 +30,8 @@ pub(crate) const MSG_ERROR: u32 = 1;
 pub(crate) const MSG_READY: u32 = 2;
 /// The intermediate process created the final child; `arg` is its pid.
 pub(crate) const MSG_CHILD: u32 = 3;
+/// A holding child is set up and waits for its hold pipe to close.
+pub(crate) const MSG_HELD: u32 = 4;
 
 /// Steps, named for ns_last_error by [`step_name`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +104,9 @@ pub(crate) enum Run {
         arg: *mut c_void,
         sigmask: libc::sigset_t,
     },
+    /// Stay in the namespaces until `fd` (a pipe's read end) reaches EOF;
+    /// `write_fd` is our copy of the write end, closed first.
+    Hold { fd: c_int, write_fd: c_int },
 }
 
 /// Everything the child needs, prepared by the parent. Pointers point into
@@ -110,6 +115,9 @@ pub(crate) struct Plan {
     pub report_fd: c_int,
     /// Read end of the parent's "maps written, go on" pipe; -1: no wait.
     pub go_fd: c_int,
+    /// Our copy of that pipe's write end, closed before waiting so that
+    /// the parent giving up is seen as EOF.
+    pub go_w_fd: c_int,
 
     // Intermediate process (joins, unshare, time offsets, final clone).
     pub joins: *const RawJoin,
@@ -222,6 +230,7 @@ unsafe fn wait_for_maps(plan: &Plan) -> Res {
     };
     // SAFETY: raw syscalls on our descriptors and a local buffer.
     unsafe {
+        syscall(libc::SYS_close, &[plan.go_w_fd as usize]);
         send(plan.report_fd, &ready);
         let mut b = 0u8;
         loop {
@@ -652,6 +661,27 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                     &[path as usize, argv as usize, envp as usize],
                 );
                 (Step::Exec, r, -1)
+            }
+            Run::Hold { fd, write_fd } => {
+                syscall(libc::SYS_close, &[write_fd as usize]);
+                send(
+                    plan.report_fd,
+                    &Msg {
+                        kind: MSG_HELD,
+                        ..Default::default()
+                    },
+                );
+                let mut b = 0u8;
+                loop {
+                    let r = syscall(
+                        libc::SYS_read,
+                        &[fd as usize, &mut b as *mut u8 as usize, 1],
+                    );
+                    if r != -(libc::EINTR as isize) {
+                        break;
+                    }
+                }
+                exit(0)
             }
             Run::Call { f, arg, sigmask } => {
                 syscall(libc::SYS_close, &[plan.report_fd as usize]);

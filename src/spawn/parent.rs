@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 use super::attr::SpawnAttr;
-use super::child::{self, Msg, Plan, RawJoin, Run, MSG_CHILD, MSG_ERROR, MSG_READY};
+use super::child::{self, Msg, Plan, RawJoin, Run, MSG_CHILD, MSG_ERROR, MSG_HELD, MSG_READY};
 use crate::error::{Error, Result};
 use crate::handles::{is_namespace, is_own, open_pidfd};
 use crate::idmap::{write_map, MapKind};
@@ -26,6 +26,11 @@ pub enum Program<'a> {
         f: unsafe extern "C" fn(*mut c_void) -> c_int,
         arg: *mut c_void,
     },
+    /// Nothing: the child waits in its namespaces while `f(pid)` runs in
+    /// the caller, then exits and is reaped before spawn returns (which
+    /// then gives pid 0). For acquiring namespaces, e.g. a user namespace
+    /// with maps.
+    Hold(&'a mut dyn FnMut(libc::pid_t) -> Result<()>),
 }
 
 const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
@@ -209,6 +214,9 @@ pub unsafe fn spawn(
             .hint("CLONE_INTO_CGROUP needs clone3 (5.7)"));
     }
     let exec = matches!(program, Program::Exec { .. });
+    let shares_memory = !matches!(program, Program::Call { .. });
+    let mut hold = None;
+    let mut hold_pipe = None;
     let resolved;
     let run = match program {
         Program::Exec { path, argv, envp } => {
@@ -235,6 +243,13 @@ pub unsafe fn spawn(
             // SAFETY: an all-zero sigset is a valid empty set.
             sigmask: unsafe { std::mem::zeroed() },
         },
+        Program::Hold(f) => {
+            let (r, w) = pipe()?;
+            let (fd, write_fd) = (r.as_raw_fd(), w.as_raw_fd());
+            hold = Some(f);
+            hold_pipe = Some((r, w));
+            Run::Hold { fd, write_fd }
+        }
     };
 
     let new = attr.new_types;
@@ -303,7 +318,11 @@ pub unsafe fn spawn(
     } else {
         None
     };
-    let vm = if exec { libc::CLONE_VM as u64 } else { 0 };
+    let vm = if shares_memory {
+        libc::CLONE_VM as u64
+    } else {
+        0
+    };
     let clear_sighand = if exec && clone3 {
         CLONE_CLEAR_SIGHAND
     } else {
@@ -322,6 +341,7 @@ pub unsafe fn spawn(
     let mut plan = Plan {
         report_fd: report_w.as_raw_fd(),
         go_fd: go_r.as_ref().map_or(-1, |f| f.as_raw_fd()),
+        go_w_fd: go_w.as_ref().map_or(-1, |f| f.as_raw_fd()),
         joins: joins.as_ptr(),
         njoins: joins.len(),
         unshare_flags: if intermediate { new } else { 0 },
@@ -429,7 +449,11 @@ pub unsafe fn spawn(
     let first_pid = first_pid as libc::pid_t;
     let first_pidfd = (pidfd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(pidfd) });
 
-    let outcome = converse(attr, &report_r, go_w, first_pid);
+    let (hold_r, hold_w) = hold_pipe.map_or((None, None), |(r, w)| (Some(r), Some(w)));
+    drop(hold_r);
+    let held = hold.map(|f| (f, hold_w));
+    let is_hold = held.is_some();
+    let outcome = converse(attr, &report_r, go_w, first_pid, intermediate, held);
 
     if intermediate {
         // ECHILD if the caller's runtime reaped it first: harmless.
@@ -455,6 +479,10 @@ pub unsafe fn spawn(
         return Err(Error::new(libc::ECHILD, "child: intermediate process")
             .hint("it ended without starting the program"));
     };
+    if is_hold {
+        reap(pid, 0);
+        return Ok((0, None));
+    }
     let pidfd = if !want_pidfd {
         None
     } else if let Some(fd) = first_pidfd {
@@ -528,16 +556,24 @@ struct Outcome {
 
 /// Reads the child's messages until every writer is gone (exec or exit),
 /// writing the maps when the child says it is ready for them.
+type Held<'a, 'b> = (
+    &'a mut dyn FnMut(libc::pid_t) -> Result<()>,
+    Option<OwnedFd>,
+);
+
 fn converse(
     attr: &SpawnAttr,
     report: &OwnedFd,
     mut go: Option<OwnedFd>,
     map_pid: libc::pid_t,
+    intermediate: bool,
+    mut held: Option<Held<'_, '_>>,
 ) -> Outcome {
     let mut out = Outcome {
         error: None,
-        final_pid: None,
+        final_pid: if intermediate { None } else { Some(map_pid) },
     };
+    let mut held_pending = false;
     loop {
         let mut msg = Msg::default();
         // SAFETY: msg is a plain struct valid for writing.
@@ -575,6 +611,7 @@ fn converse(
                 }
             },
             MSG_CHILD => out.final_pid = Some(msg.arg),
+            MSG_HELD => held_pending = true,
             MSG_ERROR => {
                 let mut step = child::step_name(msg.step).to_string();
                 if msg.arg >= 0 {
@@ -587,6 +624,18 @@ fn converse(
                     .get_or_insert(Error::new(msg.errno, format!("child: {step}")));
             }
             _ => {}
+        }
+        // The holding child is ready once both its HELD and (through an
+        // intermediate) its pid have arrived; then run the callback and
+        // release it by closing the hold pipe.
+        if let (true, Some(pid)) = (held_pending, out.final_pid) {
+            if let Some((f, w)) = held.take() {
+                if let Err(e) = f(pid) {
+                    out.error.get_or_insert(e);
+                }
+                drop(w);
+            }
+            held_pending = false;
         }
     }
     out

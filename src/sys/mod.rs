@@ -84,6 +84,12 @@ pub(crate) fn unshare(flags: libc::c_int) -> io::Result<()> {
     cvt(unsafe { libc::unshare(flags) }).map(drop)
 }
 
+pub(crate) fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
+    // SAFETY: plain system call; the result is a new O_CLOEXEC descriptor.
+    let fd = cvt_long(unsafe { libc::syscall(SYS_PIDFD_OPEN, pid, 0) })?;
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
 /// pidfd_send_signal with signal 0: does the process still exist?
 pub(crate) fn pidfd_check_alive(pidfd: RawFd) -> io::Result<()> {
     // SAFETY: signal 0 with NULL info only checks existence and permission.
@@ -126,4 +132,10 @@ pub(crate) struct CloneArgs {
     pub set_tid: u64,
     pub set_tid_size: u64,
     pub cgroup: u64,
+}
+
+/// The calling thread's id.
+pub(crate) fn gettid() -> libc::pid_t {
+    // SAFETY: plain system call.
+    unsafe { libc::syscall(libc::SYS_gettid) as libc::pid_t }
 }

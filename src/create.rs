@@ -1,0 +1,114 @@
+//! New namespaces as handles, without moving the caller: a helper thread
+//! for the types a thread can unshare, a short-lived helper process for
+//! user namespaces (whose maps the caller writes while it waits).
+
+use std::os::fd::{FromRawFd, OwnedFd};
+
+use crate::error::{Context, Error, Result};
+use crate::handles::{open_pid, open_proc_ns_of_thread};
+use crate::idmap::MapKind;
+use crate::spawn::{spawn, Program, SpawnAttr};
+use crate::sys::{self, consts::*, features};
+use crate::types::*;
+
+/// Runs `f` on a fresh OS thread and returns its result; whatever the
+/// thread did to its own namespaces ends with it.
+pub(crate) fn on_fresh_thread<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("linuxns-helper".into())
+            .spawn_scoped(s, f)
+            .map_err(|e| Error::io(e, "spawn helper thread"))?
+            .join()
+            .unwrap_or_else(|_| Err(Error::new(libc::EIO, "helper thread").hint("it panicked")))
+    })
+}
+
+/// A fresh namespace of exactly one type. For NS_PID and NS_TIME it is the
+/// namespace children would get (empty: its first process is pid 1). For
+/// NS_USER it has no maps.
+pub fn new_ns(ty: libc::c_int) -> Result<OwnedFd> {
+    let t = NsType::from_bit(ty).ok_or_else(|| {
+        Error::invalid(format!("type {ty:#x}")).hint("exactly one NS_* type is needed")
+    })?;
+    match t.bit() {
+        NS_USER => new_userns(None, None, 0),
+        NS_PID => on_fresh_thread(|| {
+            sys::unshare(CLONE_NEWPID).step(|| "unshare(pid)".into())?;
+            empty_pid_ns_of_this_thread()
+        }),
+        NS_TIME => on_fresh_thread(|| {
+            sys::unshare(CLONE_NEWTIME).step(|| "unshare(time)".into())?;
+            open_proc_ns_of_thread(t, true)
+        }),
+        bit => on_fresh_thread(move || {
+            sys::unshare(bit).step(|| format!("unshare({})", t.name()))?;
+            open_proc_ns_of_thread(t, false)
+        }),
+    }
+}
+
+/// The calling thread's pid_for_children namespace before any process is
+/// in it: /proc hides it then, a thread pidfd's ioctl (6.11) does not.
+fn empty_pid_ns_of_this_thread() -> Result<OwnedFd> {
+    const PIDFD_THREAD: libc::c_int = libc::O_EXCL;
+    let unsupported = || {
+        Error::new(libc::EOPNOTSUPP, "ns_new(NS_PID)")
+            .hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)")
+    };
+    if features::PIDFD_NS_IOCTL.get() == Some(false) {
+        return Err(unsupported());
+    }
+    // SAFETY: plain system calls; the result is a new O_CLOEXEC descriptor.
+    let r = unsafe { libc::syscall(SYS_PIDFD_OPEN, sys::gettid(), PIDFD_THREAD) };
+    if r < 0 {
+        let e = std::io::Error::last_os_error();
+        return match e.raw_os_error() {
+            Some(libc::EINVAL) => Err(unsupported()),
+            _ => Err(Error::io(e, "pidfd_open(this thread)")),
+        };
+    }
+    // SAFETY: new descriptor we own.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(r as libc::c_int) };
+    use std::os::fd::AsRawFd;
+    match sys::ioctl_fd(pidfd.as_raw_fd(), PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE) {
+        Ok(fd) => Ok(fd),
+        Err(e) if e.raw_os_error() == Some(libc::ENOTTY) => Err(unsupported()),
+        Err(e) => Err(Error::io(e, "ioctl PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE")),
+    }
+}
+
+/// A new user namespace with these maps (either may be absent), created
+/// by a helper process that waits while the maps are written and the
+/// namespace opened. `flags` as the map writers: NS_MAP_DENY_SETGROUPS for
+/// the gid map, NS_MAP_USE_HELPER for both.
+pub fn new_userns(
+    uid_map: Option<&[ns_idmap]>,
+    gid_map: Option<&[ns_idmap]>,
+    flags: libc::c_uint,
+) -> Result<OwnedFd> {
+    let known = NS_MAP_DENY_SETGROUPS | NS_MAP_USE_HELPER;
+    if flags & !known != 0 {
+        return Err(Error::invalid(format!("map flags {flags:#x}")).hint("unknown bits"));
+    }
+    let mut attr = SpawnAttr::new();
+    attr.set_namespaces(NS_USER)?;
+    if let Some(m) = uid_map {
+        attr.set_map(MapKind::Uid, m, flags & NS_MAP_USE_HELPER)?;
+    }
+    if let Some(m) = gid_map {
+        attr.set_map(MapKind::Gid, m, flags)?;
+    }
+    let mut got = None;
+    let mut grab = |pid: libc::pid_t| {
+        // Our unreaped child: its pid cannot be reused meanwhile.
+        got = Some(open_pid(pid, NS_USER)?);
+        Ok(())
+    };
+    // SAFETY: a holding child runs no user code.
+    unsafe { spawn(&attr, Program::Hold(&mut grab), false) }?;
+    got.ok_or_else(|| {
+        Error::new(libc::ECHILD, "user namespace helper")
+            .hint("it ended before the namespace was opened")
+    })
+}

@@ -1,0 +1,3 @@
+module linuxns/bench/go-helper
+
+go 1.19

@@ -10,7 +10,10 @@
 
 pub mod attr;
 mod child;
+mod child_ops;
 mod parent;
+mod plan;
+mod prep;
 
 pub use attr::SpawnAttr;
 pub use parent::{spawn, Program};

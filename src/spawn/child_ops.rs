@@ -1,0 +1,241 @@
+//! CHILD SIDE (see child.rs for the rules): the raw operations the child's
+//! stages are made of. Raw system calls only; no allocation, no panics.
+
+use std::ffi::{c_char, c_int};
+
+use super::plan::{Msg, Plan, Step, Text, MSG_ERROR};
+use crate::sys::raw::syscall;
+
+pub(crate) type Res = Result<(), (Step, isize, i32)>;
+
+pub(crate) fn check(step: Step, ret: isize) -> Res {
+    check_arg(step, ret, -1)
+}
+
+pub(crate) fn check_arg(step: Step, ret: isize, arg: i32) -> Res {
+    if ret < 0 {
+        Err((step, ret, arg))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) unsafe fn send(fd: c_int, msg: &Msg) {
+    if fd < 0 {
+        return;
+    }
+    // SAFETY: msg is a plain struct; a failed write only loses the report.
+    unsafe {
+        syscall(
+            libc::SYS_write,
+            &[
+                fd as usize,
+                msg as *const Msg as usize,
+                std::mem::size_of::<Msg>(),
+            ],
+        );
+    }
+}
+
+pub(crate) unsafe fn exit(code: c_int) -> ! {
+    loop {
+        // SAFETY: exit_group never returns.
+        unsafe { syscall(libc::SYS_exit_group, &[code as usize]) };
+    }
+}
+
+/// Reports a failed step (pipe and shared memory) and exits.
+pub(crate) unsafe fn die(plan: &Plan, err: (Step, isize, i32)) -> ! {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (step, ret, arg) = err;
+    let errno = (-ret) as i32;
+    plan.shared.errno.store(errno, Relaxed);
+    plan.shared.arg.store(arg, Relaxed);
+    plan.shared.step.store(step as u32, Relaxed);
+    let msg = Msg {
+        kind: MSG_ERROR,
+        errno,
+        step: step as u32,
+        arg,
+    };
+    // SAFETY: raw write and exit.
+    unsafe {
+        send(plan.report_fd, &msg);
+        exit(127)
+    }
+}
+
+pub(crate) unsafe fn slice<'a, T>(p: *const T, n: usize) -> &'a [T] {
+    if p.is_null() || n == 0 {
+        &[]
+    } else {
+        // SAFETY: the parent prepared n elements at p.
+        unsafe { std::slice::from_raw_parts(p, n) }
+    }
+}
+
+/// open + one write + close; the step's errno on failure.
+pub(crate) unsafe fn write_file(step: Step, path: *const c_char, text: Text) -> Res {
+    if text.len == 0 {
+        return Ok(());
+    }
+    // SAFETY: raw syscalls with prepared pointers.
+    unsafe {
+        let flags = (libc::O_WRONLY | libc::O_CLOEXEC) as usize;
+        let fd = syscall(
+            libc::SYS_openat,
+            &[libc::AT_FDCWD as usize, path as usize, flags],
+        );
+        check(step, fd)?;
+        let r = syscall(libc::SYS_write, &[fd as usize, text.ptr as usize, text.len]);
+        syscall(libc::SYS_close, &[fd as usize]);
+        check(step, r)
+    }
+}
+
+pub(crate) unsafe fn mount(
+    src: *const c_char,
+    dst: *const c_char,
+    fstype: *const c_char,
+    flags: libc::c_ulong,
+) -> isize {
+    // SAFETY: NUL-terminated strings or NULL.
+    unsafe {
+        syscall(
+            libc::SYS_mount,
+            &[
+                src as usize,
+                dst as usize,
+                fstype as usize,
+                flags as usize,
+                0,
+            ],
+        )
+    }
+}
+
+/// Bind-mounts the new root on itself, pivots into it and detaches the old
+/// root (pivot_root(".", ".") stacks the old root under the new one).
+pub(crate) unsafe fn pivot_into(root: *const c_char) -> Res {
+    // SAFETY: raw syscalls with NUL-terminated strings.
+    unsafe {
+        check(
+            Step::RootBind,
+            mount(root, root, std::ptr::null(), libc::MS_BIND | libc::MS_REC),
+        )?;
+        check(Step::RootChdir, syscall(libc::SYS_chdir, &[root as usize]))?;
+        let dot = c".".as_ptr() as usize;
+        check(Step::PivotRoot, syscall(libc::SYS_pivot_root, &[dot, dot]))?;
+        check(
+            Step::UmountOldRoot,
+            syscall(libc::SYS_umount2, &[dot, libc::MNT_DETACH as usize]),
+        )?;
+        check(
+            Step::RootChdir,
+            syscall(libc::SYS_chdir, &[c"/".as_ptr() as usize]),
+        )
+    }
+}
+
+/// dup2 every (child_fd, parent_fd). With several, copy the sources above
+/// fd_scratch first, so one action cannot overwrite another's source.
+pub(crate) unsafe fn apply_fds(plan: &Plan) -> Res {
+    // SAFETY: raw syscalls on descriptors.
+    unsafe {
+        let fds = slice(plan.fds, plan.nfds);
+        let staged = fds.len() > 1;
+        let source = |i: usize, parent: c_int| {
+            if staged {
+                plan.fd_scratch.wrapping_add(i as c_int)
+            } else {
+                parent
+            }
+        };
+        if staged {
+            for (i, &(child, parent)) in fds.iter().enumerate() {
+                if parent >= 0 {
+                    let args = [
+                        parent as usize,
+                        source(i, parent) as usize,
+                        libc::O_CLOEXEC as usize,
+                    ];
+                    check_arg(Step::Dup, syscall(libc::SYS_dup3, &args), child)?;
+                }
+            }
+        }
+        for (i, &(child, parent)) in fds.iter().enumerate() {
+            if parent < 0 {
+                syscall(libc::SYS_close, &[child as usize]);
+                continue;
+            }
+            let src = source(i, parent);
+            let r = if src == child {
+                // dup2 onto itself keeps FD_CLOEXEC; clear it by hand.
+                syscall(
+                    libc::SYS_fcntl,
+                    &[child as usize, libc::F_SETFD as usize, 0],
+                )
+            } else {
+                syscall(libc::SYS_dup3, &[src as usize, child as usize, 0])
+            };
+            check_arg(Step::Dup, r, child)?;
+        }
+    }
+    Ok(())
+}
+
+/// Marks every descriptor >= 3 close-on-exec except the kept ones.
+pub(crate) unsafe fn close_fds(plan: &Plan) {
+    const CLOSE_RANGE_CLOEXEC: usize = 1 << 2;
+    // SAFETY: raw syscalls on descriptors.
+    unsafe {
+        let keep = slice(plan.keep, plan.nkeep);
+        let mut first: c_int = 3;
+        let mut ranges_ok = true;
+        for &k in keep.iter().chain(std::iter::once(&c_int::MAX)) {
+            if k > first {
+                let last = if k == c_int::MAX {
+                    u32::MAX as usize
+                } else {
+                    (k - 1) as usize
+                };
+                if syscall(
+                    libc::SYS_close_range,
+                    &[first as usize, last, CLOSE_RANGE_CLOEXEC],
+                ) < 0
+                {
+                    ranges_ok = false;
+                    break;
+                }
+            }
+            first = k.saturating_add(1);
+        }
+        if !ranges_ok {
+            // Kernels before 5.11: one descriptor at a time.
+            for fd in 3..plan.fd_limit {
+                if keep.binary_search(&fd).is_err() {
+                    syscall(
+                        libc::SYS_fcntl,
+                        &[
+                            fd as usize,
+                            libc::F_SETFD as usize,
+                            libc::FD_CLOEXEC as usize,
+                        ],
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// SIG_DFL for every signal in `mask` (bit n-1 for signal n).
+pub(crate) unsafe fn default_signals(mask: u64) {
+    // The kernel's struct sigaction with SIG_DFL: all zero.
+    let dfl = [0u64; 4];
+    for sig in 1..=64usize {
+        if mask & (1u64 << (sig - 1)) != 0 {
+            // SAFETY: a valid signal number and a zeroed action.
+            unsafe { syscall(libc::SYS_rt_sigaction, &[sig, dfl.as_ptr() as usize, 0, 8]) };
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! What the parent prepares and the child reads: the plan, the messages on
+//! the report pipe, and the names of the child's steps.
+
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::atomic::{AtomicI32, AtomicU32};
+
+use crate::sys::CloneArgs;
+
+/// What a child tells the parent through the report pipe.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Msg {
+    pub kind: u32,
+    pub errno: i32,
+    pub step: u32,
+    pub arg: i32,
+}
+
+pub(crate) const MSG_ERROR: u32 = 1;
+/// In a new user namespace, waiting for the parent to write the maps.
+pub(crate) const MSG_READY: u32 = 2;
+/// The intermediate process created the final child; `arg` is its pid.
+pub(crate) const MSG_CHILD: u32 = 3;
+/// A holding child is set up and waits for its hold pipe to close.
+pub(crate) const MSG_HELD: u32 = 4;
+
+/// Steps of the child, named for ns_last_error by [`step_name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Step {
+    Pdeathsig = 1,
+    ParentGone,
+    Setns,
+    Unshare,
+    WaitMaps,
+    TimeOffsets,
+    Clone,
+    Hostname,
+    Propagation,
+    RootBind,
+    RootChdir,
+    PivotRoot,
+    UmountOldRoot,
+    MountProc,
+    Chdir,
+    Dup,
+    Signals,
+    Exec,
+    Setgroups,
+    GidMap,
+    UidMap,
+}
+
+pub(crate) fn step_name(code: u32) -> &'static str {
+    const NAMES: [&str; 22] = [
+        "?",
+        "prctl(PR_SET_PDEATHSIG)",
+        "parent exited before exec",
+        "setns",
+        "unshare",
+        "wait for uid/gid maps",
+        "write /proc/self/timens_offsets",
+        "clone",
+        "sethostname",
+        "mount propagation of /",
+        "bind-mount new root",
+        "chdir to new root",
+        "pivot_root",
+        "detach old root",
+        "mount /proc",
+        "chdir",
+        "dup2",
+        "reset signals",
+        "execve",
+        "write /proc/self/setgroups",
+        "write /proc/self/gid_map",
+        "write /proc/self/uid_map",
+    ];
+    NAMES.get(code as usize).copied().unwrap_or("?")
+}
+
+/// A prepared join: descriptor and types for setns.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawJoin {
+    pub fd: c_int,
+    pub types: c_int,
+    /// Enters a user namespace (ordered first or last by the parent).
+    pub is_user: bool,
+}
+
+/// What the child runs at the end.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Run {
+    Exec {
+        path: *const c_char,
+        argv: *const *const c_char,
+        envp: *const *const c_char,
+    },
+    Call {
+        f: unsafe extern "C" fn(*mut c_void) -> c_int,
+        arg: *mut c_void,
+        sigmask: libc::sigset_t,
+    },
+    /// Stay in the namespaces until `fd` (a pipe's read end) reaches EOF;
+    /// `write_fd` is our copy of the write end, closed first.
+    Hold { fd: c_int, write_fd: c_int },
+}
+
+/// A failure recorded in shared memory, for vfork children (which have no
+/// report pipe): the parent reads it once clone returns.
+#[derive(Debug, Default)]
+pub(crate) struct SharedError {
+    pub errno: AtomicI32,
+    pub step: AtomicU32,
+    pub arg: AtomicI32,
+}
+
+/// A short text prepared by the parent (a map line, "deny").
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Text {
+    pub ptr: *const u8,
+    pub len: usize,
+}
+
+impl Text {
+    pub const NONE: Text = Text {
+        ptr: std::ptr::null(),
+        len: 0,
+    };
+
+    pub fn of(b: &[u8]) -> Text {
+        Text {
+            ptr: b.as_ptr(),
+            len: b.len(),
+        }
+    }
+}
+
+/// Everything the child needs, prepared by the parent. Pointers point into
+/// the parent's memory, alive until the child has exec'd or exited.
+pub(crate) struct Plan {
+    /// Write end of the report pipe; -1 in a vfork child (see `shared`).
+    pub report_fd: c_int,
+    pub shared: SharedError,
+    /// Read end of the parent's "maps written, go on" pipe; -1: no wait.
+    pub go_fd: c_int,
+    /// Our copy of that pipe's write end, closed before waiting so that
+    /// the parent giving up is seen as EOF.
+    pub go_w_fd: c_int,
+
+    // Intermediate process (joins, unshare, time offsets, final clone).
+    pub joins: *const RawJoin,
+    pub njoins: usize,
+    pub unshare_flags: c_int,
+    pub time_offsets: Text,
+    pub final_args: CloneArgs,
+    pub use_clone3: bool,
+    pub final_stack_top: usize,
+
+    // Final child.
+    /// The final child (not the intermediate) waits for the maps.
+    pub maps_in_final: bool,
+    /// Single-id maps of the caller's own ids, which the child may write
+    /// itself (no round trip to the parent): setgroups, gid_map, uid_map.
+    pub self_setgroups: Text,
+    pub self_gid_map: Text,
+    pub self_uid_map: Text,
+    pub pdeathsig: c_int,
+    pub parent_pidfd: c_int,
+    pub hostname: Text,
+    /// MS_PRIVATE / MS_SLAVE / MS_SHARED, or 0 to leave propagation alone.
+    pub propagation: libc::c_ulong,
+    pub root: *const c_char,
+    pub mount_proc: bool,
+    pub cwd: *const c_char,
+    /// (child_fd, parent_fd) pairs; parent_fd -1 closes child_fd.
+    pub fds: *const (c_int, c_int),
+    pub nfds: usize,
+    /// Descriptors at or above this are free for temporary copies.
+    pub fd_scratch: c_int,
+    pub close_fds: bool,
+    /// Sorted child fds >= 3 that close_fds keeps.
+    pub keep: *const c_int,
+    pub nkeep: usize,
+    pub fd_limit: c_int,
+    /// Signals to set back to SIG_DFL before exec (bit n-1 for signal n);
+    /// handled ones are already default through CLONE_CLEAR_SIGHAND.
+    pub reset_signals: u64,
+    pub run: Run,
+}

@@ -1,0 +1,276 @@
+//! The parent's preparations for a spawn: stacks, pipes, the program path,
+//! joins, maps the child may write itself, blocked signals.
+
+use std::ffi::{c_void, CStr, CString};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use super::attr::{MapSpec, SpawnAttr};
+use super::plan::RawJoin;
+use crate::error::{Error, Result};
+use crate::handles::{is_namespace, is_own, open_pidfd};
+use crate::sys::{consts::*, features, raw};
+use crate::types::*;
+
+const STACK_SIZE: usize = 256 * 1024;
+const GUARD: usize = 4096;
+
+/// An mmap'd child stack with a guard page below it. One is kept for the
+/// next spawn, so the common case costs no mmap and no page faults.
+pub(crate) struct Stack {
+    pub base: *mut c_void,
+    pub len: usize,
+}
+
+static SPARE_STACK: AtomicPtr<c_void> = AtomicPtr::new(std::ptr::null_mut());
+
+impl Stack {
+    pub(crate) fn get() -> Result<Stack> {
+        let spare = SPARE_STACK.swap(std::ptr::null_mut(), Ordering::Acquire);
+        if !spare.is_null() {
+            return Ok(Stack {
+                base: spare,
+                len: STACK_SIZE,
+            });
+        }
+        // SAFETY: a fresh anonymous mapping.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                STACK_SIZE,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if base == libc::MAP_FAILED {
+            return Err(Error::io(
+                std::io::Error::last_os_error(),
+                "mmap child stack",
+            ));
+        }
+        // SAFETY: the first page of our own mapping becomes the guard.
+        unsafe { libc::mprotect(base, GUARD, libc::PROT_NONE) };
+        Ok(Stack {
+            base,
+            len: STACK_SIZE,
+        })
+    }
+
+    /// 16-byte aligned top.
+    pub(crate) fn top(&self) -> usize {
+        (self.base as usize + self.len) & !15
+    }
+}
+
+impl Drop for Stack {
+    /// Only once no child uses it any more: kept as the spare, or unmapped.
+    fn drop(&mut self) {
+        let kept = SPARE_STACK
+            .compare_exchange(
+                std::ptr::null_mut(),
+                self.base,
+                Ordering::Release,
+                Ordering::Relaxed,
+            )
+            .is_ok();
+        if !kept {
+            // SAFETY: our own mapping.
+            unsafe { libc::munmap(self.base, self.len) };
+        }
+    }
+}
+
+pub(crate) fn pipe() -> Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: fds is valid for two ints.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(Error::io(std::io::Error::last_os_error(), "pipe2"));
+    }
+    // SAFETY: two new descriptors we own.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Moves fd to a number >= min (close-on-exec), so the child's dup2s cannot
+/// land on it.
+pub(crate) fn move_above(fd: OwnedFd, min: RawFd) -> Result<OwnedFd> {
+    if fd.as_raw_fd() >= min {
+        return Ok(fd);
+    }
+    // SAFETY: F_DUPFD_CLOEXEC returns a new descriptor or fails.
+    let n = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min) };
+    if n < 0 {
+        return Err(Error::io(
+            std::io::Error::last_os_error(),
+            "fcntl F_DUPFD_CLOEXEC",
+        ));
+    }
+    // SAFETY: new descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(n) })
+}
+
+/// Is clone3 usable here? Probed once with an invalid size: EINVAL means
+/// it exists, ENOSYS (old kernel or a seccomp filter) that it does not.
+pub(crate) fn have_clone3() -> bool {
+    features::CLONE3.get_or_probe(|| {
+        // SAFETY: size 0 is refused before anything is created.
+        let r = unsafe { raw::syscall(SYS_CLONE3, &[0, 0]) };
+        r != -(libc::ENOSYS as isize)
+    })
+}
+
+/// Looks `path` up in PATH when it has no '/'.
+pub(crate) fn resolve(path: &CStr) -> Result<CString> {
+    let bytes = path.to_bytes();
+    if bytes.is_empty() {
+        return Err(Error::new(libc::ENOENT, "ns_spawn: path").hint("empty"));
+    }
+    if bytes.contains(&b'/') {
+        return Ok(path.to_owned());
+    }
+    let paths = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    for dir in std::env::split_paths(&paths) {
+        let mut cand = dir.into_os_string().into_encoded_bytes();
+        if cand.is_empty() {
+            cand.push(b'.');
+        }
+        cand.push(b'/');
+        cand.extend_from_slice(bytes);
+        let Ok(c) = CString::new(cand) else { continue };
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: NUL-terminated paths; st valid for writing.
+        let ok = unsafe {
+            libc::stat(c.as_ptr(), st.as_mut_ptr()) == 0
+                && st.assume_init().st_mode & libc::S_IFMT == libc::S_IFREG
+                && libc::access(c.as_ptr(), libc::X_OK) == 0
+        };
+        if ok {
+            return Ok(c);
+        }
+    }
+    Err(Error::new(
+        libc::ENOENT,
+        format!("ns_spawn: {}", path.to_string_lossy()),
+    )
+    .hint("not found in PATH"))
+}
+
+pub(crate) fn time_offsets_text(offsets: &[(libc::clockid_t, i64, i64)]) -> Vec<u8> {
+    let mut s = String::new();
+    for &(clock, sec, nsec) in offsets {
+        let name = if clock == libc::CLOCK_BOOTTIME {
+            "boottime"
+        } else {
+            "monotonic"
+        };
+        s.push_str(&format!("{name} {sec} {nsec}\n"));
+    }
+    s.into_bytes()
+}
+
+/// Blocks every signal of the calling thread until dropped.
+pub(crate) struct SignalsBlocked(pub libc::sigset_t);
+
+impl SignalsBlocked {
+    pub(crate) fn new() -> SignalsBlocked {
+        // SAFETY: sigset operations on local values.
+        unsafe {
+            let mut all = std::mem::zeroed::<libc::sigset_t>();
+            let mut old = std::mem::zeroed::<libc::sigset_t>();
+            libc::sigfillset(&mut all);
+            libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
+            SignalsBlocked(old)
+        }
+    }
+}
+
+impl Drop for SignalsBlocked {
+    fn drop(&mut self) {
+        // SAFETY: restores the mask saved in new().
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.0, std::ptr::null_mut()) };
+    }
+}
+
+/// The joins as the child performs them, user namespaces first when we are
+/// unprivileged (to gain rights over the others), last when privileged (to
+/// keep ours). Joining the user namespace the caller is in is a no-op (the
+/// kernel would refuse it), so it is dropped here, at spawn time, as
+/// ns_setns does.
+pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
+    let user = NsType::from_bit(NS_USER).ok_or_else(|| Error::invalid("user"))?;
+    let mut out = Vec::with_capacity(attr.joins.len());
+    for j in &attr.joins {
+        let fd = j.fd.as_raw_fd();
+        let mut types = j.types;
+        if j.covers & NS_USER != 0 {
+            let target = if is_namespace(fd)? {
+                None
+            } else {
+                Some(open_pidfd(fd, NS_USER)?)
+            };
+            let target_fd = target.as_ref().map_or(fd, |t| t.as_raw_fd());
+            // SAFETY: target_fd is open for the duration of this call.
+            if is_own(unsafe { BorrowedFd::borrow_raw(target_fd) }, user)? {
+                if target.is_none() {
+                    continue;
+                }
+                types &= !NS_USER;
+            }
+        }
+        let is_user = types & NS_USER != 0 || (types == 0 && j.covers == NS_USER);
+        out.push(RawJoin { fd, types, is_user });
+    }
+    // SAFETY: geteuid has no memory effects.
+    let privileged = unsafe { libc::geteuid() } == 0;
+    out.sort_by_key(|j| j.is_user == privileged);
+    Ok(out)
+}
+
+pub(crate) fn propagation_flag(attr: &SpawnAttr) -> libc::c_ulong {
+    if attr.new_types & NS_MNT == 0 {
+        return 0;
+    }
+    match attr.propagation.unwrap_or(NS_PROPAGATION_PRIVATE) {
+        NS_PROPAGATION_SLAVE => libc::MS_SLAVE,
+        NS_PROPAGATION_SHARED => libc::MS_SHARED,
+        NS_PROPAGATION_UNCHANGED => 0,
+        _ => libc::MS_PRIVATE,
+    }
+}
+
+/// Texts of maps the child may write for itself: the kernel lets a process
+/// in a new user namespace map its own euid/egid (one id), the gid only
+/// with setgroups denied. None when the parent must write them.
+pub(crate) struct SelfMaps {
+    pub setgroups: &'static [u8],
+    pub gid: Vec<u8>,
+    pub uid: Vec<u8>,
+}
+
+pub(crate) fn self_maps(attr: &SpawnAttr) -> Option<SelfMaps> {
+    // SAFETY: geteuid/getegid have no memory effects.
+    let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let own = |spec: &Option<MapSpec>, id: u32, need_deny: bool| -> Option<Vec<u8>> {
+        match spec {
+            None => Some(Vec::new()),
+            Some(s) => {
+                let single = s.map.len() == 1 && s.map[0].count == 1 && s.map[0].outside == id;
+                let flags_ok = s.flags & NS_MAP_USE_HELPER == 0
+                    && (!need_deny || s.flags & NS_MAP_DENY_SETGROUPS != 0);
+                (single && flags_ok).then(|| format!("{} {} 1\n", s.map[0].inside, id).into_bytes())
+            }
+        }
+    };
+    let uid = own(&attr.uid_map, euid, false)?;
+    let gid = own(&attr.gid_map, egid, true)?;
+    let deny = attr
+        .gid_map
+        .as_ref()
+        .is_some_and(|g| g.flags & NS_MAP_DENY_SETGROUPS != 0);
+    Some(SelfMaps {
+        setgroups: if deny { b"deny" } else { b"" },
+        gid,
+        uid,
+    })
+}

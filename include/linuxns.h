@@ -623,6 +623,74 @@ int ns_netns_add(const char *name);
 int ns_netns_del(const char *name);
 
 /**
+ * Starts `path` with `argv` and `envp` in the namespaces `attr` describes.
+ *
+ * `attr` NULL is a plain spawn. `envp` NULL passes the caller's
+ * environment. A `path` without '/' is looked up in the caller's PATH
+ * before the child exists (with ns_spawn_attr_set_root, a path with '/'
+ * is taken inside the new root).
+ *
+ * Returns the pid of the process that runs the program: a direct child of
+ * the caller that sends SIGCHLD when it ends and must be waited for, also
+ * when a PID namespace is joined or created (then it is pid 1 of the new
+ * one). When `pidfd` is not NULL, `*pidfd` receives an O_CLOEXEC pidfd of
+ * it.
+ *
+ * Before anything starts, the attribute is checked so a spawn can never
+ * change the caller's own host: a hostname needs a new or joined UTS
+ * namespace, a root or propagation change a new mount namespace, a fresh
+ * /proc new PID and mount namespaces, time offsets a new time namespace,
+ * uid/gid maps a new user namespace; otherwise -EINVAL.
+ *
+ * In the child, in this order: pdeathsig; join (ns_spawn_attr_join);
+ * create (ns_spawn_attr_set_namespaces); the uid/gid maps (a single id of
+ * the caller's own, as ns_spawn_attr_map_root makes, written by the child
+ * itself; others by the caller while the child waits); hostname; mount propagation; root and
+ * /proc; cwd; descriptors; then every signal disposition is reset to the
+ * default and the signal mask emptied, and the program is executed. No
+ * signal handler of the calling runtime ever runs in the child.
+ *
+ * The child shares the caller's memory on a stack of its own until it
+ * executes the program (CLONE_VM, and CLONE_VFORK when no join, time
+ * offset or caller-written map needs a round trip, as posix_spawn), so
+ * the cost does not grow with the caller's memory, and it is safe from any thread of any
+ * runtime: nothing in the child allocates, takes a lock or touches errno.
+ * Joins and time offsets use a short-lived intermediate process, which
+ * creates the final child with CLONE_PARENT.
+ *
+ * Errors: a failure of any step before the program runs is returned as
+ * that step's negative errno, with ns_last_error reading
+ * "child: <step>: <reason>" (e.g. "child: sethostname: Operation not
+ * permitted", "child: execve: No such file or directory"); the child has
+ * then been reaped and no descriptor is left open. Also: -EINVAL for a
+ * NULL path or argv and the checks above; -ENOENT when PATH has no such
+ * program; clone's -EPERM, -ENOSPC, -EUSERS.
+ *
+ * # Safety
+ * `path` and `argv` (NULL-terminated) are valid C strings; `envp` is NULL
+ * or NULL-terminated; `attr` is NULL or live; `pidfd` NULL or writable.
+ */
+pid_t ns_spawn(const char *path, char *const *argv, char *const *envp, const struct ns_spawn_attr *attr, int *pidfd);
+
+/**
+ * Runs `fn(arg)` in a child set up exactly as ns_spawn would, but with its
+ * own copy of the caller's memory (fork-like), so fn can never corrupt the
+ * caller; fn's return value is the child's exit status. ns_clone's rules
+ * apply: in a multithreaded caller fn may call only async-signal-safe
+ * functions, fork's hooks do not run, the child leaves with _exit(2), and
+ * the child keeps the caller's signal dispositions and mask.
+ *
+ * Returns the child's pid (waitable, SIGCHLD); `*pidfd` as ns_spawn.
+ *
+ * Errors: -EINVAL for a NULL fn; otherwise as ns_spawn.
+ *
+ * # Safety
+ * `fn(arg)` is safe to run in a fork-like child; `attr` NULL or live;
+ * `pidfd` NULL or writable.
+ */
+pid_t ns_spawn_fn(const struct ns_spawn_attr *attr, int (*fn)(void *arg), void *arg, int *pidfd);
+
+/**
  * A new spawn attribute object: no namespaces, no maps, nothing changed
  * (ns_spawn with it is a plain spawn). Free it with ns_spawn_attr_free.
  *
@@ -682,9 +750,10 @@ int ns_spawn_attr_map_root(struct ns_spawn_attr *attr);
 
 /**
  * The uid map of the child's new user namespace (needs NS_USER), with
- * ns_write_uid_map's checks and flags; checked now, written by the
- * caller while the child waits, so several ranges and
- * NS_MAP_USE_HELPER work. The array is copied.
+ * ns_write_uid_map's checks and flags, checked now; the array is copied.
+ * A single id mapping the caller's own euid is written by the child
+ * itself, as the kernel allows; any other map is written by the caller
+ * while the child waits, so several ranges and NS_MAP_USE_HELPER work.
  *
  * Errors: as ns_write_uid_map's checks.
  *
@@ -827,72 +896,6 @@ int ns_spawn_attr_set_cgroup(struct ns_spawn_attr *attr, int cgroup_fd);
  * `attr` is NULL or a live attribute object; pointers are NULL or valid.
  */
 int ns_spawn_attr_set_time_offset(struct ns_spawn_attr *attr, int clock, int64_t sec, int64_t nsec);
-
-/**
- * Starts `path` with `argv` and `envp` in the namespaces `attr` describes.
- *
- * `attr` NULL is a plain spawn. `envp` NULL passes the caller's
- * environment. A `path` without '/' is looked up in the caller's PATH
- * before the child exists (with ns_spawn_attr_set_root, a path with '/'
- * is taken inside the new root).
- *
- * Returns the pid of the process that runs the program: a direct child of
- * the caller that sends SIGCHLD when it ends and must be waited for, also
- * when a PID namespace is joined or created (then it is pid 1 of the new
- * one). When `pidfd` is not NULL, `*pidfd` receives an O_CLOEXEC pidfd of
- * it.
- *
- * Before anything starts, the attribute is checked so a spawn can never
- * change the caller's own host: a hostname needs a new or joined UTS
- * namespace, a root or propagation change a new mount namespace, a fresh
- * /proc new PID and mount namespaces, time offsets a new time namespace,
- * uid/gid maps a new user namespace; otherwise -EINVAL.
- *
- * In the child, in this order: pdeathsig; join (ns_spawn_attr_join);
- * create (ns_spawn_attr_set_namespaces); the uid/gid maps, written by the
- * caller while the child waits; hostname; mount propagation; root and
- * /proc; cwd; descriptors; then every signal disposition is reset to the
- * default and the signal mask emptied, and the program is executed. No
- * signal handler of the calling runtime ever runs in the child.
- *
- * The child shares the caller's memory on a stack of its own until it
- * executes the program (CLONE_VM, as posix_spawn), so the cost does not
- * grow with the caller's memory, and it is safe from any thread of any
- * runtime: nothing in the child allocates, takes a lock or touches errno.
- * Joins and time offsets use a short-lived intermediate process, which
- * creates the final child with CLONE_PARENT.
- *
- * Errors: a failure of any step before the program runs is returned as
- * that step's negative errno, with ns_last_error reading
- * "child: <step>: <reason>" (e.g. "child: sethostname: Operation not
- * permitted", "child: execve: No such file or directory"); the child has
- * then been reaped and no descriptor is left open. Also: -EINVAL for a
- * NULL path or argv and the checks above; -ENOENT when PATH has no such
- * program; clone's -EPERM, -ENOSPC, -EUSERS.
- *
- * # Safety
- * `path` and `argv` (NULL-terminated) are valid C strings; `envp` is NULL
- * or NULL-terminated; `attr` is NULL or live; `pidfd` NULL or writable.
- */
-pid_t ns_spawn(const char *path, char *const *argv, char *const *envp, const struct ns_spawn_attr *attr, int *pidfd);
-
-/**
- * Runs `fn(arg)` in a child set up exactly as ns_spawn would, but with its
- * own copy of the caller's memory (fork-like), so fn can never corrupt the
- * caller; fn's return value is the child's exit status. ns_clone's rules
- * apply: in a multithreaded caller fn may call only async-signal-safe
- * functions, fork's hooks do not run, the child leaves with _exit(2), and
- * the child keeps the caller's signal dispositions and mask.
- *
- * Returns the child's pid (waitable, SIGCHLD); `*pidfd` as ns_spawn.
- *
- * Errors: -EINVAL for a NULL fn; otherwise as ns_spawn.
- *
- * # Safety
- * `fn(arg)` is safe to run in a fork-like child; `attr` NULL or live;
- * `pidfd` NULL or writable.
- */
-pid_t ns_spawn_fn(const struct ns_spawn_attr *attr, int (*fn)(void *arg), void *arg, int *pidfd);
 
 /**
  * Calls `cb(info, arg)` once for every distinct namespace of `types` (an

@@ -9,6 +9,7 @@ pub mod enter;
 pub mod handles;
 pub mod persist;
 pub mod spawn;
+pub mod spawn_attr;
 pub mod survey;
 
 use std::cell::RefCell;

@@ -143,20 +143,24 @@ pub unsafe fn spawn(
         (None, None)
     };
     let raw_of = |f: &Option<OwnedFd>| f.as_ref().map_or(-1, |f| f.as_raw_fd());
+    let parent_pidfd = if attr.pdeathsig != 0 {
+        // SAFETY: getpid has no memory effects.
+        Some(move_above(
+            pidfd_open(unsafe { libc::getpid() })?,
+            high + 1,
+        )?)
+    } else {
+        None
+    };
     let fd_scratch = high
         .max(raw_of(&report_w))
         .max(raw_of(&go_r))
         .max(raw_of(&go_w))
+        .max(raw_of(&parent_pidfd))
         + 1;
 
     let joins = prepare_joins(attr)?;
     let time_text = time_offsets_text(&attr.time_offsets);
-    let parent_pidfd = if attr.pdeathsig != 0 {
-        // SAFETY: getpid has no memory effects.
-        Some(pidfd_open(unsafe { libc::getpid() })?)
-    } else {
-        None
-    };
     let mut keep: Vec<c_int> = attr
         .fds
         .iter()

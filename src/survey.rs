@@ -2,7 +2,7 @@
 //! /proc, plus namespace bind mounts from /proc/self/mountinfo.
 
 use std::collections::HashMap;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, OwnedFd};
 
 use crate::error::{Error, Result};
@@ -12,14 +12,64 @@ use crate::types::{check_mask, ns_info, NsType, NS_ALL, NS_PID, NS_USER};
 
 struct Found {
     info: ns_info,
-    /// Where to open it for the details: a /proc path or a bind mount.
-    path: Option<CString>,
+    /// A bind mount to open it by, when no process is in it.
+    mount: Option<CString>,
 }
 
-fn stat_path(p: &std::ffi::CStr) -> Option<libc::stat> {
+fn stat_path(p: &CStr) -> Option<libc::stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: NUL-terminated path; st valid for writing.
     (unsafe { libc::stat(p.as_ptr(), st.as_mut_ptr()) } == 0).then(|| unsafe { st.assume_init() })
+}
+
+fn ns_path(pid: i32, t: NsType) -> StackPath {
+    let mut p = StackPath::new();
+    p.push("/proc/")
+        .push_num(pid.into())
+        .push("/ns/")
+        .push(t.name());
+    p
+}
+
+/// Calls `f` with every numeric entry of /proc, read with getdents64 into
+/// one buffer: nothing is allocated per process.
+fn for_each_pid(mut f: impl FnMut(i32)) -> Result<()> {
+    let dir = crate::sys::open(c"/proc", libc::O_RDONLY | libc::O_DIRECTORY)
+        .map_err(|e| Error::io(e, "open /proc"))?;
+    let mut buf = [0u8; 32 * 1024];
+    loop {
+        // SAFETY: buf is valid for writing its length.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_getdents64,
+                dir.as_raw_fd(),
+                buf.as_mut_ptr(),
+                buf.len(),
+            )
+        };
+        if n < 0 {
+            return Err(Error::io(std::io::Error::last_os_error(), "read /proc"));
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        let mut off = 0usize;
+        while off + 19 < n as usize {
+            // struct linux_dirent64: u64 ino, i64 off, u16 reclen, u8 type, name.
+            let reclen = u16::from_ne_bytes([buf[off + 16], buf[off + 17]]) as usize;
+            if reclen == 0 {
+                break;
+            }
+            let name = &buf[off + 19..(off + reclen).min(n as usize)];
+            let name = name.split(|&c| c == 0).next().unwrap_or(&[]);
+            if !name.is_empty() && name.iter().all(u8::is_ascii_digit) {
+                if let Some(pid) = std::str::from_utf8(name).ok().and_then(|s| s.parse().ok()) {
+                    f(pid);
+                }
+            }
+            off += reclen;
+        }
+    }
 }
 
 /// Every distinct namespace of `types` (0 = all), ascending by (type, id).
@@ -29,20 +79,10 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
     let wanted: Vec<NsType> = NsType::in_mask(mask).collect();
     let mut found: HashMap<(i32, u64), Found> = HashMap::new();
 
-    let proc = std::fs::read_dir("/proc").map_err(|e| Error::io(e, "read /proc"))?;
-    for entry in proc.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|s| s.parse::<i32>().ok()) else {
-            continue;
-        };
+    for_each_pid(|pid| {
         for &t in &wanted {
-            let mut p = StackPath::new();
-            p.push("/proc/")
-                .push_num(pid.into())
-                .push("/ns/")
-                .push(t.name());
             // Processes we may not inspect, or that just exited, are skipped.
-            let Some(st) = stat_path(p.as_cstr()) else {
+            let Some(st) = stat_path(ns_path(pid, t).as_cstr()) else {
                 continue;
             };
             let f = found.entry((t.bit(), st.st_ino)).or_insert_with(|| Found {
@@ -52,15 +92,12 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
                     pid,
                     ..Default::default()
                 },
-                path: Some(p.as_cstr().to_owned()),
+                mount: None,
             });
             f.info.nprocs += 1;
-            if pid < f.info.pid {
-                f.info.pid = pid;
-                f.path = Some(p.as_cstr().to_owned());
-            }
+            f.info.pid = f.info.pid.min(pid);
         }
-    }
+    })?;
     for path in nsfs_mounts() {
         let Ok(fd) = open_path(&path, 0) else {
             continue;
@@ -77,14 +114,21 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
                 r#type: t.bit(),
                 ..Default::default()
             },
-            path: Some(path),
+            mount: Some(path),
         });
     }
 
     let mut out: Vec<ns_info> = found
         .into_values()
         .map(|mut f| {
-            if let Some(fd) = f.path.as_deref().and_then(|p| open_path(p, 0).ok()) {
+            let t = NsType::from_bit(f.info.r#type);
+            let fd = match (&f.mount, t) {
+                (Some(m), _) => open_path(m, 0).ok(),
+                (None, Some(t)) => open_path(ns_path(f.info.pid, t).as_cstr(), 0).ok(),
+                _ => None,
+            };
+            // Only if it is still the same namespace (the pid may be gone).
+            if let Some(fd) = fd.filter(|fd| id(fd.as_raw_fd()).ok() == Some(f.info.id)) {
                 fill_details(&mut f.info, &fd);
             }
             f.info

@@ -2,7 +2,7 @@
 //! /proc, plus namespace bind mounts from /proc/self/mountinfo.
 
 use std::collections::HashMap;
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 use std::os::fd::{AsRawFd, OwnedFd};
 
 use crate::error::{Error, Result};
@@ -16,10 +16,31 @@ struct Found {
     mount: Option<CString>,
 }
 
-fn stat_path(p: &CStr) -> Option<libc::stat> {
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: NUL-terminated path; st valid for writing.
-    (unsafe { libc::stat(p.as_ptr(), st.as_mut_ptr()) } == 0).then(|| unsafe { st.assume_init() })
+/// The N of "type:[N]", read from the link of type t in a /proc/PID/ns
+/// directory.
+fn read_ns_link(dir: &OwnedFd, t: NsType) -> Option<u64> {
+    let mut buf = [0u8; 64];
+    // SAFETY: NUL-terminated name; buf valid for its length.
+    let n = unsafe {
+        libc::readlinkat(
+            dir.as_raw_fd(),
+            t.c_name().as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    let text = buf.get(..usize::try_from(n).ok()?)?;
+    parse_ns_link(text)
+}
+
+/// "net:[4026531840]" -> 4026531840.
+fn parse_ns_link(text: &[u8]) -> Option<u64> {
+    let open = text.iter().position(|&c| c == b'[')?;
+    let digits = text.get(open + 1..text.len().checked_sub(1)?)?;
+    if text.last() != Some(&b']') || digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 fn ns_path(pid: i32, t: NsType) -> StackPath {
@@ -72,22 +93,26 @@ fn for_each_pid(mut f: impl FnMut(i32)) -> Result<()> {
     }
 }
 
-/// Every distinct namespace of `types` (0 = all), ascending by (type, id).
-pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
-    check_mask(types, "ns_list types")?;
-    let mask = if types == 0 { NS_ALL } else { types };
-    let wanted: Vec<NsType> = NsType::in_mask(mask).collect();
+/// The namespaces of the processes `pids`, with counts and lowest pids.
+fn scan(pids: &[i32], wanted: &[NsType]) -> HashMap<(i32, u64), Found> {
     let mut found: HashMap<(i32, u64), Found> = HashMap::new();
-
-    for_each_pid(|pid| {
-        for &t in &wanted {
-            // Processes we may not inspect, or that just exited, are skipped.
-            let Some(st) = stat_path(ns_path(pid, t).as_cstr()) else {
+    for &pid in pids {
+        // One directory open, then readlinkat per type: reading "net:[N]"
+        // costs the kernel far less than a stat, which has to build an
+        // inode for the link's target.
+        let mut dir = StackPath::new();
+        dir.push("/proc/").push_num(pid.into()).push("/ns");
+        // Processes we may not inspect, or that just exited, are skipped.
+        let Ok(dirfd) = crate::sys::open(dir.as_cstr(), libc::O_RDONLY | libc::O_DIRECTORY) else {
+            continue;
+        };
+        for &t in wanted {
+            let Some(ino) = read_ns_link(&dirfd, t) else {
                 continue;
             };
-            let f = found.entry((t.bit(), st.st_ino)).or_insert_with(|| Found {
+            let f = found.entry((t.bit(), ino)).or_insert_with(|| Found {
                 info: ns_info {
-                    id: st.st_ino,
+                    id: ino,
                     r#type: t.bit(),
                     pid,
                     ..Default::default()
@@ -97,7 +122,54 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
             f.info.nprocs += 1;
             f.info.pid = f.info.pid.min(pid);
         }
-    })?;
+    }
+    found
+}
+
+/// Every distinct namespace of `types` (0 = all), ascending by (type, id).
+pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
+    check_mask(types, "ns_list types")?;
+    let mask = if types == 0 { NS_ALL } else { types };
+    let wanted: Vec<NsType> = NsType::in_mask(mask).collect();
+    let mut found: HashMap<(i32, u64), Found> = HashMap::new();
+
+    let mut pids = Vec::with_capacity(1024);
+    for_each_pid(|pid| pids.push(pid))?;
+    // The per-link work is the kernel's; with many processes, share it out
+    // over the cores (each worker scans a slice, the counts are merged).
+    let workers = if pids.len() >= 128 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let chunk = pids.len().div_ceil(workers).max(1);
+    let parts: Vec<HashMap<(i32, u64), Found>> = if workers == 1 {
+        vec![scan(&pids, &wanted)]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = pids
+                .chunks(chunk)
+                .map(|c| s.spawn(|| scan(c, &wanted)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    for part in parts {
+        for (key, f) in part {
+            let e = found.entry(key).or_insert(Found {
+                info: ns_info {
+                    nprocs: 0,
+                    ..f.info
+                },
+                mount: None,
+            });
+            e.info.nprocs += f.info.nprocs;
+            e.info.pid = e.info.pid.min(f.info.pid);
+        }
+    }
     for path in nsfs_mounts() {
         let Ok(fd) = open_path(&path, 0) else {
             continue;
@@ -124,7 +196,11 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
             let t = NsType::from_bit(f.info.r#type);
             let fd = match (&f.mount, t) {
                 (Some(m), _) => open_path(m, 0).ok(),
-                (None, Some(t)) => open_path(ns_path(f.info.pid, t).as_cstr(), 0).ok(),
+                // A /proc/PID/ns link is a namespace by construction; the id
+                // check below catches a pid that went away meanwhile.
+                (None, Some(t)) => {
+                    crate::sys::open(ns_path(f.info.pid, t).as_cstr(), libc::O_RDONLY).ok()
+                }
                 _ => None,
             };
             // Only if it is still the same namespace (the pid may be gone).
@@ -206,6 +282,14 @@ fn unescape(s: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ns_links_parse() {
+        assert_eq!(super::parse_ns_link(b"net:[4026531840]"), Some(4026531840));
+        assert_eq!(super::parse_ns_link(b"net:[]"), None);
+        assert_eq!(super::parse_ns_link(b"net:[12"), None);
+        assert_eq!(super::parse_ns_link(b"garbage"), None);
+    }
+
     #[test]
     fn mountinfo_escapes() {
         assert_eq!(super::unescape(r"/run/netns/a\040b"), b"/run/netns/a b");

@@ -7,6 +7,15 @@
 # apt-get when run as root.
 
 CARGO     ?= cargo
+PREFIX    ?= /usr/local
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR   ?=
+VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR     := $(word 1,$(subst ., ,$(VERSION)))
+MINOR     := $(word 2,$(subst ., ,$(VERSION)))
+# What a static link of liblinuxns.a needs (rustc --print native-static-libs).
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 BUILD_DIR ?= build/ctest
 LIB_DIR   := $(CURDIR)/target/release
 export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
@@ -14,7 +23,7 @@ export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 # command -> Debian package providing it
 TOOLS := cmake:cmake pkg-config:pkg-config cc:gcc nm:binutils newuidmap:uidmap ip:iproute2 lsns:util-linux setpriv:util-linux
 
-.PHONY: all build deps test test-rust test-c c-build demo bench clean
+.PHONY: all build deps test test-rust test-c c-build demo bench install uninstall clean
 
 all: build
 
@@ -52,6 +61,31 @@ demo: c-build
 # Benchmarks against the raw syscalls and peer tools (not part of `make test`).
 bench: build
 	bench/run.sh
+
+# make install [PREFIX=/usr/local] [LIBDIR=...] [INCLUDEDIR=...] [DESTDIR=...]
+SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	-e 's|@MAJOR@|$(MAJOR)|g' -e 's|@MINOR@|$(MINOR)|g' \
+	-e 's|@EXTRA_LIBS@||g' -e 's|@STATIC_LIBS@|$(STATIC_LIBS)|g'
+LIB = $(DESTDIR)$(LIBDIR)
+
+install: build
+	install -d $(LIB) $(LIB)/pkgconfig $(LIB)/cmake/linuxns $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 target/release/liblinuxns.so $(LIB)/liblinuxns.so.$(VERSION)
+	ln -sf liblinuxns.so.$(VERSION) $(LIB)/liblinuxns.so.$(MAJOR)
+	ln -sf liblinuxns.so.$(MAJOR) $(LIB)/liblinuxns.so
+	install -m 644 target/release/liblinuxns.a $(LIB)/liblinuxns.a
+	install -m 644 include/linuxns.h $(DESTDIR)$(INCLUDEDIR)/linuxns.h
+	$(SUBST) pkgconfig/linuxns.pc.in > $(LIB)/pkgconfig/linuxns.pc
+	$(SUBST) cmake/linuxnsConfig.cmake.in > $(LIB)/cmake/linuxns/linuxnsConfig.cmake
+	$(SUBST) cmake/linuxnsConfigVersion.cmake.in > $(LIB)/cmake/linuxns/linuxnsConfigVersion.cmake
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig 2>/dev/null || true; fi
+
+uninstall:
+	rm -f $(LIB)/liblinuxns.so.$(VERSION) $(LIB)/liblinuxns.so.$(MAJOR) $(LIB)/liblinuxns.so
+	rm -f $(LIB)/liblinuxns.a $(DESTDIR)$(INCLUDEDIR)/linuxns.h $(LIB)/pkgconfig/linuxns.pc
+	rm -f $(LIB)/cmake/linuxns/linuxnsConfig.cmake $(LIB)/cmake/linuxns/linuxnsConfigVersion.cmake
+	-rmdir $(LIB)/cmake/linuxns 2>/dev/null
 
 clean:
 	$(CARGO) clean

@@ -6,6 +6,10 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// What a static link of liblinuxns.a needs (rustc --print native-static-libs);
+/// the Makefile's install target writes the same list.
+const STATIC_LIBS: &str = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc";
+
 fn main() {
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let version = env::var("CARGO_PKG_VERSION").unwrap();
@@ -82,7 +86,8 @@ fn write_uninstalled_pc(crate_dir: &Path, profile_dir: &Path, version: &str) {
         )
         .replace("@VERSION@", version)
         // Uninstalled: let programs find the library where it was built.
-        .replace("@EXTRA_LIBS@", "-Wl,-rpath,${libdir}");
+        .replace("@EXTRA_LIBS@", "-Wl,-rpath,${libdir}")
+        .replace("@STATIC_LIBS@", STATIC_LIBS);
     write_if_changed(&profile_dir.join("linuxns-uninstalled.pc"), text.as_bytes());
 }
 

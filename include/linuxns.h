@@ -280,10 +280,14 @@ int ns_unshare(int flags);
  * Joining the user namespace the caller is already in succeeds and does
  * nothing (the kernel itself would refuse it). Only the calling thread
  * changes; the kernel refuses a user namespace for a multithreaded process
- * and a mount namespace for a thread that shares its filesystem context
- * (any thread of a multithreaded process, unless it did
- * ns_unshare(CLONE_FS)): then -EINVAL with ns_last_error saying so. Use
- * ns_run_in from multithreaded programs.
+ * (-EINVAL, with ns_last_error saying so). A mount namespace: with a
+ * namespace fd the kernel refuses it (-EINVAL) to a thread that shares
+ * its filesystem context (any thread of a multithreaded process, unless
+ * it did ns_unshare(CLONE_FS)); with a pidfd the kernel gives the calling
+ * thread its own copy of its filesystem context (root, cwd, umask) and
+ * allows it, and the library does the same on kernels before 5.8. Use
+ * ns_run_in from multithreaded programs to leave the calling thread
+ * untouched.
  *
  * Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
  * namespace nor a pidfd, when types does not fit it, or for bits that are
@@ -391,9 +395,13 @@ pid_t ns_clone(int types, int (*fn)(void *arg), void *arg, int *pidfd);
  * a time, the user namespace first when the caller is not root and last
  * when it is, as nsenter does.
  *
- * Only the calling thread moves, so the rules of ns_setns apply: a user
- * or mount namespace needs a single-threaded caller (-EINVAL, explained in
- * ns_last_error); use ns_run_in or ns_spawn from multithreaded programs.
+ * Only the calling thread moves, so the rules of ns_setns for pidfds
+ * apply: a user namespace needs a single-threaded caller (-EINVAL,
+ * explained in ns_last_error); for a mount namespace the calling thread
+ * gets its own copy of its filesystem context. Use ns_run_in or ns_spawn
+ * from multithreaded programs to leave the calling thread untouched.
+ *
+ * Errors: -EPERM also when the caller may not inspect the target.
  *
  * Errors: -EINVAL for pid <= 0 or bits that are not NS_*; -ESRCH when
  * there is no such process; -EPERM without the needed privileges;

@@ -172,6 +172,11 @@ fn setns_one_by_one(pidfd: RawFd, pid: libc::pid_t, types: libc::c_int) -> Resul
     if privileged {
         order.rotate_left(usize::from(types & NS_USER != 0));
     }
+    if types & NS_MNT != 0 && thread_count() > 1 {
+        // As the kernel's one-step pidfd setns does: the thread gets its own
+        // filesystem context, which a mount namespace requires.
+        sys::unshare(CLONE_FS).step(|| "unshare(CLONE_FS)".into())?;
+    }
     for t in order {
         // The kernel's setns says EPERM where /proc's access check says
         // EACCES; answer as the one-step path would.
@@ -239,6 +244,9 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     for t in NsType::in_mask(wanted) {
         let theirs = match handles::open_pidfd(pidfd.as_raw_fd(), t.bit()) {
             Ok(fd) => fd,
+            // Not allowed to look: not allowed to enter either, as the
+            // kernel's setns would say.
+            Err(e) if e.errno() == libc::EACCES => return Err(e.with_errno(libc::EPERM)),
             // A type this kernel lacks can only be skipped when not asked for.
             Err(e) if e.errno() == libc::EOPNOTSUPP && types == 0 => continue,
             Err(e) => return Err(e),

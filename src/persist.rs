@@ -217,9 +217,17 @@ pub fn netns_del(name: &CStr) -> Result<()> {
         return Err(Error::io(last_err(), format!("{NETNS_RUN_DIR}/{name}"))
             .hint("no network namespace of that name"));
     }
-    // As iproute2: detach (EINVAL if it was not mounted is fine), then unlink.
+    // As iproute2: detach, then unlink. EINVAL (nothing mounted there) is
+    // fine; anything else, EPERM above all, stops before the unlink.
     // SAFETY: NUL-terminated path.
-    unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH) };
+    if unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH) } != 0
+        && last_err().raw_os_error() != Some(libc::EINVAL)
+    {
+        return Err(Error::io(
+            last_err(),
+            format!("umount {NETNS_RUN_DIR}/{name}"),
+        ));
+    }
     // SAFETY: NUL-terminated path.
     if unsafe { libc::unlink(path.as_ptr()) } != 0 {
         return Err(Error::io(

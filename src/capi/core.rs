@@ -37,10 +37,14 @@ pub extern "C" fn ns_unshare(flags: c_int) -> c_int {
 /// Joining the user namespace the caller is already in succeeds and does
 /// nothing (the kernel itself would refuse it). Only the calling thread
 /// changes; the kernel refuses a user namespace for a multithreaded process
-/// and a mount namespace for a thread that shares its filesystem context
-/// (any thread of a multithreaded process, unless it did
-/// ns_unshare(CLONE_FS)): then -EINVAL with ns_last_error saying so. Use
-/// ns_run_in from multithreaded programs.
+/// (-EINVAL, with ns_last_error saying so). A mount namespace: with a
+/// namespace fd the kernel refuses it (-EINVAL) to a thread that shares
+/// its filesystem context (any thread of a multithreaded process, unless
+/// it did ns_unshare(CLONE_FS)); with a pidfd the kernel gives the calling
+/// thread its own copy of its filesystem context (root, cwd, umask) and
+/// allows it, and the library does the same on kernels before 5.8. Use
+/// ns_run_in from multithreaded programs to leave the calling thread
+/// untouched.
 ///
 /// Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
 /// namespace nor a pidfd, when types does not fit it, or for bits that are

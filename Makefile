@@ -21,7 +21,8 @@ LIB_DIR   := $(CURDIR)/target/release
 export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
 # command -> Debian package providing it
-TOOLS := cmake:cmake pkg-config:pkg-config cc:gcc nm:binutils newuidmap:uidmap ip:iproute2 lsns:util-linux setpriv:util-linux
+TOOLS := cmake:cmake pkg-config:pkg-config cc:gcc nm:binutils readelf:binutils newuidmap:uidmap \
+	 ip:iproute2 lsns:util-linux setpriv:util-linux cargo-cinstall:cargo-c
 
 .PHONY: all build deps test test-rust test-c c-build demo bench install uninstall clean
 

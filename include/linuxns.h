@@ -279,15 +279,14 @@ int ns_unshare(int flags);
  *
  * Joining the user namespace the caller is already in succeeds and does
  * nothing (the kernel itself would refuse it). Only the calling thread
- * changes; the kernel refuses a user namespace for a multithreaded process
- * (-EINVAL, with ns_last_error saying so). A mount namespace: with a
- * namespace fd the kernel refuses it (-EINVAL) to a thread that shares
- * its filesystem context (any thread of a multithreaded process, unless
- * it did ns_unshare(CLONE_FS)); with a pidfd the kernel gives the calling
- * thread its own copy of its filesystem context (root, cwd, umask) and
- * allows it, and the library does the same on kernels before 5.8. Use
- * ns_run_in from multithreaded programs to leave the calling thread
- * untouched.
+ * changes. The kernel refuses a user namespace to a multithreaded
+ * process, and a mount namespace to a thread that shares its filesystem
+ * context (root, cwd) with other threads, which every thread of a
+ * multithreaded process does unless it called ns_unshare(CLONE_FS): both
+ * are -EINVAL, with ns_last_error saying why. (Through a pidfd with more
+ * types in the mask, the kernel would instead move the root of every
+ * thread sharing the context; the library refuses that too, before
+ * anything changes.) Use ns_run_in from multithreaded programs.
  *
  * Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
  * namespace nor a pidfd, when types does not fit it, or for bits that are
@@ -395,11 +394,11 @@ pid_t ns_clone(int types, int (*fn)(void *arg), void *arg, int *pidfd);
  * a time, the user namespace first when the caller is not root and last
  * when it is, as nsenter does.
  *
- * Only the calling thread moves, so the rules of ns_setns for pidfds
- * apply: a user namespace needs a single-threaded caller (-EINVAL,
- * explained in ns_last_error); for a mount namespace the calling thread
- * gets its own copy of its filesystem context. Use ns_run_in or ns_spawn
- * from multithreaded programs to leave the calling thread untouched.
+ * Only the calling thread moves, so the rules of ns_setns apply: a user
+ * namespace needs a single-threaded caller, and a mount namespace a
+ * thread that does not share its filesystem context (-EINVAL, explained
+ * in ns_last_error; nothing is changed). Use ns_run_in or ns_spawn from
+ * multithreaded programs.
  *
  * Errors: -EPERM also when the caller may not inspect the target.
  *

@@ -52,6 +52,38 @@ fn explain_thread_refusal(err: Error, types: libc::c_int) -> Error {
     }
 }
 
+/// Does the calling thread share its filesystem context (root, cwd) with
+/// another thread? kcmp(KCMP_FS) against each; when the kernel cannot
+/// tell us, assume it does.
+fn fs_shared_with_other_threads() -> bool {
+    const KCMP_FS: libc::c_long = 3;
+    let me = sys::gettid();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return true;
+    };
+    for task in tasks.flatten() {
+        let Some(tid) = task
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<libc::pid_t>().ok())
+        else {
+            continue;
+        };
+        if tid == me {
+            continue;
+        }
+        // SAFETY: kcmp with integer arguments only.
+        let r = unsafe { libc::syscall(libc::SYS_kcmp, me, tid, KCMP_FS, 0, 0) };
+        match r {
+            0 => return true,
+            r if r > 0 => {}
+            _ if std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) => {}
+            _ => return true,
+        }
+    }
+    false
+}
+
 enum FdKind {
     Namespace(NsType),
     Pidfd,
@@ -75,6 +107,15 @@ pub fn setns(fd: RawFd, types: libc::c_int) -> Result<()> {
         return Err(Error::new(libc::EBADF, format!("setns fd {fd}")));
     }
     check_mask(types, "setns types")?;
+    if types & NS_MNT != 0 && fs_shared_with_other_threads() {
+        // The kernel refuses a mount namespace to such a thread, except
+        // through a pidfd with other types in the mask: then it moves the
+        // root and cwd of every thread sharing the context. Refuse it in
+        // every case, before anything changes.
+        return Err(Error::invalid(format!("setns(fd {fd}, {})", mask_text(types))).hint(
+            "the calling thread shares its filesystem context with other threads, and a mount namespace would move them all; ns_unshare(CLONE_FS) first, or use ns_run_in",
+        ));
+    }
     if features::pidfd_setns() {
         // Fast path: the kernel checks fd and types itself; we only look
         // closer when it refuses.
@@ -171,11 +212,6 @@ fn setns_one_by_one(pidfd: RawFd, pid: libc::pid_t, types: libc::c_int) -> Resul
     let mut order: Vec<NsType> = NsType::in_mask(types).collect();
     if privileged {
         order.rotate_left(usize::from(types & NS_USER != 0));
-    }
-    if types & NS_MNT != 0 && thread_count() > 1 {
-        // As the kernel's one-step pidfd setns does: the thread gets its own
-        // filesystem context, which a mount namespace requires.
-        sys::unshare(CLONE_FS).step(|| "unshare(CLONE_FS)".into())?;
     }
     for t in order {
         // The kernel's setns says EPERM where /proc's access check says

@@ -36,15 +36,14 @@ pub extern "C" fn ns_unshare(flags: c_int) -> c_int {
 ///
 /// Joining the user namespace the caller is already in succeeds and does
 /// nothing (the kernel itself would refuse it). Only the calling thread
-/// changes; the kernel refuses a user namespace for a multithreaded process
-/// (-EINVAL, with ns_last_error saying so). A mount namespace: with a
-/// namespace fd the kernel refuses it (-EINVAL) to a thread that shares
-/// its filesystem context (any thread of a multithreaded process, unless
-/// it did ns_unshare(CLONE_FS)); with a pidfd the kernel gives the calling
-/// thread its own copy of its filesystem context (root, cwd, umask) and
-/// allows it, and the library does the same on kernels before 5.8. Use
-/// ns_run_in from multithreaded programs to leave the calling thread
-/// untouched.
+/// changes. The kernel refuses a user namespace to a multithreaded
+/// process, and a mount namespace to a thread that shares its filesystem
+/// context (root, cwd) with other threads, which every thread of a
+/// multithreaded process does unless it called ns_unshare(CLONE_FS): both
+/// are -EINVAL, with ns_last_error saying why. (Through a pidfd with more
+/// types in the mask, the kernel would instead move the root of every
+/// thread sharing the context; the library refuses that too, before
+/// anything changes.) Use ns_run_in from multithreaded programs.
 ///
 /// Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
 /// namespace nor a pidfd, when types does not fit it, or for bits that are

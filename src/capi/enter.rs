@@ -14,11 +14,11 @@ use crate::{create, enter};
 /// a time, the user namespace first when the caller is not root and last
 /// when it is, as nsenter does.
 ///
-/// Only the calling thread moves, so the rules of ns_setns for pidfds
-/// apply: a user namespace needs a single-threaded caller (-EINVAL,
-/// explained in ns_last_error); for a mount namespace the calling thread
-/// gets its own copy of its filesystem context. Use ns_run_in or ns_spawn
-/// from multithreaded programs to leave the calling thread untouched.
+/// Only the calling thread moves, so the rules of ns_setns apply: a user
+/// namespace needs a single-threaded caller, and a mount namespace a
+/// thread that does not share its filesystem context (-EINVAL, explained
+/// in ns_last_error; nothing is changed). Use ns_run_in or ns_spawn from
+/// multithreaded programs.
 ///
 /// Errors: -EPERM also when the caller may not inspect the target.
 ///

@@ -1,0 +1,312 @@
+/* ns_spawn_attr_join: a program started in namespaces another process
+ * holds (uts, net, pid, user), by namespace fd and by pidfd. */
+#include "check_spawn.h"
+
+static ns_spawn_attr *new_attr(void)
+{
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a != NULL);
+    return a;
+}
+
+/* The program's namespace `name` is the holder's (same) or ours (!same). */
+static void check_ns(const char *out, const char *name, pid_t holder, bool same)
+{
+    uint64_t got = out_ns_id(out, name);
+    uint64_t want = same ? ns_id_of(holder, name) : ns_id_of(0, name);
+    CHECKF(got != 0 && got == want, "%s: %" PRIu64 ", expected %s %" PRIu64 "\n%s",
+           name, got, same ? "the holder's" : "ours", want, out);
+}
+
+/* The hostname in the UTS namespace of `pid`, seen by a forked child. */
+static void hostname_of(pid_t pid, char *buf, size_t size)
+{
+    int p[2];
+    SYS_OK(pipe2(p, O_CLOEXEC));
+    pid_t kid = SYS_OK(fork());
+    if (kid == 0) {
+        char name[256] = "(setns failed)";
+        int fd = open_ns_file(pid, "uts");
+        if (fd >= 0 && setns(fd, CLONE_NEWUTS) == 0)
+            hostname_now(name, sizeof name);
+        _exit(write(p[1], name, strlen(name)) > 0 ? 0 : 1);
+    }
+    close(p[1]);
+    read_all(p[0], buf, size);
+    close(p[0]);
+    int st;
+    wait_child(kid, &st);
+}
+
+static void test_uts_net_by_namespace_fds(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWUTS | CLONE_NEWNET, "linuxns-join-fds", HOLDER_KEEP_UID);
+    int uts = SYS_OK(open_ns_file(h.pid, "uts"));
+    int net = SYS_OK(open_ns_file(h.pid, "net"));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, uts, NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_join(a, net, 0));
+    close(uts); /* the attribute keeps its own copies */
+    close(net);
+    char out[4096], line[128];
+    SH_OK(a, "echo \"host $(hostname)\"; " NS_SCRIPT, out);
+    check_ns(out, "uts", h.pid, true);
+    check_ns(out, "net", h.pid, true);
+    check_ns(out, "user", h.pid, false);
+    check_ns(out, "mnt", h.pid, false);
+    CHECK_STREQ(out_line(out, "host ", line, sizeof line), "linuxns-join-fds");
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+static void test_uts_net_by_pidfd_with_hostname(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWUTS | CLONE_NEWNET, "linuxns-join-pidfd", HOLDER_KEEP_UID);
+    int pidfd = SYS_OK(pidfd_open_(h.pid));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, pidfd, NS_UTS | NS_NET));
+    close(pidfd);
+    /* A joined UTS namespace may be given a hostname: the holder's. */
+    REQUIRE_OK(ns_spawn_attr_set_hostname(a, "linuxns-join-renamed"));
+    char out[4096], line[128], before[256], after[256];
+    hostname_now(before, sizeof before);
+    int out_pidfd = -1;
+    int p[2];
+    SYS_OK(pipe2(p, O_CLOEXEC));
+    REQUIRE_OK(ns_spawn_attr_set_fd(a, 1, p[1]));
+    char *argv[] = {"sh", "-c", "echo \"host $(hostname)\"; " NS_SCRIPT, NULL};
+    pid_t pid = REQUIRE_OK(ns_spawn("/bin/sh", argv, NULL, a, &out_pidfd));
+    close(p[1]);
+    read_all(p[0], out, sizeof out);
+    close(p[0]);
+    CHECK(out_pidfd >= 0 && pidfd_pid(out_pidfd) == pid && fd_cloexec(out_pidfd));
+    int st;
+    CHECK(wait_child(pid, &st) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(out_pidfd);
+    check_ns(out, "uts", h.pid, true);
+    check_ns(out, "net", h.pid, true);
+    check_ns(out, "ipc", h.pid, false);
+    CHECK_STREQ(out_line(out, "host ", line, sizeof line), "linuxns-join-renamed");
+    hostname_of(h.pid, line, sizeof line);
+    CHECK_STREQ(line, "linuxns-join-renamed");
+    hostname_now(after, sizeof after);
+    CHECK_STREQ(after, before);
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+/* A holder of a new pid namespace; its init's pid (as we see it). */
+static pid_t pid_ns_init_of(const struct holder *h)
+{
+    pid_t kids[4];
+    REQUIRE(children_of(h->pid, kids, 4) == 1);
+    return kids[0];
+}
+
+static void check_in_pid_ns(ns_spawn_attr *a, pid_t init)
+{
+    char out[8192], line[128];
+    pid_t pid = SH_OK(a, "echo \"pidns $(readlink /proc/self/ns/pid)\"; "
+                         "echo \"self $$\"; exec cat /proc/self/status", out);
+    CHECKF(text_ns_id(out_line(out, "pidns ", line, sizeof line)) == ns_id_of(init, "pid"),
+           "pid namespace %s, the holder's is %" PRIu64, line, ns_id_of(init, "pid"));
+    CHECK(ns_id_of(init, "pid") != ns_id_of(0, "pid"));
+    /* Not the init there (that is the holder's), and seen by us as pid. */
+    CHECK(atoi(out_line(out, "self ", line, sizeof line)) > 1);
+    int outside = 0, inside = 0;
+    CHECKF(out_line(out, "NSpid:", line, sizeof line) &&
+           sscanf(line, "%d %d", &outside, &inside) == 2 && outside == pid && inside > 1,
+           "NSpid:%s, spawned %d", line, (int)pid);
+}
+
+static void test_pid_by_namespace_fd(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWPID, NULL, HOLDER_KEEP_UID);
+    pid_t init = pid_ns_init_of(&h);
+    int fd = SYS_OK(open_ns_file(init, "pid"));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, fd, NS_PID));
+    close(fd);
+    check_in_pid_ns(a, init);
+    ns_spawn_attr_free(a);
+    /* pid_for_children of the holder names the same namespace. */
+    fd = SYS_OK(open_ns_file(h.pid, "pid_for_children"));
+    a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, fd, 0));
+    close(fd);
+    check_in_pid_ns(a, init);
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+static void test_pid_by_pidfd(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWPID | CLONE_NEWUTS, "linuxns-join-pid", HOLDER_KEEP_UID);
+    pid_t init = pid_ns_init_of(&h);
+    int pidfd = SYS_OK(pidfd_open_(init));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, pidfd, NS_PID | NS_UTS));
+    close(pidfd);
+    check_in_pid_ns(a, init);
+    char out[256];
+    SH_OK(a, "hostname", out);
+    CHECK_STREQ(out, "linuxns-join-pid\n");
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+static void test_user_uts_net_as_root(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWUSER | CLONE_NEWUTS | CLONE_NEWNET, "linuxns-join-user",
+                 HOLDER_KEEP_UID);
+    char out[4096];
+    /* By namespace fds ... */
+    const char *names[] = {"user", "uts", "net"};
+    const int types[] = {NS_USER, NS_UTS, 0};
+    ns_spawn_attr *a = new_attr();
+    for (int i = 0; i < 3; i++) {
+        int fd = SYS_OK(open_ns_file(h.pid, names[i]));
+        REQUIRE_OK(ns_spawn_attr_join(a, fd, types[i]));
+        close(fd);
+    }
+    SH_OK(a, NS_SCRIPT, out);
+    for (int i = 0; i < 3; i++)
+        check_ns(out, names[i], h.pid, true);
+    check_ns(out, "mnt", h.pid, false);
+    ns_spawn_attr_free(a);
+    /* ... and by pidfd, all at once. */
+    int pidfd = SYS_OK(pidfd_open_(h.pid));
+    a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, pidfd, NS_USER | NS_UTS | NS_NET));
+    close(pidfd);
+    SH_OK(a, NS_SCRIPT, out);
+    for (int i = 0; i < 3; i++)
+        check_ns(out, names[i], h.pid, true);
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+static void test_unprivileged_join_and_hostname(void)
+{
+    drop_to_nobody(NULL, NULL);
+    struct holder h;
+    holder_start(&h, CLONE_NEWUSER | CLONE_NEWUTS, "linuxns-unpriv-holder",
+                 HOLDER_KEEP_UID);
+    int pidfd = SYS_OK(pidfd_open_(h.pid));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, pidfd, NS_USER | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_set_hostname(a, "linuxns-unpriv-set"));
+    char out[4096], line[128];
+    SH_OK(a, "echo \"host $(hostname)\"; " NS_SCRIPT, out);
+    CHECK_STREQ(out_line(out, "host ", line, sizeof line), "linuxns-unpriv-set");
+    check_ns(out, "user", h.pid, true);
+    check_ns(out, "uts", h.pid, true);
+    check_ns(out, "net", h.pid, false);
+    ns_spawn_attr_free(a);
+    close(pidfd);
+
+    /* By namespace fds, given UTS first: the user namespace must still be
+     * entered first (the new name is the holder's now). */
+    int uts = SYS_OK(open_ns_file(h.pid, "uts"));
+    int user = SYS_OK(open_ns_file(h.pid, "user"));
+    a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, uts, NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_join(a, user, NS_USER));
+    close(uts);
+    close(user);
+    SH_OK(a, "echo \"host $(hostname)\"; " NS_SCRIPT, out);
+    CHECK_STREQ(out_line(out, "host ", line, sizeof line), "linuxns-unpriv-set");
+    check_ns(out, "user", h.pid, true);
+    check_ns(out, "uts", h.pid, true);
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+static void test_join_then_create(void)
+{
+    /* Joins come first: new namespaces then belong to the joined user
+     * namespace. */
+    drop_to_nobody(NULL, NULL);
+    struct holder h;
+    holder_start(&h, CLONE_NEWUSER, NULL, HOLDER_KEEP_UID);
+    int user = SYS_OK(open_ns_file(h.pid, "user"));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, user, NS_USER));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_NET | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_set_hostname(a, "linuxns-joined-new"));
+    char out[4096], line[128];
+    SH_OK(a, "echo \"host $(hostname)\"; " NS_SCRIPT, out);
+    CHECK_STREQ(out_line(out, "host ", line, sizeof line), "linuxns-joined-new");
+    check_ns(out, "user", h.pid, true);
+    uint64_t net = out_ns_id(out, "net");
+    CHECK(net != 0 && net != ns_id_of(0, "net") && net != ns_id_of(h.pid, "net"));
+    /* The new UTS namespace is owned by the joined user namespace. */
+    int p[2];
+    SYS_OK(pipe2(p, O_CLOEXEC));
+    REQUIRE_OK(ns_spawn_attr_set_fd(a, 1, p[1]));
+    int in[2];
+    SYS_OK(pipe2(in, O_CLOEXEC));
+    REQUIRE_OK(ns_spawn_attr_set_fd(a, 0, in[0]));
+    char *argv[] = {"sh", "-c", "read x; exit 0", NULL};
+    pid_t pid = REQUIRE_OK(ns_spawn("/bin/sh", argv, NULL, a, NULL));
+    close(in[0]);
+    close(p[1]);
+    int uts = SYS_OK(open_ns_file(pid, "uts"));
+    int owner = CHECK_OK(ns_get_userns(uts));
+    if (owner >= 0) {
+        CHECK_EQ_U64(fd_ns_id(owner), ns_id_of(h.pid, "user"));
+        close(owner);
+    }
+    close(uts);
+    close(in[1]);
+    close(p[0]);
+    int st;
+    CHECK(wait_child(pid, &st) == pid);
+    close(user);
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+static void test_join_own_user_namespace(void)
+{
+    /* Joining the user namespace we are in changes nothing (the kernel
+     * would refuse the setns); the rest of the spawn goes on. */
+    int user = SYS_OK(open_ns_file(0, "user"));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, user, NS_USER));
+    close(user);
+    char out[4096];
+    SH_OK(a, NS_SCRIPT, out);
+    CHECK_EQ_U64(out_ns_id(out, "user"), ns_id_of(0, "user"));
+    /* With new namespaces on top. */
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_set_hostname(a, "linuxns-own-user"));
+    SH_OK(a, "hostname; id -u; " NS_SCRIPT, out);
+    CHECK(strncmp(out, "linuxns-own-user\n0\n", 19) == 0);
+    CHECK(out_ns_id(out, "user") != ns_id_of(0, "user"));
+    ns_spawn_attr_free(a);
+}
+
+int main(void)
+{
+    RUN(test_uts_net_by_namespace_fds);
+    RUN(test_uts_net_by_pidfd_with_hostname);
+    RUN(test_pid_by_namespace_fd);
+    RUN(test_pid_by_pidfd);
+    RUN(test_user_uts_net_as_root);
+    RUN(test_unprivileged_join_and_hostname);
+    RUN(test_join_then_create);
+    RUN(test_join_own_user_namespace);
+    return check_summary();
+}

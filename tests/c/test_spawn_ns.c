@@ -1,0 +1,323 @@
+/* ns_spawn in new namespaces, seen from inside the program: namespace ids,
+ * pid 1, uid/gid maps, hostname, a fresh /proc, time offsets, cgroup. */
+#include "check_spawn.h"
+
+static ns_spawn_attr *attr_with(int types)
+{
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a != NULL);
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, types));
+    return a;
+}
+
+/* Every type in `types` is new in the program, every other one is ours. */
+static void check_new_namespaces(int types)
+{
+    ns_spawn_attr *a = attr_with(types);
+    char out[4096], line[64];
+    pid_t pid = SH_OK(a, "echo \"pid $$\"; " NS_SCRIPT, out);
+    for (size_t i = 0; i < N_KINDS; i++) {
+        const char *n = NS_KINDS[i].name;
+        uint64_t got = out_ns_id(out, n), mine = ns_id_of(0, n);
+        if (types & NS_KINDS[i].type)
+            CHECKF(got != 0 && got != mine, "%s not new (%" PRIu64 "):\n%s", n, got, out);
+        else
+            CHECKF(got == mine, "%s changed:\n%s", n, out);
+        CHECK_EQ_U64(ns_id_of(0, n), mine); /* we stay */
+    }
+    if (types & NS_PID)
+        CHECK_STREQ(out_line(out, "pid ", line, sizeof line), "1");
+    else
+        CHECK(atoi(out_line(out, "pid ", line, sizeof line)) == pid);
+    ns_spawn_attr_free(a);
+}
+
+static void test_every_type_but_user(void)
+{
+    SKIP_UNLESS_ROOT();
+    check_new_namespaces(NS_ALL & ~NS_USER);
+    check_new_namespaces(NS_UTS | NS_NET);
+}
+
+static void test_every_type_with_user(void)
+{
+    check_new_namespaces(NS_ALL);
+    check_new_namespaces(NS_USER | NS_IPC | NS_CGROUP);
+}
+
+static void test_pid_namespace_pid_1(void)
+{
+    /* The program is pid 1 inside; NSpid shows the returned pid outside. */
+    ns_spawn_attr *a = attr_with(NS_USER | NS_PID);
+    char out[8192], line[128];
+    pid_t pid = SH_OK(a, "echo \"self $$\"; exec cat /proc/self/status", out);
+    CHECK_STREQ(out_line(out, "self ", line, sizeof line), "1");
+    REQUIRE(out_line(out, "NSpid:", line, sizeof line) != NULL);
+    int outside = 0, inside = 0;
+    CHECKF(sscanf(line, "%d %d", &outside, &inside) == 2 && outside == pid &&
+           inside == 1, "NSpid:%s, spawned %d", line, (int)pid);
+    /* Read through our /proc: the parent is us, a direct child. */
+    CHECKF(out_line(out, "PPid:", line, sizeof line) && atoi(line) == getpid(),
+           "PPid:%s, we are %d", line, (int)getpid());
+    ns_spawn_attr_free(a);
+}
+
+static void check_map_root(void)
+{
+    uid_t uid = geteuid();
+    gid_t gid = getegid();
+    ns_spawn_attr *a = attr_with(NS_USER);
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    char out[4096], line[128];
+    SH_OK(a, "echo \"uid $(cat /proc/self/uid_map)\"; "
+             "echo \"gid $(cat /proc/self/gid_map)\"; "
+             "echo \"setgroups $(cat /proc/self/setgroups)\"; "
+             "echo \"id $(id -u) $(id -g)\"", out);
+    unsigned in = 1, o = 0, c = 0;
+    CHECKF(out_line(out, "uid ", line, sizeof line) &&
+           sscanf(line, "%u %u %u", &in, &o, &c) == 3 && in == 0 && o == uid && c == 1,
+           "uid_map \"%s\", euid %u", line, (unsigned)uid);
+    CHECKF(out_line(out, "gid ", line, sizeof line) &&
+           sscanf(line, "%u %u %u", &in, &o, &c) == 3 && in == 0 && o == gid && c == 1,
+           "gid_map \"%s\", egid %u", line, (unsigned)gid);
+    CHECK_STREQ(out_line(out, "setgroups ", line, sizeof line), "deny");
+    CHECK_STREQ(out_line(out, "id ", line, sizeof line), "0 0");
+    ns_spawn_attr_free(a);
+}
+
+static void test_map_root(void)
+{
+    check_map_root();
+}
+
+static void test_map_root_as_nobody(void)
+{
+    drop_to_nobody(NULL, NULL);
+    check_map_root();
+}
+
+static void test_custom_maps(void)
+{
+    SKIP_UNLESS_ROOT();
+    /* Several ranges, read back from /proc/CHILD while the program waits;
+     * inside, our own (root) uid and gid are the ids mapped to 0. */
+    const struct ns_idmap umap[3] = {
+        {0, geteuid(), 1}, {1, 200000, 1000}, {5000, 300000, 64}};
+    const struct ns_idmap gmap[2] = {{0, getegid(), 1}, {100, 400000, 100}};
+    for (int deny = 0; deny < 2; deny++) {
+        ns_spawn_attr *a = attr_with(NS_USER | NS_UTS);
+        REQUIRE_OK(ns_spawn_attr_set_uid_map(a, umap, 3, 0));
+        REQUIRE_OK(ns_spawn_attr_set_gid_map(a, gmap, 2, deny ? NS_MAP_DENY_SETGROUPS : 0));
+        int in[2], out[2];
+        SYS_OK(pipe2(in, O_CLOEXEC));
+        SYS_OK(pipe2(out, O_CLOEXEC));
+        REQUIRE_OK(ns_spawn_attr_set_fd(a, 0, in[0]));
+        REQUIRE_OK(ns_spawn_attr_set_fd(a, 1, out[1]));
+        char *argv[] = {"sh", "-c", "echo \"$(id -u) $(id -g)\"; read x; exit 0", NULL};
+        pid_t pid = REQUIRE_OK(ns_spawn("/bin/sh", argv, NULL, a, NULL));
+        close(in[0]);
+        close(out[1]);
+        char line[128], sg[32];
+        read_line(out[0], line, sizeof line);
+        CHECK_STREQ(line, "0 0");
+        CHECK(idmap_equals(pid, "uid_map", umap, 3));
+        CHECK(idmap_equals(pid, "gid_map", gmap, 2));
+        setgroups_of(pid, sg, sizeof sg);
+        CHECK_STREQ(sg, deny ? "deny" : "allow");
+        close(in[1]);
+        close(out[0]);
+        int st;
+        CHECK(wait_child(pid, &st) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        ns_spawn_attr_free(a);
+    }
+}
+
+static void check_hostname(int types, const char *name)
+{
+    char before[256], after[256], out[1024], line[128];
+    hostname_now(before, sizeof before);
+    ns_spawn_attr *a = attr_with(types);
+    REQUIRE_OK(ns_spawn_attr_set_hostname(a, name));
+    SH_OK(a, "echo \"hostname $(hostname)\"; echo \"uname $(uname -n)\"", out);
+    CHECK_STREQ(out_line(out, "hostname ", line, sizeof line), name);
+    CHECK_STREQ(out_line(out, "uname ", line, sizeof line), name);
+    hostname_now(after, sizeof after);
+    CHECK_STREQ(after, before);
+    ns_spawn_attr_free(a);
+}
+
+static void test_hostname(void)
+{
+    check_hostname(NS_USER | NS_UTS, "linuxns-spawn-host");
+    char longest[65];
+    memset(longest, 'x', 64);
+    longest[64] = '\0';
+    check_hostname(NS_USER | NS_UTS | NS_NET, longest);
+}
+
+static void test_hostname_as_root(void)
+{
+    SKIP_UNLESS_ROOT();
+    check_hostname(NS_UTS, "linuxns-spawn-root");
+}
+
+static void check_mount_proc(int types)
+{
+    ns_spawn_attr *a = attr_with(types);
+    if (types & NS_USER)
+        REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_set_mount_proc(a, 1));
+    /* ls is exec'd directly: pid 1, alone in its namespace. */
+    char *argv[] = {"ls", "/proc", NULL};
+    char out[8192];
+    int st;
+    pid_t pid = REQUIRE_OK(spawn_capture(a, "/bin/ls", argv, out, sizeof out, &st));
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    int pids = 0, has_1 = 0;
+    for (char *l = strtok(out, "\n"); l; l = strtok(NULL, "\n")) {
+        if (*l < '0' || *l > '9')
+            continue;
+        pids++;
+        has_1 |= strcmp(l, "1") == 0;
+        CHECKF(atoi(l) != getpid() && atoi(l) != pid, "/proc/%s of the host", l);
+    }
+    CHECKF(pids == 1 && has_1, "%d pids in the child's /proc (1 expected, pid 1)", pids);
+    /* Our /proc is untouched. */
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)getpid());
+    CHECK(access(path, F_OK) == 0);
+    ns_spawn_attr_free(a);
+}
+
+static void test_mount_proc(void)
+{
+    check_mount_proc(NS_USER | NS_PID | NS_MNT);
+}
+
+static void test_mount_proc_as_root(void)
+{
+    SKIP_UNLESS_ROOT();
+    check_mount_proc(NS_PID | NS_MNT);
+}
+
+/* /proc/uptime's first number; < 0 on failure. */
+static double uptime_of(const char *text)
+{
+    double v = -1;
+    return sscanf(text, "%lf", &v) == 1 ? v : -1;
+}
+
+static void check_boottime_offset(int types)
+{
+    const int64_t off = 1000000;
+    ns_spawn_attr *a = attr_with(types);
+    REQUIRE_OK(ns_spawn_attr_set_time_offset(a, CLOCK_BOOTTIME, off, 0));
+    char mine[128], out[1024];
+    REQUIRE(read_file("/proc/uptime", mine, sizeof mine) > 0);
+    double before = uptime_of(mine);
+    SH_OK(a, "cat /proc/uptime; " NS_SCRIPT, out);
+    REQUIRE(read_file("/proc/uptime", mine, sizeof mine) > 0);
+    double after = uptime_of(mine), child = uptime_of(out);
+    /* Read between our two readings, shifted by the offset. */
+    CHECKF(child >= before + off - 0.01 && child <= after + off + 0.01,
+           "child uptime %.2f, ours %.2f..%.2f, offset %" PRId64, child, before,
+           after, off);
+    CHECK(out_ns_id(out, "time") != 0 && out_ns_id(out, "time") != ns_id_of(0, "time"));
+    ns_spawn_attr_free(a);
+}
+
+static void test_time_offset_boottime(void)
+{
+    check_boottime_offset(NS_USER | NS_TIME);
+}
+
+static void test_time_offset_boottime_as_root(void)
+{
+    SKIP_UNLESS_ROOT();
+    check_boottime_offset(NS_TIME | NS_PID);
+}
+
+static int monotonic_child(void *arg)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return write(*(int *)arg, &ts, sizeof ts) == (ssize_t)sizeof ts ? 0 : 1;
+}
+
+static void test_time_offset_monotonic(void)
+{
+    /* A later call replaces: only the second offset counts. */
+    const int64_t sec = 500000, nsec = 250000000;
+    ns_spawn_attr *a = attr_with(NS_USER | NS_TIME);
+    REQUIRE_OK(ns_spawn_attr_set_time_offset(a, CLOCK_MONOTONIC, 7, 0));
+    REQUIRE_OK(ns_spawn_attr_set_time_offset(a, CLOCK_MONOTONIC, sec, nsec));
+    int p[2];
+    SYS_OK(pipe2(p, O_CLOEXEC));
+    struct timespec t0, t1, child = {0, 0};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    pid_t pid = REQUIRE_OK(ns_spawn_fn(a, monotonic_child, &p[1], NULL));
+    close(p[1]);
+    CHECK(read(p[0], &child, sizeof child) == (ssize_t)sizeof child);
+    close(p[0]);
+    int st;
+    CHECK(wait_child(pid, &st) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int64_t ns0 = t0.tv_sec * 1000000000LL + t0.tv_nsec;
+    int64_t ns1 = t1.tv_sec * 1000000000LL + t1.tv_nsec;
+    int64_t nc = child.tv_sec * 1000000000LL + child.tv_nsec;
+    int64_t o = sec * 1000000000LL + nsec;
+    CHECKF(nc >= ns0 + o && nc <= ns1 + o, "child's monotonic %" PRId64 " ns, "
+           "ours %" PRId64 "..%" PRId64 ", offset %" PRId64, nc, ns0, ns1, o);
+    ns_spawn_attr_free(a);
+}
+
+static void test_cgroup(void)
+{
+    SKIP_UNLESS_ROOT();
+    char mnt[1024], root[1024], dir[2200], want[2300], out[8192], line[1024];
+    if (!find_cgroup2(mnt, sizeof mnt, root, sizeof root))
+        SKIP("no cgroup2 mount");
+    snprintf(dir, sizeof dir, "%s/linuxns-spawn-%d", mnt, (int)getpid());
+    SYS_OK(mkdir(dir, 0755));
+    snprintf(want, sizeof want, "%s/linuxns-spawn-%d",
+             strcmp(root, "/") == 0 ? "" : root, (int)getpid());
+    int cg = SYS_OK(open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a != NULL);
+    CHECK(CHECK_OK(ns_spawn_attr_set_cgroup(a, cg)) == 0);
+    close(cg); /* the attribute has its own copy */
+    int st;
+    char *argv[] = {"cat", "/proc/self/cgroup", NULL};
+    pid_t pid = spawn_capture(a, "/bin/cat", argv, out, sizeof out, &st);
+    if (fallback_mode()) {
+        /* Without clone3 there is no CLONE_INTO_CGROUP. */
+        CHECKF(pid == -EOPNOTSUPP, "fallback: ns_spawn gave %d", (int)pid);
+    } else {
+        CHECKF(pid > 0, "ns_spawn: %d (%s)", (int)pid, ns_last_error());
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        CHECKF(out_line(out, "0::", line, sizeof line) && strcmp(line, want) == 0,
+               "cgroup \"%s\", expected \"%s\":\n%s", line, want, out);
+    }
+    ns_spawn_attr_free(a);
+    CHECK_NO_CHILDREN();
+    CHECKF(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
+}
+
+int main(void)
+{
+    RUN(test_every_type_but_user);
+    RUN(test_every_type_with_user);
+    RUN(test_pid_namespace_pid_1);
+    RUN(test_map_root);
+    RUN(test_map_root_as_nobody);
+    RUN(test_custom_maps);
+    RUN(test_hostname);
+    RUN(test_hostname_as_root);
+    RUN(test_mount_proc);
+    RUN(test_mount_proc_as_root);
+    RUN(test_time_offset_boottime);
+    RUN(test_time_offset_boottime_as_root);
+    RUN(test_time_offset_monotonic);
+    RUN(test_cgroup);
+    return check_summary();
+}

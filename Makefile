@@ -2,7 +2,7 @@
 #   make          build liblinuxns.so / liblinuxns.a and include/linuxns.h
 #   make test     cargo tests, then the C tests under ctest
 #   make demo     run the main example (a shell line in a sandbox)
-#   make bench    benchmarks (spawn cost against peers), prints a table
+#   make bench    benchmarks against the raw syscalls and peer tools (tables)
 # Missing tools (cmake, pkg-config, newuidmap, iproute2) are installed with
 # apt-get when run as root.
 

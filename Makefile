@@ -3,8 +3,9 @@
 #   make test     cargo tests, then the C tests under ctest
 #   make demo     run the main example (a shell line in a sandbox)
 #   make bench    benchmarks against the raw syscalls and peer tools (tables)
-# Missing tools (cmake, pkg-config, newuidmap, iproute2) are installed with
-# apt-get when run as root.
+# Missing tools (cmake, pkg-config, uidmap, iproute2, cargo-c, and Go, Perl's
+# FFI::Platypus, GHC and Python's lxns for the FFI tests) are installed by
+# .ci/deps with apt-get and pip when run as root.
 
 CARGO     ?= cargo
 PREFIX    ?= /usr/local
@@ -20,11 +21,7 @@ BUILD_DIR ?= build/ctest
 LIB_DIR   := $(CURDIR)/target/release
 export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-# command -> Debian package providing it
-TOOLS := cmake:cmake pkg-config:pkg-config cc:gcc nm:binutils readelf:binutils newuidmap:uidmap \
-	 ip:iproute2 lsns:util-linux setpriv:util-linux cargo-cinstall:cargo-c
-
-.PHONY: all build deps test test-rust test-c c-build demo bench install uninstall clean
+.PHONY: all build deps deps-build test test-rust test-c c-build demo bench install uninstall clean
 
 all: build
 
@@ -32,24 +29,17 @@ build:
 	$(CARGO) build --release
 
 deps:
-	@missing=""; for t in $(TOOLS); do \
-	  command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "missing tools (install the packages:$$missing)" >&2; exit 1; \
-	  fi; \
-	fi
+	@sh .ci/deps
 
-test: test-rust test-c
+deps-build:
+	@sh .ci/deps build
+
+test: deps test-rust test-c
 
 test-rust: build
 	$(CARGO) test --release
 
-c-build: deps build
+c-build: deps-build build
 	cmake -S tests -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	env -u MAKEFLAGS -u MAKELEVEL cmake --build $(BUILD_DIR) -j2
 

@@ -501,7 +501,8 @@ int ns_open_path(const char *path, int type);
 
 /**
  * Opens the network namespace that `ip netns` calls `name`:
- * /run/netns/NAME, else /var/run/netns/NAME.
+ * /run/netns/NAME, else /var/run/netns/NAME. The name is never a symlink
+ * to follow (O_NOFOLLOW: -ELOOP).
  *
  * Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
  * 255 bytes, and files that are not network namespaces; -ENOENT when no
@@ -844,7 +845,10 @@ int ns_spawn_attr_set_cwd(struct ns_spawn_attr *attr, const char *dir);
  * `parent_fd` (dup2, without close-on-exec), or is closed when
  * parent_fd is -1. Repeatable; a later call for the same child_fd
  * replaces the earlier one. All copies are made as if at once, so
- * swapping two descriptors works.
+ * swapping two descriptors works. As with posix_spawn's adddup2,
+ * parent_fd is taken by number when ns_spawn runs: it is checked now, but
+ * must still be open then and name the file meant (a closed one gives
+ * "child: dup2 (fd N)" and -EBADF).
  *
  * Errors: -EBADF for a negative child_fd, parent_fd < -1, or a
  * parent_fd that is not open now.

@@ -186,11 +186,19 @@ fn pidfd_ioctl(t: NsType, for_children: bool) -> libc::c_ulong {
 /// Opens a namespace file (/proc/PID/ns/X, a bind mount, /run/netns/NAME);
 /// `ty` 0 accepts any type.
 pub fn open_path(path: &CStr, ty: libc::c_int) -> Result<OwnedFd> {
+    open_path_flags(path, ty, 0)
+}
+
+/// open_path with extra open flags (O_NOFOLLOW for names we look up).
+fn open_path_flags(path: &CStr, ty: libc::c_int, extra: libc::c_int) -> Result<OwnedFd> {
     let want = parse_any_type(ty)?;
     let show = || path.to_string_lossy().into_owned();
     // O_NONBLOCK so a FIFO at that path cannot block us; cleared below.
-    let fd = sys::open(path, libc::O_RDONLY | libc::O_NOCTTY | libc::O_NONBLOCK)
-        .step(|| format!("open {}", show()))?;
+    let fd = sys::open(
+        path,
+        libc::O_RDONLY | libc::O_NOCTTY | libc::O_NONBLOCK | extra,
+    )
+    .step(|| format!("open {}", show()))?;
     let raw = fd.as_raw_fd();
     if !is_namespace(raw)? {
         return Err(Error::invalid(show()).hint("not a namespace file"));
@@ -238,7 +246,8 @@ pub fn open_name(name: &CStr) -> Result<OwnedFd> {
     for dir in ["/run/netns/", "/var/run/netns/"] {
         let path = std::ffi::CString::new(format!("{dir}{name}"))
             .map_err(|_| Error::invalid("netns name"))?;
-        match open_path(&path, NS_NET) {
+        // A name is a file in that directory, never a symlink to follow.
+        match open_path_flags(&path, NS_NET, libc::O_NOFOLLOW) {
             Err(e) if e.errno() == libc::ENOENT => last = Some(e),
             r => return r,
         }

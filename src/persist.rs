@@ -93,7 +93,7 @@ pub fn unbind(path: &CStr) -> Result<()> {
         return Err(Error::invalid(format!("unbind {show}")).hint("no namespace is bound there"));
     }
     // SAFETY: NUL-terminated path.
-    if unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH) } != 0 {
+    if unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH | libc::UMOUNT_NOFOLLOW) } != 0 {
         return Err(Error::io(last_err(), format!("umount {show}")));
     }
     // SAFETY: NUL-terminated path.
@@ -220,7 +220,7 @@ pub fn netns_del(name: &CStr) -> Result<()> {
     // As iproute2: detach, then unlink. EINVAL (nothing mounted there) is
     // fine; anything else, EPERM above all, stops before the unlink.
     // SAFETY: NUL-terminated path.
-    if unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH) } != 0
+    if unsafe { libc::umount2(path.as_ptr(), libc::MNT_DETACH | libc::UMOUNT_NOFOLLOW) } != 0
         && last_err().raw_os_error() != Some(libc::EINVAL)
     {
         return Err(Error::io(

@@ -46,7 +46,8 @@ pub unsafe extern "C" fn ns_open_path(path: *const c_char, r#type: c_int) -> c_i
 }
 
 /// Opens the network namespace that `ip netns` calls `name`:
-/// /run/netns/NAME, else /var/run/netns/NAME.
+/// /run/netns/NAME, else /var/run/netns/NAME. The name is never a symlink
+/// to follow (O_NOFOLLOW: -ELOOP).
 ///
 /// Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
 /// 255 bytes, and files that are not network namespaces; -ENOENT when no

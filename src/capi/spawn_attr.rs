@@ -275,7 +275,10 @@ pub unsafe extern "C" fn ns_spawn_attr_set_cwd(
 /// `parent_fd` (dup2, without close-on-exec), or is closed when
 /// parent_fd is -1. Repeatable; a later call for the same child_fd
 /// replaces the earlier one. All copies are made as if at once, so
-/// swapping two descriptors works.
+/// swapping two descriptors works. As with posix_spawn's adddup2,
+/// parent_fd is taken by number when ns_spawn runs: it is checked now, but
+/// must still be open then and name the file meant (a closed one gives
+/// "child: dup2 (fd N)" and -EBADF).
 ///
 /// Errors: -EBADF for a negative child_fd, parent_fd < -1, or a
 /// parent_fd that is not open now.

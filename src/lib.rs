@@ -9,6 +9,8 @@ pub mod clone;
 pub mod create;
 pub mod enter;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod handles;
 pub mod idmap;
 pub mod persist;

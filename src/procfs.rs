@@ -69,24 +69,56 @@ pub(crate) fn pid_exists(pid: libc::pid_t) -> bool {
     unsafe { libc::access(p.as_cstr().as_ptr(), libc::F_OK) == 0 }
 }
 
-/// Number of threads of the calling process.
+/// Number of threads of the calling process ("Threads:" of
+/// /proc/self/status; 1 if it cannot be read).
 pub(crate) fn thread_count() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .map(|d| d.count())
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| parse_status_threads(&t))
         .unwrap_or(1)
+}
+
+/// The "Threads:" field of a /proc/PID/status text.
+pub fn parse_status_threads(text: &str) -> Option<usize> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("Threads:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The pid a pidfd refers to, from /proc/self/fdinfo: None if fd is not a
 /// pidfd, Some(-1) if its process has exited (and been reaped).
 pub(crate) fn pidfd_pid(fd: libc::c_int) -> Option<libc::pid_t> {
-    let text = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).ok()?;
-    let line = text.lines().find_map(|l| l.strip_prefix("Pid:"))?;
-    line.trim().parse().ok()
+    parse_fdinfo_pid(&std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).ok()?)
+}
+
+/// The "Pid:" field of a /proc/PID/fdinfo/FD text (pidfds only).
+pub fn parse_fdinfo_pid(text: &str) -> Option<libc::pid_t> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("Pid:"))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn status_and_fdinfo_fields() {
+        assert_eq!(
+            parse_status_threads("Name:\tx\nThreads:\t3\nSigQ:\t0/1\n"),
+            Some(3)
+        );
+        assert_eq!(parse_status_threads("Threads:\tmany\n"), None);
+        assert_eq!(
+            parse_fdinfo_pid("pos:\t0\nflags:\t02000002\nPid:\t-1\n"),
+            Some(-1)
+        );
+        assert_eq!(parse_fdinfo_pid("pos:\t0\n"), None);
+    }
 
     #[test]
     fn paths() {

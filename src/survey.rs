@@ -34,7 +34,7 @@ fn read_ns_link(dir: &OwnedFd, t: NsType) -> Option<u64> {
 }
 
 /// "net:[4026531840]" -> 4026531840.
-fn parse_ns_link(text: &[u8]) -> Option<u64> {
+pub fn parse_ns_link(text: &[u8]) -> Option<u64> {
     let open = text.iter().position(|&c| c == b'[')?;
     let digits = text.get(open + 1..text.len().checked_sub(1)?)?;
     if text.last() != Some(&b']') || digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
@@ -238,9 +238,12 @@ fn fill_details(info: &mut ns_info, fd: &OwnedFd) {
 
 /// Mount points of nsfs files, from /proc/self/mountinfo.
 fn nsfs_mounts() -> Vec<CString> {
-    let Ok(text) = std::fs::read_to_string("/proc/self/mountinfo") else {
-        return Vec::new();
-    };
+    std::fs::read_to_string("/proc/self/mountinfo")
+        .map_or_else(|_| Vec::new(), |t| parse_nsfs_mounts(&t))
+}
+
+/// The mount points of nsfs mounts in a /proc/PID/mountinfo text.
+pub fn parse_nsfs_mounts(text: &str) -> Vec<CString> {
     let mut out = Vec::new();
     for line in text.lines() {
         // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER

@@ -21,7 +21,7 @@ BUILD_DIR ?= build/ctest
 LIB_DIR   := $(CURDIR)/target/release
 export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all build deps deps-build test test-rust test-c c-build demo bench install uninstall clean
+.PHONY: all build deps deps-build check-memory test test-rust test-c c-build demo bench install uninstall clean
 
 all: build
 
@@ -45,6 +45,18 @@ c-build: deps-build build
 
 test-c: c-build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure
+
+# Memory checking: the C tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (all of them, both library paths), then the
+# ones valgrind can run under `ctest -T memcheck` (errors fail the test).
+ASAN_DIR ?= build/asan
+check-memory: c-build
+	@command -v valgrind >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+	cmake -S tests -B $(ASAN_DIR) -DLINUXNS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	env -u MAKEFLAGS -u MAKELEVEL cmake --build $(ASAN_DIR) -j2
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_DIR) -LE 'ffi|install|soak' --output-on-failure
+	ctest --test-dir $(BUILD_DIR) -T memcheck -L memcheck --output-on-failure
 
 demo: c-build
 	$(BUILD_DIR)/examples/sandbox

@@ -249,9 +249,9 @@ unsafe fn final_setup(plan: &Plan) -> Res {
         }
         if plan.propagation != 0 {
             let r = mount(
-                std::ptr::null(),
+                c"none".as_ptr(),
                 c"/".as_ptr(),
-                std::ptr::null(),
+                c"none".as_ptr(),
                 libc::MS_REC | plan.propagation,
             );
             check(Step::Propagation, r)?;

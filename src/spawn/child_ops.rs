@@ -121,7 +121,7 @@ pub(crate) unsafe fn pivot_into(root: *const c_char) -> Res {
     unsafe {
         check(
             Step::RootBind,
-            mount(root, root, std::ptr::null(), libc::MS_BIND | libc::MS_REC),
+            mount(root, root, c"none".as_ptr(), libc::MS_BIND | libc::MS_REC),
         )?;
         check(Step::RootChdir, syscall(libc::SYS_chdir, &[root as usize]))?;
         let dot = c".".as_ptr() as usize;

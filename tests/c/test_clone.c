@@ -24,8 +24,12 @@ static volatile int g_touched;
 static int report_child(void *p)
 {
     struct child_arg *a = p;
-    struct child_view v = {getpid(), ns_id_of(0, "uts"), ns_id_of(0, "net"),
-                           ns_id_of(0, "user")};
+    struct child_view v;
+    memset(&v, 0, sizeof v); /* no uninitialised padding on the pipe */
+    v.pid = getpid();
+    v.uts = ns_id_of(0, "uts");
+    v.net = ns_id_of(0, "net");
+    v.user = ns_id_of(0, "user");
     if (a->report_fd >= 0 && write(a->report_fd, &v, sizeof v) != (ssize_t)sizeof v)
         return 99;
     a->touched = 1;

@@ -264,9 +264,9 @@ static void check_userns_seen(int fd, const struct ns_idmap *um, size_t un,
     CHECK_STREQ(out, want);
     struct ns_idmap got[8];
     size_t n = parse_idmap(uid + 4, got, 8);
-    CHECKF(n == un && memcmp(got, um, n * sizeof *um) == 0, "uid_map seen: %s", uid + 4);
+    CHECKF(n == un && (n == 0 || memcmp(got, um, n * sizeof *um) == 0), "uid_map seen: %s", uid + 4);
     n = parse_idmap(gid + 4, got, 8);
-    CHECKF(n == gn && memcmp(got, gm, n * sizeof *gm) == 0, "gid_map seen: %s", gid + 4);
+    CHECKF(n == gn && (n == 0 || memcmp(got, gm, n * sizeof *gm) == 0), "gid_map seen: %s", gid + 4);
     sg[3 + strcspn(sg + 3, "\n")] = '\0';
     CHECK_STREQ(sg + 3, setgroups);
 }

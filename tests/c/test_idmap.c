@@ -212,7 +212,7 @@ static void private_subid_files(void)
     if (access("/usr/bin/newuidmap", X_OK) != 0 && access("/bin/newuidmap", X_OK) != 0)
         SKIP("newuidmap not installed (apt-get install uidmap)");
     SYS_OK(unshare(CLONE_NEWNS));
-    SYS_OK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+    SYS_OK(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
     char path[] = "/tmp/linuxns-subid-XXXXXX";
     int fd = SYS_OK(mkstemp(path));
     const char *line = "root:100000:65536\n";
@@ -225,7 +225,7 @@ static void private_subid_files(void)
             int t = SYS_OK(open(targets[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
             close(t);
         }
-        SYS_OK(mount(path, targets[i], NULL, MS_BIND, NULL));
+        SYS_OK(mount(path, targets[i], "none", MS_BIND, NULL));
     }
     unlink(path); /* the bind mounts keep the inode */
 }

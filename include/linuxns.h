@@ -333,7 +333,8 @@ int ns_id(int fd, uint64_t *id);
  * 4294967295 ((uid_t)-1 is never mapped), inside ranges pairwise disjoint,
  * outside ranges pairwise disjoint (-EINVAL); ns_last_error names the bad
  * entry. The text must also fit in less than one page, as the kernel
- * requires (-E2BIG; about 150 ranges of 10-digit numbers fit in 4 KiB).
+ * requires, also through NS_MAP_USE_HELPER (newuidmap writes it the same
+ * way): -E2BIG; about 120 ranges of 10-digit numbers fit in 4 KiB.
  *
  * `flags`: NS_MAP_USE_HELPER writes through newuidmap(1), which allows the
  * ranges /etc/subuid grants the caller (-ENOENT if it is not in PATH;
@@ -342,7 +343,8 @@ int ns_id(int fd, uint64_t *id);
  *
  * Errors, besides the above: -EINVAL for a negative pid, a NULL map or
  * unknown flags; -ESRCH when there is no such process; -EPERM from the
- * kernel (a map already written, or one the caller may not write).
+ * kernel (a map already written, or one the caller may not write, also
+ * when the caller may not even open another user's /proc/PID files).
  *
  * # Safety
  * `map` is NULL or points at `count` entries.
@@ -610,8 +612,9 @@ int ns_unbind(const char *path);
  * descriptor of the new namespace.
  *
  * Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
- * 255 bytes; -EEXIST when the name is taken; -EPERM without CAP_SYS_ADMIN.
- * A failed call leaves no file or mount behind.
+ * 255 bytes; -EEXIST when the name is taken; -EPERM without CAP_SYS_ADMIN
+ * or without write access to /run/netns. A failed call leaves no file,
+ * directory or mount behind.
  *
  * # Safety
  * `name` is NULL or a NUL-terminated string.
@@ -758,7 +761,8 @@ int ns_spawn_attr_map_root(struct ns_spawn_attr *attr);
 
 /**
  * The uid map of the child's new user namespace (needs NS_USER), with
- * ns_write_uid_map's checks and flags, checked now; the array is copied.
+ * ns_write_uid_map's checks and flags, checked now (the page-size limit
+ * too: -E2BIG); the array is copied.
  * A single id mapping the caller's own euid is written by the child
  * itself, as the kernel allows; any other map is written by the caller
  * while the child waits, so several ranges and NS_MAP_USE_HELPER work.
@@ -957,7 +961,9 @@ int ns_set_limit(int type, int64_t value);
  * process has entered the namespace (-EACCES after).
  *
  * Errors: -EINVAL for other clocks, nsec outside 0..999999999, pid < 0;
- * -ESRCH; -EPERM without CAP_SYS_TIME over the namespace.
+ * -ERANGE for an offset the kernel refuses as out of range (it keeps
+ * clock + offset within its time range); -ESRCH; -EPERM without
+ * CAP_SYS_TIME over the namespace.
  */
 int ns_set_time_offset(pid_t pid, int clock, int64_t sec, int64_t nsec);
 
@@ -980,8 +986,9 @@ int ns_pivot_root(const char *new_root, const char *put_old);
  * Returns 0 equal, 1 less, 2 greater, 3 not equal but unordered.
  *
  * Errors: -EINVAL for another type; -ESRCH; -EPERM without ptrace access
- * to both; -EBADF for NS_KCMP_FILE with a closed fd; -EOPNOTSUPP/-ENOSYS
- * where the kernel lacks kcmp.
+ * to both; -EBADF for NS_KCMP_FILE with a closed fd or an index that is no
+ * file descriptor (above INT_MAX); -EOPNOTSUPP/-ENOSYS where the kernel
+ * lacks kcmp.
  */
 int ns_kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2);
 

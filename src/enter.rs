@@ -172,7 +172,13 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
     let pid = pidfd_target(fd)?;
     let mut types = types;
     if types & NS_USER != 0 {
-        let target = handles::open_pidfd(fd, NS_USER)?;
+        let target = handles::open_pidfd(fd, NS_USER).map_err(|e| {
+            if e.errno() == libc::EACCES {
+                e.with_errno(libc::EPERM)
+            } else {
+                e
+            }
+        })?;
         if is_own(
             target.as_fd(),
             NsType::from_bit(NS_USER).unwrap_or_else(|| unreachable!()),

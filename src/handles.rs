@@ -98,10 +98,12 @@ fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: boo
             .with_errno(libc::EOPNOTSUPP)
             .hint("this kernel has no such namespace type");
     }
-    let mut base = pid_dir(pid, true);
-    base.push("ns/").push(t.name());
+    // A zombie keeps its pid namespace link but loses those of its nsproxy
+    // (uts among them): that tells "exited" from "nobody in it yet".
+    let mut probe = pid_dir(pid, true);
+    probe.push("ns/uts");
     // SAFETY: NUL-terminated path.
-    let alive = unsafe { libc::access(base.as_cstr().as_ptr(), libc::F_OK) } == 0;
+    let alive = unsafe { libc::access(probe.as_cstr().as_ptr(), libc::F_OK) } == 0;
     if for_children && alive {
         return err.hint("the kernel shows this namespace only once a process is in it");
     }
@@ -162,8 +164,24 @@ pub(crate) fn pidfd_target(pidfd: RawFd) -> Result<libc::pid_t> {
         Some(p) if p <= 0 => {
             Err(Error::new(libc::ESRCH, format!("pidfd {pidfd}")).hint("the process has exited"))
         }
+        Some(p) if pidfd_exited(pidfd) => {
+            Err(Error::new(libc::ESRCH, format!("pidfd {pidfd} (pid {p})"))
+                .hint("the process has exited"))
+        }
         Some(p) => Ok(p),
     }
+}
+
+/// A pidfd polls readable once its process has exited (reaped or not).
+fn pidfd_exited(pidfd: RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd: pidfd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one pollfd, no wait.
+    let ready = unsafe { libc::poll(&mut p, 1, 0) };
+    ready > 0 && p.revents & libc::POLLIN != 0
 }
 
 fn pidfd_ioctl(t: NsType, for_children: bool) -> libc::c_ulong {

@@ -85,6 +85,19 @@ pub fn validate(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
     Ok(())
 }
 
+/// The kernel takes a map only in one write of less than a page (also
+/// through newuidmap/newgidmap, which write it the same way).
+pub fn check_text_len(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
+    let len = format(map).len();
+    if len >= page_size() {
+        return Err(
+            Error::new(libc::E2BIG, format!("{} map of {len} bytes", kind.name()))
+                .hint("the kernel takes less than one page in its single write"),
+        );
+    }
+    Ok(())
+}
+
 /// The text written to /proc/PID/{uid,gid}_map: "inside outside count\n"
 /// per range.
 pub fn format(map: &[ns_idmap]) -> String {
@@ -126,14 +139,9 @@ pub fn write_map(
             .hint("a pid is 0 (the calling process) or positive"));
     }
     validate(kind, map)?;
+    check_text_len(kind, map)?;
     let text = format(map);
     let use_helper = flags & NS_MAP_USE_HELPER != 0;
-    if !use_helper && text.len() >= page_size() {
-        return Err(
-            Error::new(libc::E2BIG, format!("{what} map of {} bytes", text.len()))
-                .hint("the kernel takes less than one page in its single write"),
-        );
-    }
     let helper = if use_helper {
         Some(find_in_path(kind.helper())?)
     } else {
@@ -157,10 +165,13 @@ fn write_proc(pid: libc::pid_t, file: &str, data: &[u8]) -> Result<()> {
     path.push(file);
     let fd = sys::open(path.as_cstr(), libc::O_WRONLY).map_err(|e| {
         let err = Error::io(e, format!("open {}", path.as_str()));
-        if err.errno() == libc::ENOENT && !pid_exists(pid) {
-            err.with_errno(libc::ESRCH).hint("no such process")
-        } else {
-            err
+        match err.errno() {
+            libc::ENOENT if !pid_exists(pid) => err.with_errno(libc::ESRCH).hint("no such process"),
+            // Another user's process: the same refusal the write would get.
+            libc::EACCES => err
+                .with_errno(libc::EPERM)
+                .hint("the caller may not write that process's maps"),
+            _ => err,
         }
     })?;
     sys::write_once(fd.as_fd(), data).step(|| format!("write {}", path.as_str()))

@@ -105,22 +105,62 @@ pub fn unbind(path: &CStr) -> Result<()> {
     Ok(())
 }
 
+/// What a netns_add did to /run/netns, so a failure can undo it.
+#[derive(Default)]
+struct RunDir {
+    made_dir: bool,
+    made_mount: bool,
+}
+
+impl RunDir {
+    fn undo(&self, dir: &CStr) {
+        // SAFETY: NUL-terminated path; only what this call made is undone.
+        unsafe {
+            if self.made_mount {
+                libc::umount2(dir.as_ptr(), libc::MNT_DETACH | libc::UMOUNT_NOFOLLOW);
+            }
+            if self.made_dir {
+                libc::rmdir(dir.as_ptr());
+            }
+        }
+    }
+}
+
+/// The directory's permissions say EACCES where the kernel's mount would
+/// say EPERM: answer as documented, -EPERM without privilege.
+fn unprivileged(e: Error) -> Error {
+    if e.errno() == libc::EACCES {
+        e.with_errno(libc::EPERM)
+            .hint("named network namespaces need privilege over /run/netns")
+    } else {
+        e
+    }
+}
+
+/// Creates /run/netns if missing.
+fn make_run_dir(dir: &CStr, done: &mut RunDir) -> Result<()> {
+    // SAFETY: NUL-terminated path.
+    if unsafe { libc::mkdir(dir.as_ptr(), 0o755) } == 0 {
+        done.made_dir = true;
+        return Ok(());
+    }
+    match last_err().raw_os_error() {
+        Some(libc::EEXIST) => Ok(()),
+        _ => Err(unprivileged(Error::io(
+            last_err(),
+            format!("mkdir {NETNS_RUN_DIR}"),
+        ))),
+    }
+}
+
 /// Makes /run/netns a shared mount point, as iproute2 does, so that a name
 /// removed in one mount namespace is removed in all of them.
-fn prepare_run_dir() -> Result<()> {
-    let dir = cstring(NETNS_RUN_DIR)?;
-    // SAFETY: NUL-terminated path.
-    if unsafe { libc::mkdir(dir.as_ptr(), 0o755) } != 0
-        && last_err().raw_os_error() != Some(libc::EEXIST)
-    {
-        return Err(Error::io(last_err(), format!("mkdir {NETNS_RUN_DIR}")));
-    }
-    let mut made_mount = false;
+fn share_run_dir(dir: &CStr, done: &mut RunDir) -> Result<()> {
     loop {
         // SAFETY: NUL-terminated strings.
         let r = unsafe {
             libc::mount(
-                c"".as_ptr(),
+                c"none".as_ptr(),
                 dir.as_ptr(),
                 c"none".as_ptr(),
                 libc::MS_SHARED | libc::MS_REC,
@@ -130,7 +170,7 @@ fn prepare_run_dir() -> Result<()> {
         if r == 0 {
             return Ok(());
         }
-        if last_err().raw_os_error() != Some(libc::EINVAL) || made_mount {
+        if last_err().raw_os_error() != Some(libc::EINVAL) || done.made_mount {
             return Err(Error::io(
                 last_err(),
                 format!("make {NETNS_RUN_DIR} shared"),
@@ -153,17 +193,20 @@ fn prepare_run_dir() -> Result<()> {
                 format!("bind {NETNS_RUN_DIR} on itself"),
             ));
         }
-        made_mount = true;
+        done.made_mount = true;
     }
 }
 
 /// `ip netns add NAME`: a new network namespace kept at /run/netns/NAME;
-/// returns a descriptor of it.
+/// returns a descriptor of it. A failure leaves no file or mount behind.
 pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
     let name = check_netns_name(name.to_bytes())?;
-    prepare_run_dir()?;
+    let dir = cstring(NETNS_RUN_DIR)?;
     let path = cstring(&format!("{NETNS_RUN_DIR}/{name}"))?;
-    // Reserve the name first: O_EXCL makes a taken name EEXIST.
+    let mut done = RunDir::default();
+    make_run_dir(&dir, &mut done)?;
+    // Reserve the name before anything else: O_EXCL makes a taken name
+    // (a symlink included) EEXIST.
     // SAFETY: NUL-terminated path.
     let f = unsafe {
         libc::open(
@@ -173,7 +216,11 @@ pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
         )
     };
     if f < 0 {
-        let err = Error::io(last_err(), format!("create {NETNS_RUN_DIR}/{name}"));
+        let err = unprivileged(Error::io(
+            last_err(),
+            format!("create {NETNS_RUN_DIR}/{name}"),
+        ));
+        done.undo(&dir);
         return Err(if err.errno() == libc::EEXIST {
             err.hint("the name is taken")
         } else {
@@ -182,13 +229,17 @@ pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
     }
     // SAFETY: our descriptor.
     unsafe { libc::close(f) };
-    let undo = |e: Error| {
+    let undo = |e: Error, done: &RunDir| {
         // SAFETY: NUL-terminated path; we created the file.
         unsafe { libc::unlink(path.as_ptr()) };
+        done.undo(&dir);
         e
     };
-    let ns = crate::create::new_ns(NS_NET).map_err(undo)?;
-    let src = cstring(&format!("/proc/self/fd/{}", ns.as_raw_fd())).map_err(undo)?;
+    if let Err(e) = share_run_dir(&dir, &mut done) {
+        return Err(undo(e, &done));
+    }
+    let ns = crate::create::new_ns(NS_NET).map_err(|e| undo(e, &done))?;
+    let src = cstring(&format!("/proc/self/fd/{}", ns.as_raw_fd())).map_err(|e| undo(e, &done))?;
     // SAFETY: NUL-terminated strings.
     let r = unsafe {
         libc::mount(
@@ -200,10 +251,11 @@ pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
         )
     };
     if r != 0 {
-        return Err(undo(Error::io(
+        let e = Error::io(
             last_err(),
             format!("bind-mount the new namespace on {NETNS_RUN_DIR}/{name}"),
-        )));
+        );
+        return Err(undo(e, &done));
     }
     Ok(ns)
 }

@@ -33,9 +33,17 @@ fn read_ns_link(dir: &OwnedFd, t: NsType) -> Option<u64> {
     parse_ns_link(text)
 }
 
-/// "net:[4026531840]" -> 4026531840.
+/// "net:[4026531840]" -> 4026531840: a type name (lower case and '_'),
+/// ":[", digits, "]", and nothing else.
 pub fn parse_ns_link(text: &[u8]) -> Option<u64> {
     let open = text.iter().position(|&c| c == b'[')?;
+    let name = text.get(..open.checked_sub(1)?)?;
+    if text.get(open - 1) != Some(&b':')
+        || name.is_empty()
+        || !name.iter().all(|&c| c.is_ascii_lowercase() || c == b'_')
+    {
+        return None;
+    }
     let digits = text.get(open + 1..text.len().checked_sub(1)?)?;
     if text.last() != Some(&b']') || digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
@@ -263,21 +271,27 @@ pub fn parse_nsfs_mounts(text: &str) -> Vec<CString> {
     out
 }
 
-/// mountinfo escapes space, tab, newline and backslash as \ooo.
+/// mountinfo escapes space, tab, newline and backslash as \ooo (one byte:
+/// \000 to \377); any other backslash is kept as it is.
 fn unescape(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\'
-            && i + 3 < b.len()
-            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
-        {
-            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
-            i += 4;
-        } else {
-            out.push(b[i]);
-            i += 1;
+        let esc = b.get(i + 1..i + 4).filter(|d| {
+            b[i] == b'\\'
+                && (b'0'..=b'3').contains(&d[0])
+                && d[1..].iter().all(|c| (b'0'..=b'7').contains(c))
+        });
+        match esc {
+            Some(d) => {
+                out.push((d[0] - b'0') * 64 + (d[1] - b'0') * 8 + (d[2] - b'0'));
+                i += 4;
+            }
+            None => {
+                out.push(b[i]);
+                i += 1;
+            }
         }
     }
     out

@@ -106,6 +106,12 @@ pub fn kcmp(
     if !(NS_KCMP_FILE..=NS_KCMP_SYSVSEM).contains(&ty) {
         return Err(Error::invalid(format!("kcmp type {ty}")).hint("one of NS_KCMP_*"));
     }
+    if ty == NS_KCMP_FILE && (idx1 > i32::MAX as libc::c_ulong || idx2 > i32::MAX as libc::c_ulong)
+    {
+        // The kernel would truncate them to int and compare other fds.
+        return Err(Error::new(libc::EBADF, format!("kcmp fds {idx1}, {idx2}"))
+            .hint("not file descriptors"));
+    }
     // SAFETY: plain system call with integer arguments.
     let r = unsafe { libc::syscall(libc::SYS_kcmp, pid1, pid2, ty, idx1, idx2) };
     if r < 0 {

@@ -100,7 +100,8 @@ pub unsafe extern "C" fn ns_id(fd: c_int, id: *mut u64) -> c_int {
 /// 4294967295 ((uid_t)-1 is never mapped), inside ranges pairwise disjoint,
 /// outside ranges pairwise disjoint (-EINVAL); ns_last_error names the bad
 /// entry. The text must also fit in less than one page, as the kernel
-/// requires (-E2BIG; about 150 ranges of 10-digit numbers fit in 4 KiB).
+/// requires, also through NS_MAP_USE_HELPER (newuidmap writes it the same
+/// way): -E2BIG; about 120 ranges of 10-digit numbers fit in 4 KiB.
 ///
 /// `flags`: NS_MAP_USE_HELPER writes through newuidmap(1), which allows the
 /// ranges /etc/subuid grants the caller (-ENOENT if it is not in PATH;
@@ -109,7 +110,8 @@ pub unsafe extern "C" fn ns_id(fd: c_int, id: *mut u64) -> c_int {
 ///
 /// Errors, besides the above: -EINVAL for a negative pid, a NULL map or
 /// unknown flags; -ESRCH when there is no such process; -EPERM from the
-/// kernel (a map already written, or one the caller may not write).
+/// kernel (a map already written, or one the caller may not write, also
+/// when the caller may not even open another user's /proc/PID files).
 ///
 /// # Safety
 /// `map` is NULL or points at `count` entries.

@@ -50,8 +50,9 @@ pub unsafe extern "C" fn ns_unbind(path: *const c_char) -> c_int {
 /// descriptor of the new namespace.
 ///
 /// Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
-/// 255 bytes; -EEXIST when the name is taken; -EPERM without CAP_SYS_ADMIN.
-/// A failed call leaves no file or mount behind.
+/// 255 bytes; -EEXIST when the name is taken; -EPERM without CAP_SYS_ADMIN
+/// or without write access to /run/netns. A failed call leaves no file,
+/// directory or mount behind.
 ///
 /// # Safety
 /// `name` is NULL or a NUL-terminated string.

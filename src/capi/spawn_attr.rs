@@ -119,7 +119,8 @@ pub unsafe extern "C" fn ns_spawn_attr_map_root(attr: *mut ns_spawn_attr) -> c_i
 }
 
 /// The uid map of the child's new user namespace (needs NS_USER), with
-/// ns_write_uid_map's checks and flags, checked now; the array is copied.
+/// ns_write_uid_map's checks and flags, checked now (the page-size limit
+/// too: -E2BIG); the array is copied.
 /// A single id mapping the caller's own euid is written by the child
 /// itself, as the kernel allows; any other map is written by the caller
 /// while the child waits, so several ranges and NS_MAP_USE_HELPER work.

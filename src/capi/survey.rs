@@ -72,7 +72,9 @@ pub extern "C" fn ns_set_limit(r#type: c_int, value: i64) -> c_int {
 /// process has entered the namespace (-EACCES after).
 ///
 /// Errors: -EINVAL for other clocks, nsec outside 0..999999999, pid < 0;
-/// -ESRCH; -EPERM without CAP_SYS_TIME over the namespace.
+/// -ERANGE for an offset the kernel refuses as out of range (it keeps
+/// clock + offset within its time range); -ESRCH; -EPERM without
+/// CAP_SYS_TIME over the namespace.
 #[no_mangle]
 pub extern "C" fn ns_set_time_offset(pid: libc::pid_t, clock: c_int, sec: i64, nsec: i64) -> c_int {
     ffi("ns_set_time_offset", || {
@@ -105,8 +107,9 @@ pub unsafe extern "C" fn ns_pivot_root(new_root: *const c_char, put_old: *const 
 /// Returns 0 equal, 1 less, 2 greater, 3 not equal but unordered.
 ///
 /// Errors: -EINVAL for another type; -ESRCH; -EPERM without ptrace access
-/// to both; -EBADF for NS_KCMP_FILE with a closed fd; -EOPNOTSUPP/-ENOSYS
-/// where the kernel lacks kcmp.
+/// to both; -EBADF for NS_KCMP_FILE with a closed fd or an index that is no
+/// file descriptor (above INT_MAX); -EOPNOTSUPP/-ENOSYS where the kernel
+/// lacks kcmp.
 #[no_mangle]
 pub extern "C" fn ns_kcmp(
     pid1: libc::pid_t,

@@ -146,6 +146,7 @@ impl SpawnAttr {
             ));
         }
         validate(kind, map)?;
+        crate::idmap::check_text_len(kind, map)?;
         let spec = Some(MapSpec {
             map: map.to_vec(),
             flags,

@@ -75,7 +75,8 @@ static void test_map_setter_checks(void)
     REQUIRE(a != NULL);
     static struct ns_idmap many[341];
     for (int i = 0; i < 341; i++)
-        many[i] = (struct ns_idmap){(uint32_t)i * 10, 100000 + (uint32_t)i * 10, 1};
+        /* Small ids: 340 ranges must fit the kernel's one-page map text. */
+        many[i] = (struct ns_idmap){(uint32_t)i * 2, 1000 + (uint32_t)i * 2, 1};
     const struct ns_idmap one = {0, 100000, 10};
     const struct ns_idmap overlap_in[2] = {{0, 100000, 10}, {5, 200000, 10}};
     const struct ns_idmap overlap_out[2] = {{0, 100000, 10}, {100, 100005, 10}};
@@ -94,6 +95,11 @@ static void test_map_setter_checks(void)
         CHECK_ERR(set(a, &wrap, 1, 0), EINVAL);
         CHECK_ERR(set(a, &one, 1, 0x4), EINVAL);
         CHECK(CHECK_OK(set(a, many, 340, 0)) == 0);
+        /* The same count with 10-digit ids is over a page: refused now. */
+        static struct ns_idmap wide[340];
+        for (uint32_t j = 0; j < 340; j++)
+            wide[j] = (struct ns_idmap){4000000000u + j * 2, 4000000000u + j * 2, 1};
+        CHECK_ERR(set(a, wide, 340, 0), E2BIG);
         CHECK(CHECK_OK(set(a, &one, 1, 0)) == 0);
     }
     CHECK_ERR(ns_spawn_attr_set_uid_map(a, &one, 1, NS_MAP_DENY_SETGROUPS), EINVAL);

@@ -21,7 +21,7 @@ BUILD_DIR ?= build/ctest
 LIB_DIR   := $(CURDIR)/target/release
 export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all build deps deps-build check-memory test test-rust test-c c-build demo bench install uninstall clean
+.PHONY: all build deps deps-build check-memory test test-rust test-c c-build demo bench fuzz install uninstall clean
 
 all: build
 
@@ -64,6 +64,11 @@ demo: c-build
 # Benchmarks against the raw syscalls and peer tools (not part of `make test`).
 bench: build
 	bench/run.sh
+
+# Fuzzing with cargo-fuzz (not part of `make test` or CI): every target in
+# fuzz/fuzz_targets for FUZZ_SECONDS each (default 300); see fuzz/run.sh.
+fuzz:
+	fuzz/run.sh
 
 # make install [PREFIX=/usr/local] [LIBDIR=...] [INCLUDEDIR=...] [DESTDIR=...]
 SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \

@@ -5,5 +5,5 @@
 pub use crate::idmap::{format as format_map, validate as validate_map, MapKind};
 pub use crate::procfs::{parse_fdinfo_pid, parse_status_threads};
 pub use crate::spawn::SpawnAttr;
-pub use crate::survey::{parse_ns_link, parse_nsfs_mounts};
+pub use crate::survey::{parse_ns_link, parse_nsfs_mounts, parse_nsfs_mounts_bytes};
 pub use crate::types::ns_idmap;

@@ -246,22 +246,29 @@ fn fill_details(info: &mut ns_info, fd: &OwnedFd) {
 
 /// Mount points of nsfs files, from /proc/self/mountinfo.
 fn nsfs_mounts() -> Vec<CString> {
-    std::fs::read_to_string("/proc/self/mountinfo")
-        .map_or_else(|_| Vec::new(), |t| parse_nsfs_mounts(&t))
+    // Bytes, not UTF-8: a mount path anywhere on the system may be neither.
+    std::fs::read("/proc/self/mountinfo")
+        .map_or_else(|_| Vec::new(), |t| parse_nsfs_mounts_bytes(&t))
 }
 
 /// The mount points of nsfs mounts in a /proc/PID/mountinfo text.
 pub fn parse_nsfs_mounts(text: &str) -> Vec<CString> {
+    parse_nsfs_mounts_bytes(text.as_bytes())
+}
+
+/// As parse_nsfs_mounts, on the raw bytes of the file.
+pub fn parse_nsfs_mounts_bytes(text: &[u8]) -> Vec<CString> {
     let mut out = Vec::new();
-    for line in text.lines() {
+    for line in text.split(|&c| c == b'\n') {
         // ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER
-        let Some((left, right)) = line.split_once(" - ") else {
+        let Some(sep) = line.windows(3).position(|w| w == b" - ") else {
             continue;
         };
-        if right.split(' ').next() != Some("nsfs") {
+        let (left, right) = (&line[..sep], &line[sep + 3..]);
+        if right.split(|&c| c == b' ').next() != Some(&b"nsfs"[..]) {
             continue;
         }
-        let Some(mp) = left.split(' ').nth(4) else {
+        let Some(mp) = left.split(|&c| c == b' ').nth(4) else {
             continue;
         };
         if let Ok(c) = CString::new(unescape(mp)) {
@@ -273,8 +280,7 @@ pub fn parse_nsfs_mounts(text: &str) -> Vec<CString> {
 
 /// mountinfo escapes space, tab, newline and backslash as \ooo (one byte:
 /// \000 to \377); any other backslash is kept as it is.
-fn unescape(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
+fn unescape(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -309,7 +315,9 @@ mod tests {
 
     #[test]
     fn mountinfo_escapes() {
-        assert_eq!(super::unescape(r"/run/netns/a\040b"), b"/run/netns/a b");
-        assert_eq!(super::unescape("/plain"), b"/plain");
+        assert_eq!(super::unescape(br"/run/netns/a\040b"), b"/run/netns/a b");
+        assert_eq!(super::unescape(b"/plain"), b"/plain");
+        let line = b"1 2 0:4 net:[5] /run/netns/\xff rw - nsfs nsfs rw\n";
+        assert_eq!(super::parse_nsfs_mounts_bytes(line).len(), 1);
     }
 }

@@ -3,6 +3,7 @@
 //! user namespaces (whose maps the caller writes while it waits).
 
 use std::os::fd::{FromRawFd, OwnedFd};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Context, Error, Result};
 use crate::handles::{open_pid, open_proc_ns_of_thread};
@@ -12,16 +13,41 @@ use crate::sys::{self, consts::*, features};
 use crate::types::*;
 
 /// Runs `f` on a fresh OS thread and returns its result; whatever the
-/// thread did to its own namespaces ends with it.
+/// thread did to its own namespaces ends with it. Returns only once the
+/// kernel has removed the thread, so the caller is as single-threaded as
+/// before (unshare(CLONE_NEWUSER) right after must not see it).
 pub(crate) fn on_fresh_thread<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-    std::thread::scope(|s| {
+    let tid = AtomicI32::new(0);
+    let result = std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("linuxns-helper".into())
-            .spawn_scoped(s, f)
+            .spawn_scoped(s, || {
+                tid.store(sys::gettid(), Ordering::Relaxed);
+                f()
+            })
             .map_err(|e| Error::io(e, "spawn helper thread"))?
             .join()
             .unwrap_or_else(|_| Err(Error::new(libc::EIO, "helper thread").hint("it panicked")))
-    })
+    });
+    wait_thread_gone(tid.load(Ordering::Relaxed));
+    result
+}
+
+/// pthread_join returns when the thread clears its tid, a moment before the
+/// kernel takes it out of the thread group; wait for that (bounded).
+pub(crate) fn wait_thread_gone(tid: libc::pid_t) {
+    if tid <= 0 {
+        return;
+    }
+    // SAFETY: getpid has no memory effects.
+    let pid = unsafe { libc::getpid() };
+    for _ in 0..10_000 {
+        // SAFETY: signal 0 only checks that the thread exists.
+        if unsafe { libc::syscall(libc::SYS_tgkill, pid, tid, 0) } != 0 {
+            return;
+        }
+        std::thread::yield_now();
+    }
 }
 
 /// A fresh namespace of exactly one type. For NS_PID and NS_TIME it is the

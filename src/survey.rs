@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Error, Result};
 use crate::handles::{get_parent, get_userns, id, ns_type, open_path, owner_uid};
@@ -154,16 +155,28 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
     let parts: Vec<HashMap<(i32, u64), Found>> = if workers == 1 {
         vec![scan(&pids, &wanted)]
     } else {
-        std::thread::scope(|s| {
+        let tids: Vec<AtomicI32> = (0..workers).map(|_| AtomicI32::new(0)).collect();
+        let parts = std::thread::scope(|s| {
             let handles: Vec<_> = pids
                 .chunks(chunk)
-                .map(|c| s.spawn(|| scan(c, &wanted)))
+                .zip(&tids)
+                .map(|(c, tid)| {
+                    s.spawn(|| {
+                        tid.store(crate::sys::gettid(), Ordering::Relaxed);
+                        scan(c, &wanted)
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
-        })
+        });
+        // As with every helper thread: gone from the kernel before we return.
+        for tid in &tids {
+            crate::create::wait_thread_gone(tid.load(Ordering::Relaxed));
+        }
+        parts
     };
     for part in parts {
         for (key, f) in part {

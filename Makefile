@@ -21,7 +21,7 @@ BUILD_DIR ?= build/ctest
 LIB_DIR   := $(CURDIR)/target/release
 export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all build deps deps-build check-memory test test-rust test-c c-build demo bench fuzz install uninstall clean
+.PHONY: all build deps deps-build check-memory miri test test-rust test-c c-build demo bench fuzz install uninstall clean
 
 all: build
 
@@ -57,6 +57,12 @@ check-memory: c-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_DIR) -LE 'ffi|install|soak' --output-on-failure
 	ctest --test-dir $(BUILD_DIR) -T memcheck -L memcheck --output-on-failure
+
+# The Rust tests that make no system calls (unit tests, fuzz regressions)
+# under Miri; needs a nightly toolchain with the miri component, so it is
+# not part of CI.
+miri:
+	$(CARGO) +nightly miri test --lib --test fuzz_regressions
 
 demo: c-build
 	$(BUILD_DIR)/examples/sandbox

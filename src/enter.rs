@@ -151,6 +151,7 @@ fn setns_namespace(fd: RawFd, t: NsType, types: libc::c_int) -> Result<()> {
                 .hint(format!("fd is a {} namespace", t.name())),
         );
     }
+    // SAFETY: fd stays open for this call; the borrow does not outlive it.
     let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
     if t.bit() == NS_USER && is_own(borrowed, t)? {
         // Already there: the kernel would say EINVAL; the contract says no-op.
@@ -179,10 +180,7 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
                 e
             }
         })?;
-        if is_own(
-            target.as_fd(),
-            NsType::from_bit(NS_USER).unwrap_or_else(|| unreachable!()),
-        )? {
+        if is_own(target.as_fd(), crate::types::USER)? {
             types &= !NS_USER;
         }
         if types == 0 {

@@ -149,6 +149,12 @@ pub(crate) const TYPES: [NsType; 8] = [
     },
 ];
 
+/// The user namespace type, for code that needs it by name.
+pub(crate) const USER: NsType = NsType {
+    bit: NS_USER,
+    name: c"user",
+};
+
 impl NsType {
     /// The type whose bit is exactly `bit`.
     pub fn from_bit(bit: c_int) -> Option<NsType> {

@@ -70,7 +70,6 @@ pub(crate) fn ffi64(name: &'static str, body: impl FnOnce() -> Result<i64>) -> i
 }
 
 /// As [`ffi`] for pointer returns: NULL with errno set on failure.
-#[allow(dead_code)]
 pub(crate) fn ffi_ptr<T>(name: &'static str, body: impl FnOnce() -> Result<*mut T>) -> *mut T {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(p)) => p,

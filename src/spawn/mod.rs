@@ -11,6 +11,7 @@
 pub mod attr;
 mod child;
 mod child_ops;
+mod converse;
 mod parent;
 mod plan;
 mod prep;

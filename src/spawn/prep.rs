@@ -198,7 +198,7 @@ impl Drop for SignalsBlocked {
 /// kernel would refuse it), so it is dropped here, at spawn time, as
 /// ns_setns does.
 pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
-    let user = NsType::from_bit(NS_USER).ok_or_else(|| Error::invalid("user"))?;
+    let user = crate::types::USER;
     let mut out = Vec::with_capacity(attr.joins.len());
     for j in &attr.joins {
         let fd = j.fd.as_raw_fd();

@@ -184,4 +184,19 @@ static inline pid_t gettid_(void)
     return (pid_t)syscall(SYS_gettid);
 }
 
+/* The first thread of this process other than the caller. */
+static inline pid_t other_thread(void)
+{
+    pid_t other = 0;
+    DIR *d = opendir("/proc/self/task");
+    REQUIRE(d != NULL);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (atoi(de->d_name) > 0 && atoi(de->d_name) != gettid_())
+            other = atoi(de->d_name);
+    closedir(d);
+    REQUIRE(other > 0);
+    return other;
+}
+
 #endif /* LINUXNS_CHECK_HOLDER_H */

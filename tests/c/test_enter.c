@@ -160,20 +160,6 @@ static uint64_t mount_id_of(const char *path)
     return sx.stx_mnt_id;
 }
 
-/* The first thread of this process other than the caller. */
-static pid_t other_thread(void)
-{
-    pid_t other = 0;
-    DIR *d = opendir("/proc/self/task");
-    REQUIRE(d != NULL);
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL)
-        if (atoi(de->d_name) > 0 && atoi(de->d_name) != gettid_())
-            other = atoi(de->d_name);
-    closedir(d);
-    REQUIRE(other > 0);
-    return other;
-}
 
 /*
  * In a forked child with a second thread: while the calling thread shares

@@ -418,15 +418,7 @@ static void test_kcmp_vm(void)
     /* A thread shares the address space. */
     struct idle_thread t;
     idle_thread_start(&t);
-    pid_t tid = 0;
-    DIR *d = opendir("/proc/self/task");
-    REQUIRE(d != NULL);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (atoi(e->d_name) > 0 && atoi(e->d_name) != getpid())
-            tid = atoi(e->d_name);
-    closedir(d);
-    REQUIRE(tid > 0);
+    pid_t tid = other_thread();
     CHECK(CHECK_OK(ns_kcmp(getpid(), tid, NS_KCMP_VM, 0, 0)) == 0);
     idle_thread_stop(&t);
 

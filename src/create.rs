@@ -6,9 +6,10 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Context, Error, Result};
-use crate::handles::{open_pid, open_proc_ns_of_thread};
+use crate::handles::open_proc_ns_of_thread;
 use crate::idmap::MapKind;
-use crate::spawn::{spawn, Program, SpawnAttr};
+use crate::spawn::parent::{spawn_with, Options};
+use crate::spawn::{HeldChild, Program, SpawnAttr};
 use crate::sys::{self, consts::*, features};
 use crate::types::*;
 
@@ -62,6 +63,13 @@ pub fn new_ns(ty: libc::c_int) -> Result<OwnedFd> {
         NS_PID => on_fresh_thread(|| {
             sys::unshare(CLONE_NEWPID).step(|| "unshare(pid)".into())?;
             empty_pid_ns_of_this_thread()
+        })
+        .or_else(|e| {
+            if e.errno() == libc::ENOSYS {
+                empty_pid_ns_of_a_helper()
+            } else {
+                Err(e)
+            }
         }),
         NS_TIME => on_fresh_thread(|| {
             sys::unshare(CLONE_NEWTIME).step(|| "unshare(time)".into())?;
@@ -104,6 +112,37 @@ fn empty_pid_ns_of_this_thread() -> Result<OwnedFd> {
     }
 }
 
+/// An empty PID namespace without pidfd_open (filtered by a seccomp
+/// profile): a helper process unshares it for its children, and its
+/// pidfd, taken by clone itself, gives the namespace (6.11).
+fn empty_pid_ns_of_a_helper() -> Result<OwnedFd> {
+    let mut got = None;
+    let mut grab = |child: &HeldChild<'_>| {
+        let pidfd = child
+            .pidfd
+            .ok_or_else(|| Error::new(libc::EIO, "pid namespace helper").hint("no pidfd"))?;
+        use std::os::fd::AsRawFd;
+        let fd = sys::ioctl_fd(pidfd.as_raw_fd(), PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE)
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::ENOTTY) => Error::new(libc::EOPNOTSUPP, "ns_new(NS_PID)")
+                    .hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)"),
+                _ => Error::io(e, "ioctl PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE"),
+            })?;
+        got = Some(fd);
+        Ok(())
+    };
+    let program = Program::Hold {
+        unshare: CLONE_NEWPID,
+        f: &mut grab,
+    };
+    // SAFETY: a holding child runs no user code.
+    unsafe { spawn_with(&SpawnAttr::new(), program, Options { internal: true }) }?;
+    got.ok_or_else(|| {
+        Error::new(libc::ECHILD, "pid namespace helper")
+            .hint("it ended before the namespace was opened")
+    })
+}
+
 /// A new user namespace with these maps (either may be absent), created
 /// by a helper process that waits while the maps are written and the
 /// namespace opened. `flags` as the map writers: NS_MAP_DENY_SETGROUPS for
@@ -126,13 +165,24 @@ pub fn new_userns(
         attr.set_map(MapKind::Gid, m, flags)?;
     }
     let mut got = None;
-    let mut grab = |pid: libc::pid_t| {
-        // Our unreaped child: its pid cannot be reused meanwhile.
-        got = Some(open_pid(pid, NS_USER)?);
+    let mut grab = |child: &HeldChild<'_>| {
+        // Through the /proc/self the child opened itself: that names it
+        // even when /proc is not our PID namespace's.
+        let dir = child.proc_dir.ok_or_else(|| {
+            Error::new(libc::EIO, "user namespace helper").hint("it sent no /proc/self")
+        })?;
+        let fd = sys::openat(dir, c"ns/user", libc::O_RDONLY)
+            .map_err(|e| Error::io(e, format!("open /proc/{}/ns/user", child.pid)))?;
+        got = Some(fd);
         Ok(())
     };
+    let opts = Options { internal: true };
+    let program = Program::Hold {
+        unshare: 0,
+        f: &mut grab,
+    };
     // SAFETY: a holding child runs no user code.
-    unsafe { spawn(&attr, Program::Hold(&mut grab), false) }?;
+    unsafe { spawn_with(&attr, program, opts) }?;
     got.ok_or_else(|| {
         Error::new(libc::ECHILD, "user namespace helper")
             .hint("it ended before the namespace was opened")

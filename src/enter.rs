@@ -53,35 +53,34 @@ fn explain_thread_refusal(err: Error, types: libc::c_int) -> Error {
 }
 
 /// Does the calling thread share its filesystem context (root, cwd) with
-/// another thread? kcmp(KCMP_FS) against each; when the kernel cannot
-/// tell us, assume it does.
-fn fs_shared_with_other_threads() -> bool {
+/// another thread? kcmp(KCMP_FS) against each. A process with one thread
+/// shares nothing; when the other threads cannot be listed (no free
+/// descriptor, no /proc) that is the error.
+fn fs_shared_with_other_threads() -> Result<bool> {
     const KCMP_FS: libc::c_long = 3;
     let me = sys::gettid();
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return true;
-    };
-    for task in tasks.flatten() {
-        let Some(tid) = task
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<libc::pid_t>().ok())
-        else {
-            continue;
-        };
-        if tid == me {
-            continue;
+    let mut shared = false;
+    let mut first_error = None;
+    crate::procfs::for_each_task(|tid| {
+        if tid == me || shared {
+            return;
         }
         // SAFETY: kcmp with integer arguments only.
         let r = unsafe { libc::syscall(libc::SYS_kcmp, me, tid, KCMP_FS, 0, 0) };
         match r {
-            0 => return true,
+            0 => shared = true,
             r if r > 0 => {}
-            _ if std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH) => {}
-            _ => return true,
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.raw_os_error() != Some(libc::ESRCH) {
+                    // kcmp not allowed or missing: assume shared.
+                    first_error.get_or_insert(e);
+                    shared = true;
+                }
+            }
         }
-    }
-    false
+    })?;
+    Ok(shared)
 }
 
 enum FdKind {
@@ -93,7 +92,7 @@ fn classify(fd: RawFd) -> Result<FdKind> {
     if is_namespace(fd)? {
         return Ok(FdKind::Namespace(handles::ns_type(fd)?));
     }
-    if pidfd_pid(fd).is_some() {
+    if pidfd_pid(fd)?.is_some() {
         return Ok(FdKind::Pidfd);
     }
     Err(Error::invalid(format!("setns fd {fd}")).hint("neither a namespace nor a pidfd"))
@@ -107,7 +106,7 @@ pub fn setns(fd: RawFd, types: libc::c_int) -> Result<()> {
         return Err(Error::new(libc::EBADF, format!("setns fd {fd}")));
     }
     check_mask(types, "setns types")?;
-    if types & NS_MNT != 0 && fs_shared_with_other_threads() {
+    if types & NS_MNT != 0 && fs_shared_with_other_threads()? {
         // The kernel refuses a mount namespace to such a thread, except
         // through a pidfd with other types in the mask: then it moves the
         // root and cwd of every thread sharing the context. Refuse it in
@@ -198,7 +197,11 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
             )
         });
     }
-    setns_one_by_one(fd, pid, types)
+    setns_one_by_one(pid, types, || {
+        sys::pidfd_check_alive(fd)
+            .step(|| format!("pidfd {fd} (pid {pid})"))
+            .map_err(explain_esrch)
+    })
 }
 
 /// Kernels before 5.8: open every target namespace first (so a failure
@@ -206,7 +209,11 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
 /// then join them user namespace first. If a join fails part-way, the
 /// namespaces already joined are left again where the kernel allows
 /// (not the user namespace).
-fn setns_one_by_one(pidfd: RawFd, pid: libc::pid_t, types: libc::c_int) -> Result<()> {
+fn setns_one_by_one(
+    pid: libc::pid_t,
+    types: libc::c_int,
+    still_same: impl Fn() -> Result<()>,
+) -> Result<()> {
     let mut targets: Vec<(NsType, OwnedFd, Option<OwnedFd>)> = Vec::new();
     // As nsenter: an unprivileged caller needs the user namespace first to
     // gain rights over the others; a privileged one keeps its rights by
@@ -234,9 +241,7 @@ fn setns_one_by_one(pidfd: RawFd, pid: libc::pid_t, types: libc::c_int) -> Resul
         };
         targets.push((t, fd, back));
     }
-    sys::pidfd_check_alive(pidfd)
-        .step(|| format!("pidfd {pidfd} (pid {pid})"))
-        .map_err(explain_esrch)?;
+    still_same()?;
     for i in 0..targets.len() {
         let (t, fd, _) = &targets[i];
         ns_stat(fd.as_raw_fd())?;
@@ -267,14 +272,19 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
         return Err(Error::invalid(format!("pid {pid}")).hint("a process id is positive"));
     }
     check_mask(types, "ns_enter_pid types")?;
-    let pidfd = sys::pidfd_open(pid).map_err(|e| {
-        let err = Error::io(e, format!("pidfd_open({pid})"));
-        if err.errno() == libc::ESRCH {
-            err.hint("no such process")
-        } else {
-            err
+    let pidfd = match sys::pidfd_open_internal(pid) {
+        Ok(fd) => fd,
+        // pidfd_open filtered (a seccomp profile) or missing: /proc.
+        Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => return enter_pid_by_proc(pid, types),
+        Err(e) => {
+            let err = Error::io(e, format!("pidfd_open({pid})"));
+            return Err(if err.errno() == libc::ESRCH {
+                err.hint("no such process")
+            } else {
+                err
+            });
         }
-    })?;
+    };
     let wanted = if types == 0 {
         crate::types::NS_ALL
     } else {
@@ -299,6 +309,47 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
         return Ok(());
     }
     setns(pidfd.as_raw_fd(), differ)
+}
+
+/// ns_enter_pid without pidfds: the namespaces are opened through /proc
+/// (which must be this PID namespace's), then the process is checked to be
+/// the same one (its start time unchanged) before any is joined.
+fn enter_pid_by_proc(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
+    crate::procfs::check_proc_is_ours()?;
+    let started = crate::procfs::start_time(pid)?;
+    let wanted = if types == 0 {
+        crate::types::NS_ALL
+    } else {
+        types
+    };
+    let mut differ = 0;
+    for t in NsType::in_mask(wanted) {
+        let theirs = match handles::open_pid(pid, t.bit()) {
+            Ok(fd) => fd,
+            Err(e) if e.errno() == libc::EACCES => return Err(e.with_errno(libc::EPERM)),
+            Err(e) if e.errno() == libc::EOPNOTSUPP && types == 0 => continue,
+            Err(e) => return Err(e),
+        };
+        if !is_own(theirs.as_fd(), t)? {
+            differ |= t.bit();
+        }
+    }
+    if differ == 0 {
+        return Ok(());
+    }
+    if differ & NS_MNT != 0 && fs_shared_with_other_threads()? {
+        return Err(Error::invalid(format!("ns_enter_pid({pid}, {})", mask_text(differ))).hint(
+            "the calling thread shares its filesystem context with other threads, and a mount namespace would move them all; ns_unshare(CLONE_FS) first, or use ns_run_in",
+        ));
+    }
+    setns_one_by_one(pid, differ, || {
+        if crate::procfs::start_time(pid).ok() == Some(started) {
+            Ok(())
+        } else {
+            Err(Error::new(libc::ESRCH, format!("pid {pid}"))
+                .hint("the process has exited (or its pid was reused)"))
+        }
+    })
 }
 
 /// Runs `f` on a fresh thread that has joined `fd` (as ns_setns takes it)

@@ -87,6 +87,9 @@ fn open_proc_ns(pid: libc::pid_t, t: NsType, for_children: bool) -> Result<Owned
 /// (a zombie keeps /proc/PID but loses its namespaces), a kernel without
 /// the type, or a *_for_children namespace no process has entered yet.
 fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: bool) -> Error {
+    if !crate::procfs::proc_mounted() {
+        return err.hint("/proc is not mounted");
+    }
     if !pid_exists(pid) {
         return err.with_errno(libc::ESRCH).hint("no such process");
     }
@@ -159,7 +162,7 @@ fn explain_pidfd_error(e: Error) -> Error {
 /// process is gone.
 pub(crate) fn pidfd_target(pidfd: RawFd) -> Result<libc::pid_t> {
     sys::fstat(pidfd).step(|| format!("fstat pidfd {pidfd}"))?;
-    match pidfd_pid(pidfd) {
+    match pidfd_pid(pidfd)? {
         None => Err(Error::new(libc::EBADF, format!("fd {pidfd}")).hint("not a pidfd")),
         Some(p) if p <= 0 => {
             Err(Error::new(libc::ESRCH, format!("pidfd {pidfd}")).hint("the process has exited"))

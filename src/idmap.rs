@@ -2,11 +2,12 @@
 //! requires, directly or through newuidmap/newgidmap.
 
 use std::fmt::Write as _;
-use std::os::fd::AsFd;
-use std::process::{Command, Stdio};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 use crate::error::{Context, Error, Result};
 use crate::procfs::{pid_dir, pid_exists};
+use crate::spawn::parent::{spawn_with, Options, Program};
+use crate::spawn::SpawnAttr;
 use crate::sys;
 use crate::types::{ns_idmap, NS_MAP_DENY_SETGROUPS, NS_MAP_MAX_RANGES, NS_MAP_USE_HELPER};
 
@@ -118,6 +119,14 @@ fn page_size() -> usize {
     }
 }
 
+/// Where a map goes: a process by pid (0: the calling process), or a child
+/// through the /proc/self directory it opened itself, which names it
+/// whatever PID namespace /proc belongs to.
+pub(crate) struct MapTarget<'a> {
+    pub pid: libc::pid_t,
+    pub dir: Option<BorrowedFd<'a>>,
+}
+
 /// Writes a uid or gid map of process `pid` (0: the calling process).
 pub fn write_map(
     kind: MapKind,
@@ -125,19 +134,37 @@ pub fn write_map(
     map: &[ns_idmap],
     flags: libc::c_uint,
 ) -> Result<()> {
-    let what = kind.name();
+    if pid < 0 {
+        check_flags(kind, flags)?;
+        return Err(Error::invalid(format!("pid {pid}"))
+            .hint("a pid is 0 (the calling process) or positive"));
+    }
+    write_map_at(kind, &MapTarget { pid, dir: None }, map, flags)
+}
+
+fn check_flags(kind: MapKind, flags: libc::c_uint) -> Result<()> {
     let known = NS_MAP_DENY_SETGROUPS | NS_MAP_USE_HELPER;
     if flags & !known != 0 {
-        return Err(Error::invalid(format!("{what} map flags {flags:#x}")).hint("unknown bits"));
+        return Err(
+            Error::invalid(format!("{} map flags {flags:#x}", kind.name())).hint("unknown bits"),
+        );
     }
     if kind == MapKind::Uid && flags & NS_MAP_DENY_SETGROUPS != 0 {
         return Err(Error::invalid("uid map flags NS_MAP_DENY_SETGROUPS")
             .hint("setgroups concerns gid maps only"));
     }
-    if pid < 0 {
-        return Err(Error::invalid(format!("pid {pid}"))
-            .hint("a pid is 0 (the calling process) or positive"));
-    }
+    Ok(())
+}
+
+/// Writes a uid or gid map of `target`.
+pub(crate) fn write_map_at(
+    kind: MapKind,
+    target: &MapTarget<'_>,
+    map: &[ns_idmap],
+    flags: libc::c_uint,
+) -> Result<()> {
+    let what = kind.name();
+    check_flags(kind, flags)?;
     validate(kind, map)?;
     check_text_len(kind, map)?;
     let text = format(map);
@@ -147,26 +174,41 @@ pub fn write_map(
     } else {
         None
     };
-    if !pid_exists(pid) {
-        return Err(Error::new(libc::ESRCH, format!("pid {pid}")).hint("no such process"));
+    // A pid is looked up in /proc, which must then be this PID namespace's
+    // (newuidmap looks it up there too).
+    if target.pid != 0 && (target.dir.is_none() || use_helper) {
+        crate::procfs::check_proc_is_ours()?;
+        if !pid_exists(target.pid) {
+            return Err(
+                Error::new(libc::ESRCH, format!("pid {}", target.pid)).hint("no such process")
+            );
+        }
     }
     if flags & NS_MAP_DENY_SETGROUPS != 0 {
-        write_proc(pid, "setgroups", b"deny")?;
+        write_proc(target, "setgroups", b"deny")?;
     }
     match helper {
-        Some(prog) => run_helper(kind, &prog, pid, map),
-        None => write_proc(pid, &format!("{what}_map"), text.as_bytes())
-            .map_err(|e| explain_map_error(e, kind, pid)),
+        Some(prog) => run_helper(kind, &prog, target.pid, map),
+        None => write_proc(target, &format!("{what}_map"), text.as_bytes())
+            .map_err(|e| explain_map_error(e, kind, target)),
     }
 }
 
-fn write_proc(pid: libc::pid_t, file: &str, data: &[u8]) -> Result<()> {
-    let mut path = pid_dir(pid, false);
+fn write_proc(target: &MapTarget<'_>, file: &str, data: &[u8]) -> Result<()> {
+    let mut path = pid_dir(target.pid, false);
     path.push(file);
-    let fd = sys::open(path.as_cstr(), libc::O_WRONLY).map_err(|e| {
+    let name = std::ffi::CString::new(file).map_err(|_| Error::invalid("file name"))?;
+    let opened = match target.dir {
+        Some(dir) => sys::openat(dir, &name, libc::O_WRONLY),
+        None => sys::open(path.as_cstr(), libc::O_WRONLY),
+    };
+    let pid = target.pid;
+    let fd = opened.map_err(|e| {
         let err = Error::io(e, format!("open {}", path.as_str()));
         match err.errno() {
-            libc::ENOENT if !pid_exists(pid) => err.with_errno(libc::ESRCH).hint("no such process"),
+            libc::ENOENT if !pid_exists(pid) => crate::procfs::explain_proc_error(
+                err.with_errno(libc::ESRCH).hint("no such process"),
+            ),
             // Another user's process: the same refusal the write would get.
             libc::EACCES => err
                 .with_errno(libc::EPERM)
@@ -177,14 +219,29 @@ fn write_proc(pid: libc::pid_t, file: &str, data: &[u8]) -> Result<()> {
     sys::write_once(fd.as_fd(), data).step(|| format!("write {}", path.as_str()))
 }
 
-fn explain_map_error(err: Error, kind: MapKind, pid: libc::pid_t) -> Error {
+fn explain_map_error(err: Error, kind: MapKind, target: &MapTarget<'_>) -> Error {
     if err.errno() != libc::EPERM {
         return err;
     }
-    let read = |f: &str| {
-        let mut p = pid_dir(pid, false);
-        p.push(f);
-        std::fs::read_to_string(p.as_str()).unwrap_or_default()
+    let read = |f: &str| -> String {
+        let Ok(name) = std::ffi::CString::new(f) else {
+            return String::new();
+        };
+        let fd = match target.dir {
+            Some(dir) => sys::openat(dir, &name, libc::O_RDONLY),
+            None => {
+                let mut p = pid_dir(target.pid, false);
+                p.push(f);
+                sys::open(p.as_cstr(), libc::O_RDONLY)
+            }
+        };
+        let Ok(fd) = fd else {
+            return String::new();
+        };
+        let mut buf = [0u8; 256];
+        // SAFETY: buf is valid for writing its length.
+        let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        String::from_utf8_lossy(&buf[..n.max(0) as usize]).into_owned()
     };
     if !read(&format!("{}_map", kind.name())).trim().is_empty() {
         return err.hint("the map was already written; the kernel allows one write");
@@ -200,6 +257,9 @@ fn find_in_path(prog: &str) -> Result<std::path::PathBuf> {
     let path = std::env::var_os("PATH")
         .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
     for dir in std::env::split_paths(&path) {
+        if !dir.is_absolute() {
+            continue;
+        }
         let cand = dir.join(prog);
         if let Ok(c) = std::ffi::CString::new(cand.as_os_str().as_encoded_bytes()) {
             // SAFETY: NUL-terminated path.
@@ -212,6 +272,9 @@ fn find_in_path(prog: &str) -> Result<std::path::PathBuf> {
         .hint("not in PATH; it comes with shadow's uidmap package"))
 }
 
+/// Runs newuidmap/newgidmap as a child of the library's own (exit signal
+/// 0, tracked by its pidfd), so that a runtime reaping children itself
+/// cannot take its exit status; its stderr comes back in the error.
 fn run_helper(
     kind: MapKind,
     prog: &std::path::Path,
@@ -233,23 +296,64 @@ fn run_helper(
         ]);
     }
     let step = || format!("{} {}", kind.helper(), args.join(" "));
-    let out = Command::new(prog)
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| Error::io(e, step()))?;
-    if out.status.success() {
+    let bad = |_| Error::invalid(step()).hint("NUL in an argument");
+    let path = std::ffi::CString::new(prog.as_os_str().as_encoded_bytes()).map_err(bad)?;
+    let mut cargs = vec![std::ffi::CString::new(kind.helper()).map_err(bad)?];
+    for a in &args {
+        cargs.push(std::ffi::CString::new(a.as_str()).map_err(bad)?);
+    }
+    let mut argv: Vec<*const libc::c_char> = cargs.iter().map(|a| a.as_ptr()).collect();
+    argv.push(std::ptr::null());
+
+    let (err_r, err_w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
+    let null = sys::open_internal(c"/dev/null", libc::O_RDWR)
+        .map_err(|e| Error::io(e, "open /dev/null"))?;
+    let mut attr = SpawnAttr::new();
+    attr.set_fd(0, null.as_raw_fd())?;
+    attr.set_fd(1, null.as_raw_fd())?;
+    attr.set_fd(2, err_w.as_raw_fd())?;
+    let program = Program::Exec {
+        path: &path,
+        argv: argv.as_ptr(),
+        envp: std::ptr::null(),
+    };
+    let opts = Options { internal: true };
+    // SAFETY: argv is NULL-terminated; envp NULL is our environment.
+    let child = unsafe { spawn_with(&attr, program, opts) }.map_err(|e| {
+        let text = e.to_string();
+        Error::new(e.errno(), step()).hint(text)
+    })?;
+    drop(err_w);
+    drop(null);
+    let mut stderr = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        // SAFETY: buf is valid for writing its length.
+        let n = unsafe { libc::read(err_r.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        if n > 0 {
+            if stderr.len() < 4096 {
+                stderr.extend_from_slice(&buf[..n as usize]);
+            }
+        } else if n == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            break;
+        }
+    }
+    let exit = child
+        .pidfd
+        .as_ref()
+        .and_then(|fd| sys::wait_pidfd(fd.as_raw_fd(), child.pid));
+    if exit == Some(sys::Exit::Code(0)) {
         return Ok(());
     }
-    let stderr = String::from_utf8_lossy(&out.stderr)
-        .trim()
-        .replace('\n', "; ");
-    let stderr = if stderr.is_empty() {
-        format!("{}", out.status)
-    } else {
+    let stderr = String::from_utf8_lossy(&stderr).trim().replace('\n', "; ");
+    let stderr = if !stderr.is_empty() {
         stderr
+    } else {
+        match exit {
+            Some(sys::Exit::Code(c)) => format!("exit status {c}"),
+            Some(sys::Exit::Signal(s)) => format!("killed by signal {s}"),
+            None => "its exit status was taken by another reaper".into(),
+        }
     };
     Err(Error::new(libc::EPERM, step()).hint(stderr))
 }

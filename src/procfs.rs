@@ -2,6 +2,10 @@
 
 use std::ffi::CStr;
 use std::io::Write;
+use std::os::fd::AsRawFd;
+
+use crate::error::{Error, Result};
+use crate::sys;
 
 /// A NUL-terminated path of at most 63 bytes, built without allocating.
 pub(crate) struct StackPath {
@@ -72,9 +76,10 @@ pub(crate) fn pid_exists(pid: libc::pid_t) -> bool {
 /// Number of threads of the calling process ("Threads:" of
 /// /proc/self/status; 1 if it cannot be read).
 pub(crate) fn thread_count() -> usize {
-    std::fs::read_to_string("/proc/self/status")
+    let mut buf = vec![0u8; 4096];
+    read_small(c"/proc/self/status", &mut buf)
         .ok()
-        .and_then(|t| parse_status_threads(&t))
+        .and_then(|n| parse_status_threads(&String::from_utf8_lossy(&buf[..n])))
         .unwrap_or(1)
 }
 
@@ -87,10 +92,200 @@ pub fn parse_status_threads(text: &str) -> Option<usize> {
         .ok()
 }
 
+/// Reads up to buf.len() bytes of a small /proc file through a tracked
+/// descriptor.
+pub(crate) fn read_small(path: &CStr, buf: &mut [u8]) -> std::io::Result<usize> {
+    let fd = sys::open_internal(path, libc::O_RDONLY)?;
+    let mut got = 0;
+    while got < buf.len() {
+        // SAFETY: the rest of buf is valid for writing.
+        let n = unsafe {
+            libc::read(
+                fd.as_raw_fd(),
+                buf[got..].as_mut_ptr().cast(),
+                buf.len() - got,
+            )
+        };
+        match n {
+            0 => break,
+            n if n > 0 => got += n as usize,
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.raw_os_error() != Some(libc::EINTR) {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    Ok(got)
+}
+
+/// The whole of a /proc file, through a tracked descriptor.
+pub(crate) fn read_all(path: &CStr) -> std::io::Result<Vec<u8>> {
+    let fd = sys::open_internal(path, libc::O_RDONLY)?;
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        // SAFETY: buf is valid for writing its length.
+        let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        match n {
+            0 => return Ok(out),
+            n if n > 0 => out.extend_from_slice(&buf[..n as usize]),
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.raw_os_error() != Some(libc::EINTR) {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` with the id of every thread of the calling process
+/// (/proc/self/task, read with getdents64).
+pub(crate) fn for_each_task(f: impl FnMut(libc::pid_t)) -> Result<()> {
+    for_each_number(c"/proc/self/task", f)
+}
+
+/// Calls `f` with every numeric entry of a /proc directory, read with
+/// getdents64 into one heap buffer: nothing is allocated per entry.
+pub(crate) fn for_each_number(dir: &CStr, mut f: impl FnMut(i32)) -> Result<()> {
+    let what = || format!("open {}", dir.to_string_lossy());
+    let fd = sys::open_internal(dir, libc::O_RDONLY | libc::O_DIRECTORY)
+        .map_err(|e| explain_proc_error(Error::io(e, what())))?;
+    let mut buf = vec![0u8; 32 * 1024];
+    loop {
+        // SAFETY: buf is valid for writing its length.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_getdents64,
+                fd.as_raw_fd(),
+                buf.as_mut_ptr(),
+                buf.len(),
+            )
+        };
+        if n < 0 {
+            return Err(Error::io(
+                std::io::Error::last_os_error(),
+                format!("read {}", dir.to_string_lossy()),
+            ));
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        let n = n as usize;
+        let mut off = 0usize;
+        while off + 19 < n {
+            // struct linux_dirent64: u64 ino, i64 off, u16 reclen, u8 type, name.
+            let reclen = u16::from_ne_bytes([buf[off + 16], buf[off + 17]]) as usize;
+            if reclen == 0 {
+                break;
+            }
+            let name = buf.get(off + 19..(off + reclen).min(n)).unwrap_or(&[]);
+            let name = name.split(|&c| c == 0).next().unwrap_or(&[]);
+            if !name.is_empty() && name.iter().all(u8::is_ascii_digit) {
+                if let Some(v) = std::str::from_utf8(name).ok().and_then(|s| s.parse().ok()) {
+                    f(v);
+                }
+            }
+            off += reclen;
+        }
+    }
+}
+
+/// The start time of process `pid` (field 22 of /proc/PID/stat, in clock
+/// ticks since boot): with the pid, it names one process for good.
+pub(crate) fn start_time(pid: libc::pid_t) -> Result<u64> {
+    let mut path = pid_dir(pid, false);
+    path.push("stat");
+    let mut buf = [0u8; 1024];
+    let n = read_small(path.as_cstr(), &mut buf).map_err(|e| {
+        let err = Error::io(e, format!("read {}", path.as_str()));
+        if err.errno() == libc::ENOENT && proc_mounted() {
+            err.with_errno(libc::ESRCH).hint("no such process")
+        } else {
+            explain_proc_error(err)
+        }
+    })?;
+    parse_stat_start_time(&buf[..n])
+        .ok_or_else(|| Error::new(libc::EIO, format!("parse {}", path.as_str())))
+}
+
+/// Field 22 (starttime) of a /proc/PID/stat text; the command name (field
+/// 2, in parentheses) may contain spaces and parentheses, so fields are
+/// counted after its last ')'.
+pub fn parse_stat_start_time(text: &[u8]) -> Option<u64> {
+    let close = text.iter().rposition(|&c| c == b')')?;
+    let rest = std::str::from_utf8(text.get(close + 1..)?).ok()?;
+    // After ')' come fields 3, 4, ...: starttime is the 20th of them.
+    rest.split_ascii_whitespace().nth(19)?.parse().ok()
+}
+
+/// Is /proc a proc filesystem?
+pub(crate) fn proc_mounted() -> bool {
+    const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
+    // SAFETY: NUL-terminated path; st valid for writing.
+    if unsafe { libc::statfs(c"/proc".as_ptr(), st.as_mut_ptr()) } != 0 {
+        return false;
+    }
+    // f_type's integer type differs between architectures.
+    #[allow(clippy::unnecessary_cast)]
+    let t = unsafe { st.assume_init() }.f_type as i64;
+    t == PROC_SUPER_MAGIC
+}
+
+/// ENOENT under /proc because /proc is not there: say so.
+pub(crate) fn explain_proc_error(err: Error) -> Error {
+    if err.errno() == libc::ENOENT && !proc_mounted() {
+        err.hint("/proc is not mounted")
+    } else {
+        err
+    }
+}
+
+/// Checks that /proc is mounted and shows this process's PID namespace, so
+/// that a pid of ours names the same process there. As pid 1 of a new PID
+/// namespace that still sees its parent's /proc, /proc/PID is somebody
+/// else.
+pub(crate) fn check_proc_is_ours() -> Result<()> {
+    let mut buf = [0u8; 32];
+    // SAFETY: NUL-terminated path; buf valid for its length.
+    let n = unsafe { libc::readlink(c"/proc/self".as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
+    if n < 0 {
+        let err = Error::io(std::io::Error::last_os_error(), "readlink /proc/self");
+        return Err(if proc_mounted() {
+            err
+        } else {
+            err.with_errno(libc::ENOENT).hint("/proc is not mounted")
+        });
+    }
+    // SAFETY: getpid has no memory effects.
+    let me = unsafe { libc::getpid() };
+    let text = buf.get(..n as usize).unwrap_or(&[]);
+    let shown = std::str::from_utf8(text)
+        .ok()
+        .and_then(|t| t.parse::<libc::pid_t>().ok());
+    if shown != Some(me) {
+        return Err(Error::new(libc::EOPNOTSUPP, "/proc").hint(format!(
+            "the /proc mounted here belongs to another PID namespace (it shows this process as {}, not {me}); mount a /proc for this one",
+            String::from_utf8_lossy(text)
+        )));
+    }
+    Ok(())
+}
+
 /// The pid a pidfd refers to, from /proc/self/fdinfo: None if fd is not a
-/// pidfd, Some(-1) if its process has exited (and been reaped).
-pub(crate) fn pidfd_pid(fd: libc::c_int) -> Option<libc::pid_t> {
-    parse_fdinfo_pid(&std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).ok()?)
+/// pidfd, Some(-1) if its process has exited (and been reaped). Errors
+/// (no free descriptor, no /proc) are reported, never taken for "not a
+/// pidfd".
+pub(crate) fn pidfd_pid(fd: libc::c_int) -> Result<Option<libc::pid_t>> {
+    let mut path = StackPath::new();
+    path.push("/proc/self/fdinfo/").push_num(fd.into());
+    let mut buf = [0u8; 1024];
+    let n = read_small(path.as_cstr(), &mut buf)
+        .map_err(|e| explain_proc_error(Error::io(e, format!("read {}", path.as_str()))))?;
+    Ok(parse_fdinfo_pid(&String::from_utf8_lossy(&buf[..n])))
 }
 
 /// The "Pid:" field of a /proc/PID/fdinfo/FD text (pidfds only).
@@ -118,6 +313,13 @@ mod tests {
             Some(-1)
         );
         assert_eq!(parse_fdinfo_pid("pos:\t0\n"), None);
+    }
+
+    #[test]
+    fn stat_start_time() {
+        let line = b"42 (a) b) c) S 1 42 42 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 12345 999 1\n";
+        assert_eq!(parse_stat_start_time(line), Some(12345));
+        assert_eq!(parse_stat_start_time(b"42 (x) S 1"), None);
     }
 
     #[test]

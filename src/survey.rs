@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Error, Result};
 use crate::handles::{get_parent, get_userns, id, ns_type, open_path, owner_uid};
-use crate::procfs::StackPath;
+use crate::procfs::{explain_proc_error, read_all, StackPath};
+use crate::sys::{self, Fd};
 use crate::types::{check_mask, ns_info, NsType, NS_ALL, NS_PID, NS_USER};
 
 struct Found {
@@ -19,7 +20,7 @@ struct Found {
 
 /// The N of "type:[N]", read from the link of type t in a /proc/PID/ns
 /// directory.
-fn read_ns_link(dir: &OwnedFd, t: NsType) -> Option<u64> {
+fn read_ns_link(dir: &Fd, t: NsType) -> Option<u64> {
     let mut buf = [0u8; 64];
     // SAFETY: NUL-terminated name; buf valid for its length.
     let n = unsafe {
@@ -61,49 +62,19 @@ fn ns_path(pid: i32, t: NsType) -> StackPath {
     p
 }
 
-/// Calls `f` with every numeric entry of /proc, read with getdents64 into
-/// one buffer: nothing is allocated per process.
-fn for_each_pid(mut f: impl FnMut(i32)) -> Result<()> {
-    let dir = crate::sys::open(c"/proc", libc::O_RDONLY | libc::O_DIRECTORY)
-        .map_err(|e| Error::io(e, "open /proc"))?;
-    let mut buf = [0u8; 32 * 1024];
-    loop {
-        // SAFETY: buf is valid for writing its length.
-        let n = unsafe {
-            libc::syscall(
-                libc::SYS_getdents64,
-                dir.as_raw_fd(),
-                buf.as_mut_ptr(),
-                buf.len(),
-            )
-        };
-        if n < 0 {
-            return Err(Error::io(std::io::Error::last_os_error(), "read /proc"));
-        }
-        if n == 0 {
-            return Ok(());
-        }
-        let mut off = 0usize;
-        while off + 19 < n as usize {
-            // struct linux_dirent64: u64 ino, i64 off, u16 reclen, u8 type, name.
-            let reclen = u16::from_ne_bytes([buf[off + 16], buf[off + 17]]) as usize;
-            if reclen == 0 {
-                break;
-            }
-            let name = &buf[off + 19..(off + reclen).min(n as usize)];
-            let name = name.split(|&c| c == 0).next().unwrap_or(&[]);
-            if !name.is_empty() && name.iter().all(u8::is_ascii_digit) {
-                if let Some(pid) = std::str::from_utf8(name).ok().and_then(|s| s.parse().ok()) {
-                    f(pid);
-                }
-            }
-            off += reclen;
-        }
-    }
+/// Calls `f` with every process id of /proc.
+fn for_each_pid(f: impl FnMut(i32)) -> Result<()> {
+    crate::procfs::for_each_number(c"/proc", f)
+}
+
+/// Errors that mean the answer would be incomplete, not that one process
+/// went away or may not be inspected.
+fn is_resource_error(errno: i32) -> bool {
+    matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOMEM)
 }
 
 /// The namespaces of the processes `pids`, with counts and lowest pids.
-fn scan(pids: &[i32], wanted: &[NsType]) -> HashMap<(i32, u64), Found> {
+fn scan(pids: &[i32], wanted: &[NsType]) -> Result<HashMap<(i32, u64), Found>> {
     let mut found: HashMap<(i32, u64), Found> = HashMap::new();
     for &pid in pids {
         // One directory open, then readlinkat per type: reading "net:[N]"
@@ -111,9 +82,14 @@ fn scan(pids: &[i32], wanted: &[NsType]) -> HashMap<(i32, u64), Found> {
         // inode for the link's target.
         let mut dir = StackPath::new();
         dir.push("/proc/").push_num(pid.into()).push("/ns");
-        // Processes we may not inspect, or that just exited, are skipped.
-        let Ok(dirfd) = crate::sys::open(dir.as_cstr(), libc::O_RDONLY | libc::O_DIRECTORY) else {
-            continue;
+        // Processes we may not inspect, or that just exited, are skipped;
+        // running out of descriptors is an error, not a smaller system.
+        let dirfd = match sys::open_internal(dir.as_cstr(), libc::O_RDONLY | libc::O_DIRECTORY) {
+            Ok(d) => d,
+            Err(e) if e.raw_os_error().is_some_and(is_resource_error) => {
+                return Err(Error::io(e, format!("open {}", dir.as_str())));
+            }
+            Err(_) => continue,
         };
         for &t in wanted {
             let Some(ino) = read_ns_link(&dirfd, t) else {
@@ -132,12 +108,14 @@ fn scan(pids: &[i32], wanted: &[NsType]) -> HashMap<(i32, u64), Found> {
             f.info.pid = f.info.pid.min(pid);
         }
     }
-    found
+    Ok(found)
 }
 
 /// Every distinct namespace of `types` (0 = all), ascending by (type, id).
 pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
     check_mask(types, "ns_list types")?;
+    // Pids of another PID namespace's /proc would be reported as ours.
+    crate::procfs::check_proc_is_ours()?;
     let mask = if types == 0 { NS_ALL } else { types };
     let wanted: Vec<NsType> = NsType::in_mask(mask).collect();
     let mut found: HashMap<(i32, u64), Found> = HashMap::new();
@@ -153,30 +131,39 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
     };
     let chunk = pids.len().div_ceil(workers).max(1);
     let parts: Vec<HashMap<(i32, u64), Found>> = if workers == 1 {
-        vec![scan(&pids, &wanted)]
+        vec![scan(&pids, &wanted)?]
     } else {
         let tids: Vec<AtomicI32> = (0..workers).map(|_| AtomicI32::new(0)).collect();
         let parts = std::thread::scope(|s| {
-            let handles: Vec<_> = pids
-                .chunks(chunk)
-                .zip(&tids)
-                .map(|(c, tid)| {
-                    s.spawn(|| {
-                        tid.store(crate::sys::gettid(), Ordering::Relaxed);
-                        scan(c, &wanted)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
+            let mut handles = Vec::new();
+            let mut results = Vec::new();
+            for (c, tid) in pids.chunks(chunk).zip(&tids) {
+                let wanted = &wanted;
+                let started = std::thread::Builder::new()
+                    .name("linuxns-scan".into())
+                    .spawn_scoped(s, move || {
+                        tid.store(sys::gettid(), Ordering::Relaxed);
+                        scan(c, wanted)
+                    });
+                match started {
+                    Ok(h) => handles.push(h),
+                    // No thread to be had (RLIMIT_NPROC, memory): this
+                    // slice is scanned here instead.
+                    Err(_) => results.push(scan(c, wanted)),
+                }
+            }
+            for h in handles {
+                results.push(h.join().unwrap_or_else(|_| {
+                    Err(Error::new(libc::EIO, "ns_list worker").hint("it panicked"))
+                }));
+            }
+            results
         });
         // As with every helper thread: gone from the kernel before we return.
         for tid in &tids {
             crate::create::wait_thread_gone(tid.load(Ordering::Relaxed));
         }
-        parts
+        parts.into_iter().collect::<Result<Vec<_>>>()?
     };
     for part in parts {
         for (key, f) in part {
@@ -191,9 +178,11 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
             e.info.pid = e.info.pid.min(f.info.pid);
         }
     }
-    for path in nsfs_mounts() {
-        let Ok(fd) = open_path(&path, 0) else {
-            continue;
+    for path in nsfs_mounts()? {
+        let fd = match open_path(&path, 0) {
+            Ok(fd) => fd,
+            Err(e) if is_resource_error(e.errno()) => return Err(e),
+            Err(_) => continue,
         };
         let (Ok(t), Ok(ino)) = (ns_type(fd.as_raw_fd()), id(fd.as_raw_fd())) else {
             continue;
@@ -211,40 +200,56 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
         });
     }
 
-    let mut out: Vec<ns_info> = found
-        .into_values()
-        .map(|mut f| {
-            let t = NsType::from_bit(f.info.r#type);
-            let fd = match (&f.mount, t) {
-                (Some(m), _) => open_path(m, 0).ok(),
-                // A /proc/PID/ns link is a namespace by construction; the id
-                // check below catches a pid that went away meanwhile.
-                (None, Some(t)) => {
-                    crate::sys::open(ns_path(f.info.pid, t).as_cstr(), libc::O_RDONLY).ok()
-                }
-                _ => None,
-            };
-            // Only if it is still the same namespace (the pid may be gone).
-            if let Some(fd) = fd.filter(|fd| id(fd.as_raw_fd()).ok() == Some(f.info.id)) {
-                fill_details(&mut f.info, &fd);
-            }
-            f.info
-        })
-        .collect();
+    let mut out = Vec::with_capacity(found.len());
+    for mut f in found.into_values() {
+        let t = NsType::from_bit(f.info.r#type);
+        let fd = match (&f.mount, t) {
+            (Some(m), _) => open_path(m, 0).map(Some),
+            // A /proc/PID/ns link is a namespace by construction; the id
+            // check below catches a pid that went away meanwhile.
+            (None, Some(t)) => sys::open_internal(ns_path(f.info.pid, t).as_cstr(), libc::O_RDONLY)
+                .map(|fd| Some(fd.into_owned()))
+                .map_err(|e| Error::io(e, format!("open {}", ns_path(f.info.pid, t).as_str()))),
+            _ => Ok(None),
+        };
+        let fd = match fd {
+            Ok(fd) => fd,
+            Err(e) if is_resource_error(e.errno()) => return Err(e),
+            Err(_) => None,
+        };
+        // Only if it is still the same namespace (the pid may be gone).
+        if let Some(fd) = fd.filter(|fd| id(fd.as_raw_fd()).ok() == Some(f.info.id)) {
+            fill_details(&mut f.info, &fd)?;
+        }
+        out.push(f.info);
+    }
     out.sort_unstable_by_key(|i| (i.r#type, i.id));
     Ok(out)
 }
 
-/// The owning user namespace, the parent, the owner's uid.
-fn fill_details(info: &mut ns_info, fd: &OwnedFd) {
+/// The owning user namespace, the parent, the owner's uid. Only running
+/// out of a resource is an error (the answer would be incomplete); what
+/// the kernel will not tell (the top of what we may see) stays 0.
+fn fill_details(info: &mut ns_info, fd: &OwnedFd) -> Result<()> {
+    let tolerate = |r: Result<u64>| match r {
+        Ok(v) => Ok(v),
+        Err(e) if is_resource_error(e.errno()) => Err(e),
+        Err(_) => Ok(0),
+    };
     let raw = fd.as_raw_fd();
-    let owner = get_userns(raw).ok();
+    let owner = match get_userns(raw) {
+        Ok(u) => Some(u),
+        Err(e) if is_resource_error(e.errno()) => return Err(e),
+        Err(_) => None,
+    };
     if let Some(u) = &owner {
-        info.userns_id = id(u.as_raw_fd()).unwrap_or(0);
+        info.userns_id = tolerate(id(u.as_raw_fd()))?;
     }
     if info.r#type == NS_PID || info.r#type == NS_USER {
-        if let Ok(p) = get_parent(raw) {
-            info.parent_id = id(p.as_raw_fd()).unwrap_or(0);
+        match get_parent(raw) {
+            Ok(p) => info.parent_id = tolerate(id(p.as_raw_fd()))?,
+            Err(e) if is_resource_error(e.errno()) => return Err(e),
+            Err(_) => {}
         }
     }
     // For a user namespace: its creator; otherwise the creator of the
@@ -254,14 +259,16 @@ fn fill_details(info: &mut ns_info, fd: &OwnedFd) {
     } else {
         owner.as_ref().map_or(Ok(0), |u| owner_uid(u.as_raw_fd()))
     };
-    info.owner_uid = uid.unwrap_or(0);
+    info.owner_uid = tolerate(uid.map(u64::from))? as u32;
+    Ok(())
 }
 
 /// Mount points of nsfs files, from /proc/self/mountinfo.
-fn nsfs_mounts() -> Vec<CString> {
+fn nsfs_mounts() -> Result<Vec<CString>> {
     // Bytes, not UTF-8: a mount path anywhere on the system may be neither.
-    std::fs::read("/proc/self/mountinfo")
-        .map_or_else(|_| Vec::new(), |t| parse_nsfs_mounts_bytes(&t))
+    let text = read_all(c"/proc/self/mountinfo")
+        .map_err(|e| explain_proc_error(Error::io(e, "read /proc/self/mountinfo")))?;
+    Ok(parse_nsfs_mounts_bytes(&text))
 }
 
 /// The mount points of nsfs mounts in a /proc/PID/mountinfo text.

@@ -2,12 +2,12 @@
 //! when it is set, and checked as a whole before a spawn starts.
 
 use std::ffi::{CStr, CString};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
 
 use crate::error::{Context, Error, Result};
 use crate::handles::{is_namespace, ns_type, pidfd_target};
 use crate::idmap::{validate, MapKind};
-use crate::sys;
+use crate::sys::{self, Fd};
 use crate::types::*;
 
 const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
@@ -16,7 +16,7 @@ const HOST_NAME_MAX: usize = 64;
 /// A namespace to join: a descriptor of our own (dup'd) and the types.
 #[derive(Debug)]
 pub(crate) struct Join {
-    pub fd: OwnedFd,
+    pub fd: Fd,
     pub types: libc::c_int,
     /// The NS_* types this join enters.
     pub covers: libc::c_int,
@@ -44,21 +44,14 @@ pub struct SpawnAttr {
     pub(crate) fds: Vec<(RawFd, RawFd)>,
     pub(crate) close_fds: bool,
     pub(crate) pdeathsig: libc::c_int,
-    pub(crate) cgroup: Option<OwnedFd>,
+    pub(crate) cgroup: Option<Fd>,
     pub(crate) time_offsets: Vec<(libc::clockid_t, i64, i64)>,
 }
 
-fn dup_cloexec(fd: RawFd, what: &str) -> Result<OwnedFd> {
-    // SAFETY: F_DUPFD_CLOEXEC returns a new descriptor or fails.
-    let n = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
-    if n < 0 {
-        return Err(Error::io(
-            std::io::Error::last_os_error(),
-            format!("{what}: fd {fd}"),
-        ));
-    }
-    // SAFETY: a new descriptor we own.
-    Ok(unsafe { OwnedFd::from_raw_fd(n) })
+/// Our own copy of a caller's descriptor, tracked (see sys::fdtrack): a
+/// child of another call must not keep it, and with it a namespace, alive.
+fn dup_cloexec(fd: RawFd, what: &str) -> Result<Fd> {
+    sys::dup_min(fd, 3).map_err(|e| Error::io(e, format!("{what}: fd {fd}")))
 }
 
 impl SpawnAttr {

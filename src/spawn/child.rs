@@ -15,11 +15,13 @@ use std::ffi::{c_int, c_void};
 
 use super::child_ops::*;
 use super::plan::*;
+use crate::sys::consts::CLONE_PIDFD;
 use crate::sys::raw::{self, syscall};
 use crate::sys::CloneArgs;
 
-/// Waits for the parent's byte on go_fd (maps written). EOF: the parent
-/// gave up; leave quietly.
+/// Tells the parent we wait for the maps (passing our /proc/self, through
+/// which it writes them), then waits for its byte on go_fd. EOF: the
+/// parent gave up; leave quietly.
 unsafe fn wait_for_maps(plan: &Plan) -> Res {
     if plan.go_fd < 0 {
         return Ok(());
@@ -30,8 +32,9 @@ unsafe fn wait_for_maps(plan: &Plan) -> Res {
     };
     // SAFETY: raw syscalls on our descriptors and a local buffer.
     unsafe {
-        syscall(libc::SYS_close, &[plan.go_w_fd as usize]);
-        send(plan.report_fd, &ready);
+        let dir = open_proc_self()?;
+        send_fd(plan.report_fd, &ready, dir);
+        syscall(libc::SYS_close, &[dir as usize]);
         let mut b = 0u8;
         loop {
             let r = syscall(
@@ -61,8 +64,10 @@ pub(crate) unsafe extern "C" fn intermediate_entry(arg: *mut c_void) -> ! {
     // SAFETY: per the contract above.
     let plan = unsafe { &*(arg as *const Plan) };
     // SAFETY: raw syscalls only.
+    unsafe { close_others(plan) };
+    // SAFETY: raw syscalls only.
     match unsafe { intermediate(plan) } {
-        Ok(pid) => {
+        Ok((pid, pidfd)) => {
             let msg = Msg {
                 kind: MSG_CHILD,
                 arg: pid,
@@ -70,7 +75,7 @@ pub(crate) unsafe extern "C" fn intermediate_entry(arg: *mut c_void) -> ! {
             };
             // SAFETY: raw syscalls.
             unsafe {
-                send(plan.report_fd, &msg);
+                send_fd(plan.report_fd, &msg, pidfd);
                 exit(0)
             }
         }
@@ -79,7 +84,7 @@ pub(crate) unsafe extern "C" fn intermediate_entry(arg: *mut c_void) -> ! {
     }
 }
 
-unsafe fn intermediate(plan: &Plan) -> Result<i32, (Step, isize, i32)> {
+unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> {
     // SAFETY: the parent prepared the plan; raw syscalls only.
     unsafe {
         for (i, j) in slice(plan.joins, plan.njoins).iter().enumerate() {
@@ -103,80 +108,34 @@ unsafe fn intermediate(plan: &Plan) -> Result<i32, (Step, isize, i32)> {
             c"/proc/self/timens_offsets".as_ptr(),
             plan.time_offsets,
         )?;
-        let ret = if plan.use_clone3 {
+        // The final child is the caller's (CLONE_PARENT); its pidfd, taken
+        // atomically here, goes to the caller with its pid.
+        let mut pidfd: c_int = -1;
+        let mut ret = -(libc::ENOSYS as isize);
+        if plan.use_clone3 {
             let mut args: CloneArgs = plan.final_args;
-            raw::clone3_call(
+            args.flags |= CLONE_PIDFD;
+            args.pidfd = &mut pidfd as *mut c_int as u64;
+            ret = raw::clone3_call(
                 &mut args as *mut CloneArgs as *mut c_void,
                 std::mem::size_of::<CloneArgs>(),
                 final_entry,
                 plan as *const Plan as *mut c_void,
-            )
-        } else {
-            legacy_clone(
-                plan,
-                Entry::Final,
-                plan.final_args.flags,
+            );
+        }
+        // clone3 missing, or refused by a seccomp filter: clone(2) can do
+        // what the final clone needs.
+        if ret == -(libc::ENOSYS as isize) || (plan.use_clone3 && ret == -(libc::EPERM as isize)) {
+            ret = raw::clone_call(
+                plan.final_legacy_flags | CLONE_PIDFD,
                 plan.final_stack_top,
-                std::ptr::null_mut(),
-            )
-        };
+                &mut pidfd,
+                final_entry,
+                plan as *const Plan as *mut c_void,
+            );
+        }
         check(Step::Clone, ret)?;
-        Ok(ret as i32)
-    }
-}
-
-/// Which entry a clone(2) child runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Entry {
-    Intermediate,
-    Final,
-}
-
-/// clone(2) through the C library's trampoline, for kernels without clone3.
-/// The trampolines take the plan itself, which outlives the child; nothing
-/// on this call's stack frame may be handed over, as the caller returns
-/// while a CLONE_VM child may still be starting.
-///
-/// # Safety
-/// `stack_top` is the top of a stack for the child; flags are clone(2)'s;
-/// `pidfd` receives the pidfd with CLONE_PIDFD.
-pub(crate) unsafe fn legacy_clone(
-    plan: &Plan,
-    entry: Entry,
-    flags: u64,
-    stack_top: usize,
-    pidfd: *mut c_int,
-) -> isize {
-    extern "C" fn to_intermediate(arg: *mut c_void) -> c_int {
-        // SAFETY: arg is the plan, alive until this child is done.
-        unsafe { intermediate_entry(arg) }
-    }
-    extern "C" fn to_final(arg: *mut c_void) -> c_int {
-        // SAFETY: as above.
-        unsafe { final_entry(arg) }
-    }
-    let tramp = match entry {
-        Entry::Intermediate => to_intermediate,
-        Entry::Final => to_final,
-    };
-    // SAFETY: glibc's clone runs tramp(plan) on the given stack in the child.
-    let r = unsafe {
-        libc::clone(
-            tramp,
-            stack_top as *mut c_void,
-            flags as c_int,
-            plan as *const Plan as *mut c_void,
-            pidfd,
-        )
-    };
-    if r < 0 {
-        // The C wrapper sets errno; the caller is the parent or the
-        // intermediate process, which owns its errno.
-        -(std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(libc::EINVAL) as isize)
-    } else {
-        r as isize
+        Ok((ret as i32, pidfd))
     }
 }
 
@@ -187,6 +146,10 @@ pub(crate) unsafe fn legacy_clone(
 pub(crate) unsafe extern "C" fn final_entry(arg: *mut c_void) -> ! {
     // SAFETY: per the contract above.
     let plan = unsafe { &*(arg as *const Plan) };
+    if plan.first_is_final {
+        // SAFETY: raw syscalls only.
+        unsafe { close_others(plan) };
+    }
     // SAFETY: raw syscalls only.
     let err = match unsafe { final_setup(plan) } {
         Ok(()) => unsafe { run(plan) },
@@ -204,17 +167,27 @@ unsafe fn final_setup(plan: &Plan) -> Res {
             check(Step::Pdeathsig, syscall(libc::SYS_prctl, &args))?;
             // The parent may have died before the prctl: its pidfd is then
             // readable.
-            let mut pfd = libc::pollfd {
-                fd: plan.parent_pidfd,
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            if syscall(
-                libc::SYS_poll,
-                &[&mut pfd as *mut libc::pollfd as usize, 1, 0],
-            ) > 0
-            {
-                return Err((Step::ParentGone, -(libc::ESRCH as isize), -1));
+            if plan.parent_pidfd >= 0 {
+                let mut pfd = libc::pollfd {
+                    fd: plan.parent_pidfd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                if syscall(
+                    libc::SYS_poll,
+                    &[&mut pfd as *mut libc::pollfd as usize, 1, 0],
+                ) > 0
+                {
+                    return Err((Step::ParentGone, -(libc::ESRCH as isize), -1));
+                }
+            } else {
+                // No pidfd: a parent that died has left us to another
+                // (unless we are pid 1 of a new namespace, where getppid
+                // says 0 and there is nothing to compare).
+                let ppid = syscall(libc::SYS_getppid, &[]);
+                if ppid != 0 && ppid != plan.parent_pid as isize {
+                    return Err((Step::ParentGone, -(libc::ESRCH as isize), -1));
+                }
             }
         }
         if plan.maps_in_final {
@@ -303,15 +276,26 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                 );
                 (Step::Exec, r, -1)
             }
-            Run::Hold { fd, write_fd } => {
-                syscall(libc::SYS_close, &[write_fd as usize]);
-                send(
+            Run::Hold { fd, unshare } => {
+                if unshare != 0 {
+                    let r = syscall(libc::SYS_unshare, &[unshare as usize]);
+                    if r < 0 {
+                        return (Step::Unshare, r, -1);
+                    }
+                }
+                let dir = match open_proc_self() {
+                    Ok(d) => d,
+                    Err(e) => return e,
+                };
+                send_fd(
                     plan.report_fd,
                     &Msg {
                         kind: MSG_HELD,
                         ..Default::default()
                     },
+                    dir,
                 );
+                syscall(libc::SYS_close, &[dir as usize]);
                 let mut b = 0u8;
                 while syscall(
                     libc::SYS_read,

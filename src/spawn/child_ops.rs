@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, c_int};
 
-use super::plan::{Msg, Plan, Step, Text, MSG_ERROR};
+use super::plan::{FdOp, Msg, Plan, Step, Text, MSG_ERROR};
 use crate::sys::raw::syscall;
 
 pub(crate) type Res = Result<(), (Step, isize, i32)>;
@@ -21,19 +21,78 @@ pub(crate) fn check_arg(step: Step, ret: isize, arg: i32) -> Res {
 }
 
 pub(crate) unsafe fn send(fd: c_int, msg: &Msg) {
+    // SAFETY: forwarded.
+    unsafe { send_fd(fd, msg, -1) }
+}
+
+/// Sends `msg` on the report socket, with descriptor `pass` (SCM_RIGHTS)
+/// unless it is -1. MSG_NOSIGNAL: a parent that is gone must not leave a
+/// SIGPIPE pending, which would survive exec. A failed send only loses the
+/// report (the parent then sees EOF).
+pub(crate) unsafe fn send_fd(fd: c_int, msg: &Msg, pass: c_int) {
     if fd < 0 {
         return;
     }
-    // SAFETY: msg is a plain struct; a failed write only loses the report.
+    let mut iov = libc::iovec {
+        iov_base: msg as *const Msg as *mut libc::c_void,
+        iov_len: std::mem::size_of::<Msg>(),
+    };
+    // cmsghdr (len: usize, level: i32, type: i32) then one int, as
+    // CMSG_LEN(4); the buffer is 8-byte aligned.
+    let mut control = [0u64; 3];
+    let cmsg_len = std::mem::size_of::<usize>() + 8 + 4;
+    control[0] = cmsg_len as u64;
+    control[1] = (libc::SOL_SOCKET as u32 as u64) | ((libc::SCM_RIGHTS as u32 as u64) << 32);
+    control[2] = pass as u32 as u64;
+    // SAFETY: a zeroed msghdr is valid; the pointers outlive the call.
+    let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+    hdr.msg_iov = &mut iov;
+    hdr.msg_iovlen = 1;
+    if pass >= 0 {
+        hdr.msg_control = control.as_mut_ptr().cast();
+        hdr.msg_controllen = std::mem::size_of_val(&control) as _;
+    }
+    // SAFETY: valid message; a failure only loses the report.
     unsafe {
         syscall(
-            libc::SYS_write,
+            libc::SYS_sendmsg,
             &[
                 fd as usize,
-                msg as *const Msg as usize,
-                std::mem::size_of::<Msg>(),
+                &hdr as *const libc::msghdr as usize,
+                libc::MSG_NOSIGNAL as usize,
             ],
         );
+    }
+}
+
+/// Opens the child's own /proc/self directory (O_PATH), which the parent
+/// uses to address it: a pid could name another process when /proc is not
+/// this pid namespace's.
+pub(crate) unsafe fn open_proc_self() -> Result<c_int, (Step, isize, i32)> {
+    let flags = (libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) as usize;
+    // SAFETY: a NUL-terminated path.
+    let fd = unsafe {
+        syscall(
+            libc::SYS_openat,
+            &[
+                libc::AT_FDCWD as usize,
+                c"/proc/self".as_ptr() as usize,
+                flags,
+            ],
+        )
+    };
+    check(Step::ProcSelf, fd)?;
+    Ok(fd as c_int)
+}
+
+/// Closes the library descriptors the plan lists (other calls' and the
+/// parent's): this child must not keep them.
+pub(crate) unsafe fn close_others(plan: &Plan) {
+    // SAFETY: plain closes of numbers the parent listed.
+    unsafe {
+        for &fd in slice(plan.close_first, plan.nclose_first) {
+            syscall(libc::SYS_close, &[fd as usize]);
+        }
     }
 }
 
@@ -137,48 +196,41 @@ pub(crate) unsafe fn pivot_into(root: *const c_char) -> Res {
     }
 }
 
-/// dup2 every (child_fd, parent_fd). With several, copy the sources above
-/// fd_scratch first, so one action cannot overwrite another's source.
+/// Runs the descriptor shuffle the parent planned (see [`FdOp`]).
 pub(crate) unsafe fn apply_fds(plan: &Plan) -> Res {
+    let mut temp: c_int = -1;
     // SAFETY: raw syscalls on descriptors.
     unsafe {
-        let fds = slice(plan.fds, plan.nfds);
-        let staged = fds.len() > 1;
-        let source = |i: usize, parent: c_int| {
-            if staged {
-                plan.fd_scratch.wrapping_add(i as c_int)
-            } else {
-                parent
-            }
-        };
-        if staged {
-            for (i, &(child, parent)) in fds.iter().enumerate() {
-                if parent >= 0 {
-                    let args = [
-                        parent as usize,
-                        source(i, parent) as usize,
-                        libc::O_CLOEXEC as usize,
-                    ];
-                    check_arg(Step::Dup, syscall(libc::SYS_dup3, &args), child)?;
+        for &op in slice(plan.fd_ops, plan.nfd_ops) {
+            let (r, fd) = match op {
+                FdOp::Dup { from, to } => (
+                    syscall(libc::SYS_dup3, &[from as usize, to as usize, 0]),
+                    to,
+                ),
+                FdOp::Keep { fd } => (
+                    syscall(libc::SYS_fcntl, &[fd as usize, libc::F_SETFD as usize, 0]),
+                    fd,
+                ),
+                FdOp::SaveTemp { from } => {
+                    let args = [from as usize, libc::F_DUPFD_CLOEXEC as usize, 0];
+                    let r = syscall(libc::SYS_fcntl, &args);
+                    temp = r as c_int;
+                    (r, from)
                 }
-            }
-        }
-        for (i, &(child, parent)) in fds.iter().enumerate() {
-            if parent < 0 {
-                syscall(libc::SYS_close, &[child as usize]);
-                continue;
-            }
-            let src = source(i, parent);
-            let r = if src == child {
-                // dup2 onto itself keeps FD_CLOEXEC; clear it by hand.
-                syscall(
-                    libc::SYS_fcntl,
-                    &[child as usize, libc::F_SETFD as usize, 0],
-                )
-            } else {
-                syscall(libc::SYS_dup3, &[src as usize, child as usize, 0])
+                FdOp::FromTemp { to } => (
+                    syscall(libc::SYS_dup3, &[temp as usize, to as usize, 0]),
+                    to,
+                ),
+                FdOp::CloseTemp => {
+                    syscall(libc::SYS_close, &[temp as usize]);
+                    (0, -1)
+                }
+                FdOp::Close { fd } => {
+                    syscall(libc::SYS_close, &[fd as usize]);
+                    (0, fd)
+                }
             };
-            check_arg(Step::Dup, r, child)?;
+            check_arg(Step::Dup, r, fd)?;
         }
     }
     Ok(())

@@ -1,15 +1,16 @@
 //! The caller's side of the conversation with a spawned child: reading its
-//! report pipe (or the shared memory of a vfork child), writing its maps
-//! when it is ready for them, reaping.
+//! report socket (or the shared memory of a vfork child), writing its maps
+//! when it is ready for them, receiving the final child's pidfd.
 
-use std::ffi::{c_int, c_void};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd};
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::attr::SpawnAttr;
+use super::parent::HeldChild;
 use super::plan::*;
 use crate::error::{Error, Result};
-use crate::idmap::{write_map, MapKind};
+use crate::idmap::{write_map_at, MapKind, MapTarget};
+use crate::sys::{self, fdtrack, Fd};
 
 /// The failure a vfork child left in shared memory, if any.
 pub(crate) fn shared_error(shared: &SharedError) -> Option<Error> {
@@ -26,72 +27,107 @@ fn child_error(errno: i32, step: u32, arg: i32) -> Error {
             format!("{text} (fd {arg})")
         };
     }
-    Error::new(errno, format!("child: {text}"))
+    let err = Error::new(errno, format!("child: {text}"));
+    if step == Step::ProcSelf as u32 {
+        crate::procfs::explain_proc_error(err)
+    } else {
+        err
+    }
 }
 
 pub(crate) struct Outcome {
     pub error: Option<Error>,
     pub final_pid: Option<libc::pid_t>,
+    /// The final child's pidfd, from the intermediate process.
+    pub final_pidfd: Option<Fd>,
 }
 
-/// Reads the child's messages until every writer is gone (exec or exit),
-/// writing the maps when the child says it is ready for them.
+/// The Hold callback and the write end of the hold pipe.
 pub(crate) type Held<'a, 'b> = (
-    &'a mut dyn FnMut(libc::pid_t) -> Result<()>,
-    Option<OwnedFd>,
+    &'a mut (dyn FnMut(&HeldChild<'_>) -> Result<()> + 'b),
+    Option<Fd>,
 );
 
+/// One message and the descriptors it carried; None at EOF.
+fn receive(report: &Fd) -> Result<Option<(Msg, Vec<Fd>)>> {
+    loop {
+        // Wait without the descriptor gate (the child may take a while),
+        // then receive under it, so a descriptor arriving is tracked
+        // before any other call's child can be created with it.
+        sys::wait_readable(report.as_raw_fd()).map_err(|e| Error::io(e, "poll child report"))?;
+        let mut msg = Msg::default();
+        // SAFETY: msg is a plain struct valid for writing its size;
+        // received descriptors are new and ours.
+        let got = unsafe {
+            fdtrack::adopt_shared(|| {
+                let buf = std::slice::from_raw_parts_mut(
+                    &mut msg as *mut Msg as *mut u8,
+                    std::mem::size_of::<Msg>(),
+                );
+                sys::recv_with_fds(report.as_raw_fd(), buf)
+            })
+        };
+        match got {
+            Ok((0, _)) => return Ok(None),
+            Ok((_, fds)) => return Ok(Some((msg, fds))),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EINTR)) => {}
+            Err(e) => return Err(Error::io(e, "read child report")),
+        }
+    }
+}
+
+/// Reads the child's messages until every sender is gone (exec or exit),
+/// writing the maps when the child says it is ready for them.
 pub(crate) fn converse(
     attr: &SpawnAttr,
-    report: &OwnedFd,
-    mut go: Option<OwnedFd>,
+    report: &Fd,
+    mut go: Option<Fd>,
     map_pid: libc::pid_t,
+    first_pidfd: Option<&Fd>,
     intermediate: bool,
     mut held: Option<Held<'_, '_>>,
 ) -> Outcome {
     let mut out = Outcome {
         error: None,
         final_pid: if intermediate { None } else { Some(map_pid) },
+        final_pidfd: None,
     };
-    let mut held_pending = false;
+    let mut held_dir: Option<Option<Fd>> = None;
     loop {
-        let mut msg = Msg::default();
-        // SAFETY: msg is a plain struct valid for writing.
-        let n = unsafe {
-            libc::read(
-                report.as_raw_fd(),
-                &mut msg as *mut Msg as *mut c_void,
-                std::mem::size_of::<Msg>(),
-            )
-        };
-        if n < 0 {
-            if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
-                continue;
+        let (msg, mut fds) = match receive(report) {
+            Ok(Some(m)) => m,
+            Ok(None) => break,
+            Err(e) => {
+                out.error.get_or_insert(e);
+                break;
             }
-            out.error.get_or_insert_with(|| {
-                Error::io(std::io::Error::last_os_error(), "read child report")
-            });
-            break;
-        }
-        if n == 0 {
-            break;
-        }
+        };
         match msg.kind {
-            MSG_READY => match write_maps(attr, map_pid) {
-                Ok(()) => {
-                    if let Some(g) = go.take() {
-                        // SAFETY: one byte from a local.
-                        unsafe { libc::write(g.as_raw_fd(), b"g".as_ptr().cast(), 1) };
+            MSG_READY => {
+                let dir = fds.pop();
+                let target = MapTarget {
+                    pid: map_pid,
+                    dir: dir.as_ref().map(|d| d.as_fd()),
+                };
+                match write_maps(attr, &target) {
+                    Ok(()) => {
+                        if let Some(g) = go.take() {
+                            // SAFETY: one byte from a local.
+                            unsafe { libc::write(g.as_raw_fd(), b"g".as_ptr().cast(), 1) };
+                        }
+                    }
+                    Err(e) => {
+                        // Closing the go pipe makes the child leave.
+                        go = None;
+                        out.error.get_or_insert(e);
                     }
                 }
-                Err(e) => {
-                    // Closing the go pipe makes the child leave.
-                    go = None;
-                    out.error.get_or_insert(e);
-                }
-            },
-            MSG_CHILD => out.final_pid = Some(msg.arg),
-            MSG_HELD => held_pending = true,
+            }
+            MSG_CHILD => {
+                out.final_pid = Some(msg.arg);
+                out.final_pidfd = fds.pop();
+            }
+            MSG_HELD => held_dir = Some(fds.pop()),
             MSG_ERROR => {
                 out.error
                     .get_or_insert(child_error(msg.errno, msg.step, msg.arg));
@@ -101,36 +137,34 @@ pub(crate) fn converse(
         // The holding child is ready once both its HELD and (through an
         // intermediate) its pid have arrived; then run the callback and
         // release it by closing the hold pipe.
-        if let (true, Some(pid)) = (held_pending, out.final_pid) {
+        if let (Some(dir), Some(pid)) = (&held_dir, out.final_pid) {
             if let Some((f, w)) = held.take() {
-                if let Err(e) = f(pid) {
+                let pidfd = if intermediate {
+                    out.final_pidfd.as_ref()
+                } else {
+                    first_pidfd
+                };
+                let r = f(&HeldChild {
+                    pid,
+                    pidfd: pidfd.map(|f| f.as_fd()),
+                    proc_dir: dir.as_ref().map(|d| d.as_fd()),
+                });
+                if let Err(e) = r {
                     out.error.get_or_insert(e);
                 }
                 drop(w);
             }
-            held_pending = false;
         }
     }
     out
 }
 
-fn write_maps(attr: &SpawnAttr, pid: libc::pid_t) -> Result<()> {
+fn write_maps(attr: &SpawnAttr, target: &MapTarget<'_>) -> Result<()> {
     if let Some(g) = &attr.gid_map {
-        write_map(MapKind::Gid, pid, &g.map, g.flags)?;
+        write_map_at(MapKind::Gid, target, &g.map, g.flags)?;
     }
     if let Some(u) = &attr.uid_map {
-        write_map(MapKind::Uid, pid, &u.map, u.flags)?;
+        write_map_at(MapKind::Uid, target, &u.map, u.flags)?;
     }
     Ok(())
-}
-
-pub(crate) fn reap(pid: libc::pid_t, flags: c_int) {
-    let mut status = 0;
-    loop {
-        // SAFETY: status is valid for writing.
-        let r = unsafe { libc::waitpid(pid, &mut status, flags) };
-        if r >= 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-            break;
-        }
-    }
 }

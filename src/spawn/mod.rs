@@ -12,9 +12,9 @@ pub mod attr;
 mod child;
 mod child_ops;
 mod converse;
-mod parent;
+pub(crate) mod parent;
 mod plan;
 mod prep;
 
 pub use attr::SpawnAttr;
-pub use parent::{spawn, Program};
+pub use parent::{spawn, HeldChild, Program};

@@ -1,22 +1,29 @@
-//! The caller's side of a spawn: the clone, the conversation with the child
-//! over the report pipe, reaping on failure.
+//! The caller's side of a spawn, in phases: decide (what path the spawn
+//! takes), prepare (one [`Plan`] owning everything the child reads), run
+//! (the clone), collect (the conversation, reaping on failure).
 //!
 //! Fast path: a program in new namespaces (no joins, no time offsets, maps
 //! the child may write itself) is started with CLONE_VM|CLONE_VFORK, as
 //! posix_spawn does; a failure comes back through shared memory. Otherwise
-//! the child reports over a close-on-exec pipe and waits on another while
+//! the child reports over a close-on-exec socket and waits on a pipe while
 //! the caller writes its maps.
+//!
+//! Every child is tracked by a pidfd taken atomically at its creation
+//! (CLONE_PIDFD; the intermediate sends the final child's over the report
+//! socket) and reaped through it, so a runtime that reaps children itself
+//! (SIGCHLD ignored, a waitpid(-1) loop) can neither steal an outcome nor
+//! make the library wait for or signal a reused pid.
 
 use std::ffi::{c_char, c_int, c_void, CStr};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 use super::attr::SpawnAttr;
 use super::child;
-use super::converse::{converse, reap, shared_error, Outcome};
+use super::converse::{converse, shared_error, Outcome};
 use super::plan::*;
 use super::prep::*;
 use crate::error::{Error, Result};
-use crate::sys::{consts::*, raw, CloneArgs};
+use crate::sys::{self, consts::*, fdtrack::Exclusive, features, raw, CloneArgs, Fd};
 use crate::types::*;
 
 /// What the child runs.
@@ -33,11 +40,38 @@ pub enum Program<'a> {
         f: unsafe extern "C" fn(*mut c_void) -> c_int,
         arg: *mut c_void,
     },
-    /// Nothing: the child waits in its namespaces while `f(pid)` runs in
-    /// the caller, then exits and is reaped before spawn returns (which
-    /// then gives pid 0). For acquiring namespaces, e.g. a user namespace
-    /// with maps.
-    Hold(&'a mut dyn FnMut(libc::pid_t) -> Result<()>),
+    /// Nothing: the child unshares `unshare` (0: nothing), then waits in
+    /// its namespaces while `f` runs in the caller, then exits and is
+    /// reaped before spawn returns (which then gives pid 0). For acquiring
+    /// namespaces, e.g. a user namespace with maps.
+    Hold {
+        unshare: c_int,
+        f: &'a mut dyn FnMut(&HeldChild<'_>) -> Result<()>,
+    },
+}
+
+/// A holding child, as the Hold callback sees it.
+pub struct HeldChild<'a> {
+    pub pid: libc::pid_t,
+    pub pidfd: Option<BorrowedFd<'a>>,
+    /// The child's own /proc/self directory (O_PATH).
+    pub proc_dir: Option<BorrowedFd<'a>>,
+}
+
+/// How the library itself uses a spawn.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Options {
+    /// A helper of the library's own (newuidmap, a holding child): exit
+    /// signal 0, so no SIGCHLD handler and no waitpid(-1) of the caller's
+    /// runtime sees it, and SIG_IGN does not reap it before we read its
+    /// status.
+    pub internal: bool,
+}
+
+/// A started child: its pid and the pidfd taken when it was created.
+pub(crate) struct Spawned {
+    pub pid: libc::pid_t,
+    pub pidfd: Option<Fd>,
 }
 
 const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
@@ -48,10 +82,6 @@ const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1
 
 extern "C" {
     static environ: *const *const c_char;
-}
-
-fn pidfd_open(pid: libc::pid_t) -> Result<OwnedFd> {
-    crate::sys::pidfd_open(pid).map_err(|e| Error::io(e, format!("pidfd_open({pid})")))
 }
 
 /// Starts the child. Returns its pid and, if asked, its pidfd.
@@ -65,51 +95,67 @@ pub unsafe fn spawn(
     program: Program<'_>,
     want_pidfd: bool,
 ) -> Result<(libc::pid_t, Option<OwnedFd>)> {
+    let opts = Options { internal: false };
+    // SAFETY: forwarded contract.
+    let s = unsafe { spawn_with(attr, program, opts) }?;
+    let pidfd = if want_pidfd {
+        s.pidfd.map(Fd::into_owned)
+    } else {
+        None
+    };
+    Ok((s.pid, pidfd))
+}
+
+/// Why an attempt did not start a child.
+enum Failure {
+    Error(Error),
+    /// clone3 has gone (a seccomp filter installed since it was probed) and
+    /// this spawn needs another plan without it.
+    Replan,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
+    }
+}
+
+/// [`spawn`] with the library's options; the pidfd is always taken.
+///
+/// # Safety
+/// As [`spawn`].
+pub(crate) unsafe fn spawn_with(
+    attr: &SpawnAttr,
+    mut program: Program<'_>,
+    opts: Options,
+) -> Result<Spawned> {
     attr.check()?;
+    loop {
+        // SAFETY: forwarded contract.
+        match unsafe { attempt(attr, &mut program, opts) } {
+            Ok(s) => return Ok(s),
+            Err(Failure::Error(e)) => return Err(e),
+            // The feature is now remembered as missing: the next plan
+            // does without it, so this loops at most once.
+            Err(Failure::Replan) => continue,
+        }
+    }
+}
+
+unsafe fn attempt(
+    attr: &SpawnAttr,
+    program: &mut Program<'_>,
+    opts: Options,
+) -> std::result::Result<Spawned, Failure> {
+    // Decide.
     let clone3 = have_clone3();
     if attr.cgroup.is_some() && !clone3 {
         return Err(Error::new(libc::EOPNOTSUPP, "ns_spawn: cgroup")
-            .hint("CLONE_INTO_CGROUP needs clone3 (5.7)"));
+            .hint("CLONE_INTO_CGROUP needs clone3 (5.7), which is missing or blocked by a seccomp filter")
+            .into());
     }
     let exec = matches!(program, Program::Exec { .. });
     let shares_memory = !matches!(program, Program::Call { .. });
-    let mut hold = None;
-    let mut hold_pipe = None;
-    let resolved;
-    let run = match program {
-        Program::Exec { path, argv, envp } => {
-            if argv.is_null() {
-                return Err(Error::invalid("ns_spawn: argv").hint("NULL"));
-            }
-            resolved = resolve(path)?;
-            // SAFETY: environ is the C library's, read once here.
-            let envp = if envp.is_null() {
-                unsafe { environ }
-            } else {
-                envp
-            };
-            Run::Exec {
-                path: resolved.as_ptr(),
-                argv,
-                envp,
-            }
-        }
-        // The mask is filled in once signals are blocked.
-        // SAFETY: an all-zero sigset is a valid empty set.
-        Program::Call { f, arg } => Run::Call {
-            f,
-            arg,
-            sigmask: unsafe { std::mem::zeroed() },
-        },
-        Program::Hold(f) => {
-            let (r, w) = pipe()?;
-            let (fd, write_fd) = (r.as_raw_fd(), w.as_raw_fd());
-            hold = Some(f);
-            hold_pipe = Some((r, w));
-            Run::Hold { fd, write_fd }
-        }
-    };
-
     let new = attr.new_types;
     let intermediate =
         !attr.joins.is_empty() || !attr.time_offsets.is_empty() || (new & NS_TIME != 0 && !clone3);
@@ -121,42 +167,75 @@ pub unsafe fn spawn(
     };
     let parent_maps = has_maps && self_maps.is_none();
     // vfork: the caller sleeps until the child has exec'd or died, and
-    // reads a failure from shared memory: no pipes, no round trips.
+    // reads a failure from shared memory: no sockets, no round trips.
     let vfork = exec && !intermediate && !parent_maps;
 
-    // Pipes, kept above every descriptor the child's dup2s touch.
-    let high = attr.fds.iter().map(|&(c, p)| c.max(p)).max().unwrap_or(2);
-    let (report_r, report_w) = if vfork {
-        (None, None)
+    // Prepare.
+    let mut hold_pipe = None;
+    let resolved;
+    let run = match program {
+        Program::Exec { path, argv, envp } => {
+            if argv.is_null() {
+                return Err(Error::invalid("ns_spawn: argv").hint("NULL").into());
+            }
+            resolved = resolve(path)?;
+            // SAFETY: environ is the C library's, read once here.
+            let envp = if envp.is_null() {
+                unsafe { environ }
+            } else {
+                *envp
+            };
+            Run::Exec {
+                path: resolved.as_ptr(),
+                argv: *argv,
+                envp,
+            }
+        }
+        // The mask is filled in once signals are blocked.
+        // SAFETY: an all-zero sigset is a valid empty set.
+        Program::Call { f, arg } => Run::Call {
+            f: *f,
+            arg: *arg,
+            sigmask: unsafe { std::mem::zeroed() },
+        },
+        Program::Hold { unshare, .. } => {
+            let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
+            let fd = r.as_raw_fd();
+            hold_pipe = Some((r, w));
+            Run::Hold {
+                fd,
+                unshare: *unshare,
+            }
+        }
+    };
+    let targets: Vec<c_int> = attr.fds.iter().map(|&(c, _)| c).collect();
+    let report = if vfork {
+        None
     } else {
-        let (r, w) = pipe()?;
-        (Some(r), Some(move_above(w, high + 1)?))
+        let (ours, theirs) = sys::seqpacket_pair().map_err(|e| Error::io(e, "socketpair"))?;
+        // The child reports an exec failure after its dup2s: keep its end
+        // off every descriptor number they write.
+        Some((ours, avoid_numbers(theirs, &targets)?))
     };
     let (go_r, go_w) = if parent_maps {
-        let (r, w) = pipe()?;
-        (
-            Some(move_above(r, high + 1)?),
-            Some(move_above(w, high + 1)?),
-        )
+        let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
+        (Some(r), Some(w))
     } else {
         (None, None)
     };
-    let raw_of = |f: &Option<OwnedFd>| f.as_ref().map_or(-1, |f| f.as_raw_fd());
+    let raw_of = |f: &Option<Fd>| f.as_ref().map_or(-1, |f| f.as_raw_fd());
+    // SAFETY: getpid has no memory effects.
+    let my_pid = unsafe { libc::getpid() };
     let parent_pidfd = if attr.pdeathsig != 0 {
-        // SAFETY: getpid has no memory effects.
-        Some(move_above(
-            pidfd_open(unsafe { libc::getpid() })?,
-            high + 1,
-        )?)
+        match sys::pidfd_open_internal(my_pid) {
+            Ok(fd) => Some(fd),
+            // Filtered or missing: the child compares getppid() instead.
+            Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => None,
+            Err(e) => return Err(Error::io(e, format!("pidfd_open({my_pid})")).into()),
+        }
     } else {
         None
     };
-    let fd_scratch = high
-        .max(raw_of(&report_w))
-        .max(raw_of(&go_r))
-        .max(raw_of(&go_w))
-        .max(raw_of(&parent_pidfd))
-        + 1;
 
     let joins = prepare_joins(attr)?;
     let time_text = time_offsets_text(&attr.time_offsets);
@@ -168,15 +247,7 @@ pub unsafe fn spawn(
         .collect();
     keep.sort_unstable();
     keep.dedup();
-    let fd_limit = {
-        let mut rl = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: rl is valid for writing.
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) };
-        rl.rlim_cur.min(65536) as c_int
-    };
+    let fd_ops = fd_program(&attr.fds);
 
     let stack_a = Stack::get()?;
     let stack_b = if intermediate {
@@ -194,22 +265,10 @@ pub unsafe fn spawn(
     } else {
         0
     };
-
-    // With CLONE_PARENT the final child inherits the intermediate's exit
-    // signal (clone3 insists on 0 here), so the intermediate carries SIGCHLD.
-    let final_args = if clone3 {
-        CloneArgs {
-            flags: libc::CLONE_PARENT as u64 | vm | clear_sighand,
-            exit_signal: 0,
-            stack: stack_b.as_ref().map_or(0, |s| s.base as u64),
-            stack_size: stack_b.as_ref().map_or(0, |s| s.len as u64),
-            ..Default::default()
-        }
+    let exit_signal = if opts.internal {
+        0
     } else {
-        CloneArgs {
-            flags: libc::CLONE_PARENT as u64 | vm | libc::SIGCHLD as u64,
-            ..Default::default()
-        }
+        libc::SIGCHLD as u64
     };
     let text = |b: &[u8]| {
         if b.is_empty() {
@@ -218,17 +277,30 @@ pub unsafe fn spawn(
             Text::of(b)
         }
     };
+    let report_child = report.as_ref().map(|(_, c)| c.as_raw_fd()).unwrap_or(-1);
     let mut plan = Plan {
-        report_fd: raw_of(&report_w),
+        report_fd: report_child,
         shared: SharedError::default(),
         go_fd: raw_of(&go_r),
-        go_w_fd: raw_of(&go_w),
+        close_first: std::ptr::null(),
+        nclose_first: 0,
+        first_is_final: !intermediate,
         joins: joins.as_ptr(),
         njoins: joins.len(),
         unshare_flags: if intermediate { new } else { 0 },
         time_offsets: text(&time_text),
-        final_args,
+        // With CLONE_PARENT the final child inherits the intermediate's
+        // exit signal (clone3 insists on 0 here), so the intermediate
+        // carries it.
+        final_args: CloneArgs {
+            flags: libc::CLONE_PARENT as u64 | vm | clear_sighand,
+            exit_signal: 0,
+            stack: stack_b.as_ref().map_or(0, |s| s.base as u64),
+            stack_size: stack_b.as_ref().map_or(0, |s| s.len as u64),
+            ..Default::default()
+        },
         use_clone3: clone3,
+        final_legacy_flags: libc::CLONE_PARENT as u64 | vm | exit_signal,
         final_stack_top: stack_b.as_ref().map_or(0, |s| s.top()),
         maps_in_final: !intermediate,
         self_setgroups: text(self_maps.as_ref().map_or(&[][..], |m| m.setgroups)),
@@ -236,6 +308,7 @@ pub unsafe fn spawn(
         self_uid_map: text(self_maps.as_ref().map_or(&[][..], |m| &m.uid)),
         pdeathsig: attr.pdeathsig,
         parent_pidfd: raw_of(&parent_pidfd),
+        parent_pid: my_pid,
         hostname: attr
             .hostname
             .as_ref()
@@ -244,29 +317,31 @@ pub unsafe fn spawn(
         root: attr.root.as_ref().map_or(std::ptr::null(), |r| r.as_ptr()),
         mount_proc: attr.mount_proc,
         cwd: attr.cwd.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()),
-        fds: attr.fds.as_ptr(),
-        nfds: attr.fds.len(),
-        fd_scratch,
+        fd_ops: fd_ops.as_ptr(),
+        nfd_ops: fd_ops.len(),
         close_fds: attr.close_fds,
         keep: keep.as_ptr(),
         nkeep: keep.len(),
-        fd_limit,
+        fd_limit: fd_limit(),
         reset_signals: if exec { ALL_SIGNALS } else { 0 },
         run,
     };
+    // The library descriptors the first child keeps; it closes every
+    // other one that is open when it is created.
+    let mut needed = vec![report_child, plan.go_fd, plan.parent_pidfd];
+    needed.extend(hold_pipe.as_ref().map(|(r, _)| r.as_raw_fd()));
+    needed.extend(joins.iter().map(|j| j.fd));
+    // A set_fd source may be one of ours (a helper's stderr pipe).
+    needed.extend(attr.fds.iter().map(|&(_, p)| p));
+    let close_list: Vec<c_int>;
 
-    let mut pidfd: c_int = -1;
+    // Run.
     let entry: raw::ChildEntry = if intermediate {
         child::intermediate_entry
     } else {
         child::final_entry
     };
-    let legacy_entry = if intermediate {
-        child::Entry::Intermediate
-    } else {
-        child::Entry::Final
-    };
-    let first_pid = {
+    let (ret, first_pidfd) = {
         let blocked = SignalsBlocked::new();
         if let Run::Call {
             ref mut sigmask, ..
@@ -274,19 +349,26 @@ pub unsafe fn spawn(
         {
             *sigmask = blocked.0;
         }
-        let mut flags = vm | if intermediate { 0 } else { new as u32 as u64 };
+        let mut flags = vm | CLONE_PIDFD | if intermediate { 0 } else { new as u32 as u64 };
         if vfork {
             flags |= libc::CLONE_VFORK as u64;
         }
-        if want_pidfd && !intermediate {
-            flags |= CLONE_PIDFD;
-        }
+        let gate = Exclusive::take();
+        close_list = gate
+            .snapshot()
+            .into_iter()
+            .filter(|fd| !needed.contains(fd))
+            .collect();
+        plan.close_first = close_list.as_ptr();
+        plan.nclose_first = close_list.len();
         let plan_ptr = &plan as *const Plan as *mut c_void;
+        let mut pidfd: c_int = -1;
+        let mut ret = -(libc::ENOSYS as isize);
         if clone3 {
             let mut args = CloneArgs {
                 flags: flags | clear_sighand,
                 pidfd: &mut pidfd as *mut c_int as u64,
-                exit_signal: libc::SIGCHLD as u64,
+                exit_signal,
                 stack: stack_a.base as u64,
                 stack_size: stack_a.len as u64,
                 ..Default::default()
@@ -299,83 +381,152 @@ pub unsafe fn spawn(
             }
             // SAFETY: the child runs entry(&plan) on stack_a; plan, stacks
             // and every pointer in plan outlive it (vfork, or we wait for
-            // the report pipe's EOF below).
-            unsafe {
+            // the report socket's EOF below).
+            ret = unsafe {
                 raw::clone3_call(
                     &mut args as *mut CloneArgs as *mut c_void,
                     size,
                     entry,
                     plan_ptr,
                 )
+            };
+        }
+        let refused = |r: isize| r == -(libc::ENOSYS as isize) || r == -(libc::EPERM as isize);
+        if !clone3 || refused(ret) {
+            let first_error = ret;
+            // clone(2) cannot put a child into a cgroup or a new time
+            // namespace: that needs another plan, or cannot be done.
+            let needs_clone3 = attr.cgroup.is_some() || (!intermediate && new & NS_TIME != 0);
+            if clone3 && needs_clone3 {
+                if first_error == -(libc::ENOSYS as isize) {
+                    features::CLONE3.set(false);
+                    if attr.cgroup.is_none() {
+                        return Err(Failure::Replan);
+                    }
+                }
+                return Err(clone3_error(first_error, new, attr.cgroup.is_some()).into());
             }
-        } else {
-            // SAFETY: as above, through the C library's clone.
-            unsafe {
-                child::legacy_clone(
-                    &plan,
-                    legacy_entry,
-                    flags | libc::SIGCHLD as u64,
+            // SAFETY: as above, through clone(2).
+            ret = unsafe {
+                raw::clone_call(
+                    flags | exit_signal,
                     stack_a.top(),
                     &mut pidfd,
+                    entry,
+                    plan_ptr,
                 )
+            };
+            if clone3 {
+                if ret >= 0 || first_error == -(libc::ENOSYS as isize) {
+                    // Refused by a filter installed since the probe.
+                    features::CLONE3.set(false);
+                }
+                if ret < 0 && refused(ret) {
+                    return Err(clone3_error(ret, new, false).into());
+                }
             }
         }
+        // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
+        let pidfd = (ret >= 0 && pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
+        drop(gate);
+        (ret, pidfd)
     };
-    drop(report_w);
+    // Our copies of the child's ends: the report socket's EOF must come
+    // from the children alone.
+    let report = report.map(|(ours, _theirs)| ours);
     drop(go_r);
-    if first_pid < 0 {
-        return Err(Error::new(
-            (-first_pid) as i32,
-            format!("clone({})", mask_text(if intermediate { 0 } else { new })),
-        ));
+    let hold_w = hold_pipe.map(|(_r, w)| w);
+    if ret < 0 {
+        let what = if intermediate { 0 } else { new };
+        return Err(Error::new((-ret) as i32, format!("clone({})", mask_text(what))).into());
     }
-    let first_pid = first_pid as libc::pid_t;
-    // SAFETY: the kernel wrote a new descriptor we now own.
-    let first_pidfd = (pidfd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(pidfd) });
+    let first_pid = ret as libc::pid_t;
 
-    let outcome = match report_r {
+    // Collect.
+    let outcome = match report {
         None => Outcome {
             error: shared_error(&plan.shared),
             final_pid: Some(first_pid),
+            final_pidfd: None,
         },
         Some(report) => {
-            let (hold_r, hold_w) = hold_pipe.map_or((None, None), |(r, w)| (Some(r), Some(w)));
-            drop(hold_r);
-            let held = hold.map(|f| (f, hold_w));
-            converse(attr, &report, go_w, first_pid, intermediate, held)
+            let held = match program {
+                Program::Hold { f, .. } => Some((&mut **f, hold_w)),
+                _ => None,
+            };
+            converse(
+                attr,
+                &report,
+                go_w,
+                first_pid,
+                first_pidfd.as_ref(),
+                intermediate,
+                held,
+            )
         }
     };
     let is_hold = matches!(plan.run, Run::Hold { .. });
     if intermediate {
-        // ECHILD if the caller's runtime reaped it first: harmless.
-        reap(first_pid, 0);
+        // It exits right after reporting; someone else may have reaped it.
+        if let Some(fd) = &first_pidfd {
+            sys::wait_pidfd(fd.as_raw_fd(), first_pid);
+        }
     }
-    // The plan and stacks may go now: every child has exec'd or exited.
+    // The plan, the stacks and the close list may go now: every child has
+    // exec'd or exited (the report socket's EOF says so).
     std::hint::black_box(&plan);
+    std::hint::black_box(&close_list);
     drop(stack_a);
     drop(stack_b);
 
-    let final_pid = outcome.final_pid;
+    let (final_pid, final_pidfd) = if intermediate {
+        (outcome.final_pid, outcome.final_pidfd)
+    } else {
+        (Some(first_pid), first_pidfd)
+    };
     if let Some(err) = outcome.error {
-        if let Some(p) = final_pid {
-            reap(p, 0);
+        // It has exited or is about to (its go pipe is closed): reap it,
+        // unless the caller's runtime already did.
+        if let (Some(p), Some(fd)) = (final_pid, &final_pidfd) {
+            sys::wait_pidfd(fd.as_raw_fd(), p);
         }
-        return Err(err);
+        return Err(err.into());
     }
-    let Some(pid) = final_pid else {
+    let (Some(pid), Some(pidfd)) = (final_pid, final_pidfd) else {
         return Err(Error::new(libc::ECHILD, "child: intermediate process")
-            .hint("it ended without starting the program"));
+            .hint("it ended without starting the program")
+            .into());
     };
     if is_hold {
-        reap(pid, 0);
-        return Ok((0, None));
+        sys::wait_pidfd(pidfd.as_raw_fd(), pid);
+        return Ok(Spawned {
+            pid: 0,
+            pidfd: None,
+        });
     }
-    let pidfd = match (want_pidfd, first_pidfd) {
-        (false, _) => None,
-        (true, Some(fd)) => Some(fd),
-        // The final child is our own unreaped child: its pid cannot be
-        // reused before we wait for it, so this pidfd is race-free.
-        (true, None) => Some(pidfd_open(pid)?),
+    Ok(Spawned {
+        pid,
+        pidfd: Some(pidfd),
+    })
+}
+
+/// The error when clone3 and clone(2) are both refused, or clone3 is
+/// refused for a request only it can do.
+fn clone3_error(ret: isize, new: c_int, cgroup: bool) -> Error {
+    let e = Error::new((-ret) as i32, format!("clone3/clone({})", mask_text(new)));
+    if cgroup {
+        e.hint("clone3 was refused, and only clone3 can start a child in a cgroup (CLONE_INTO_CGROUP); a seccomp filter is the likely cause")
+    } else {
+        e.hint("clone3 was refused and clone(2) too; a seccomp filter is the likely cause")
+    }
+}
+
+fn fd_limit() -> c_int {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
     };
-    Ok((pid, pidfd))
+    // SAFETY: rl is valid for writing.
+    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) };
+    rl.rlim_cur.min(65536) as c_int
 }

@@ -17,11 +17,14 @@ pub(crate) struct Msg {
 }
 
 pub(crate) const MSG_ERROR: u32 = 1;
-/// In a new user namespace, waiting for the parent to write the maps.
+/// In a new user namespace, waiting for the parent to write the maps;
+/// carries the child's /proc/self directory, through which they are written.
 pub(crate) const MSG_READY: u32 = 2;
-/// The intermediate process created the final child; `arg` is its pid.
+/// The intermediate process created the final child; `arg` is its pid, and
+/// the message carries its pidfd (CLONE_PIDFD).
 pub(crate) const MSG_CHILD: u32 = 3;
-/// A holding child is set up and waits for its hold pipe to close.
+/// A holding child is set up and waits for its hold pipe to close; carries
+/// its /proc/self directory.
 pub(crate) const MSG_HELD: u32 = 4;
 
 /// Steps of the child, named for ns_last_error by [`step_name`].
@@ -49,10 +52,11 @@ pub(crate) enum Step {
     Setgroups,
     GidMap,
     UidMap,
+    ProcSelf,
 }
 
 pub(crate) fn step_name(code: u32) -> &'static str {
-    const NAMES: [&str; 22] = [
+    const NAMES: [&str; 23] = [
         "?",
         "prctl(PR_SET_PDEATHSIG)",
         "parent exited before exec",
@@ -75,6 +79,7 @@ pub(crate) fn step_name(code: u32) -> &'static str {
         "write /proc/self/setgroups",
         "write /proc/self/gid_map",
         "write /proc/self/uid_map",
+        "open /proc/self",
     ];
     NAMES.get(code as usize).copied().unwrap_or("?")
 }
@@ -101,9 +106,30 @@ pub(crate) enum Run {
         arg: *mut c_void,
         sigmask: libc::sigset_t,
     },
-    /// Stay in the namespaces until `fd` (a pipe's read end) reaches EOF;
-    /// `write_fd` is our copy of the write end, closed first.
-    Hold { fd: c_int, write_fd: c_int },
+    /// Unshare `unshare`, then stay in the namespaces until `fd` (a
+    /// pipe's read end) reaches EOF.
+    Hold { fd: c_int, unshare: c_int },
+}
+
+/// One step of the descriptor shuffle before exec, planned by the parent so
+/// that every `set_fd` reads the caller's descriptor as it was (a parallel
+/// assignment): a target is written only once nothing still needs its old
+/// value; a cycle is broken with one temporary copy, taken at the lowest
+/// free number (so it never overwrites a descriptor the child inherited).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FdOp {
+    /// dup2(from, to), without close-on-exec.
+    Dup { from: c_int, to: c_int },
+    /// Keep `fd` itself open across exec (clear FD_CLOEXEC).
+    Keep { fd: c_int },
+    /// Copy `from` to the temporary.
+    SaveTemp { from: c_int },
+    /// dup2(temporary, to).
+    FromTemp { to: c_int },
+    /// Close the temporary.
+    CloseTemp,
+    /// Close `fd` in the child.
+    Close { fd: c_int },
 }
 
 /// A failure recorded in shared memory, for vfork children (which have no
@@ -139,14 +165,18 @@ impl Text {
 /// Everything the child needs, prepared by the parent. Pointers point into
 /// the parent's memory, alive until the child has exec'd or exited.
 pub(crate) struct Plan {
-    /// Write end of the report pipe; -1 in a vfork child (see `shared`).
+    /// The child's end of the report socket; -1 in a vfork child (see
+    /// `shared`).
     pub report_fd: c_int,
     pub shared: SharedError,
     /// Read end of the parent's "maps written, go on" pipe; -1: no wait.
     pub go_fd: c_int,
-    /// Our copy of that pipe's write end, closed before waiting so that
-    /// the parent giving up is seen as EOF.
-    pub go_w_fd: c_int,
+    /// The library's descriptors the first child closes before anything
+    /// else: other calls' (and the parent's ends of this call's).
+    pub close_first: *const c_int,
+    pub nclose_first: usize,
+    /// The first child is the final one (no intermediate).
+    pub first_is_final: bool,
 
     // Intermediate process (joins, unshare, time offsets, final clone).
     pub joins: *const RawJoin,
@@ -155,6 +185,8 @@ pub(crate) struct Plan {
     pub time_offsets: Text,
     pub final_args: CloneArgs,
     pub use_clone3: bool,
+    /// clone(2) flags of the final clone, when clone3 cannot be used.
+    pub final_legacy_flags: u64,
     pub final_stack_top: usize,
 
     // Final child.
@@ -167,17 +199,18 @@ pub(crate) struct Plan {
     pub self_uid_map: Text,
     pub pdeathsig: c_int,
     pub parent_pidfd: c_int,
+    /// Without a pidfd of the parent (pidfd_open filtered): its pid, checked
+    /// against getppid() where the child can see its parent.
+    pub parent_pid: c_int,
     pub hostname: Text,
     /// MS_PRIVATE / MS_SLAVE / MS_SHARED, or 0 to leave propagation alone.
     pub propagation: libc::c_ulong,
     pub root: *const c_char,
     pub mount_proc: bool,
     pub cwd: *const c_char,
-    /// (child_fd, parent_fd) pairs; parent_fd -1 closes child_fd.
-    pub fds: *const (c_int, c_int),
-    pub nfds: usize,
-    /// Descriptors at or above this are free for temporary copies.
-    pub fd_scratch: c_int,
+    /// The descriptor shuffle of `set_fd`.
+    pub fd_ops: *const FdOp,
+    pub nfd_ops: usize,
     pub close_fds: bool,
     /// Sorted child fds >= 3 that close_fds keeps.
     pub keep: *const c_int,

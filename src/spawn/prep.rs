@@ -2,14 +2,14 @@
 //! joins, maps the child may write itself, blocked signals.
 
 use std::ffi::{c_void, CStr, CString};
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use super::attr::{MapSpec, SpawnAttr};
-use super::plan::RawJoin;
+use super::plan::{FdOp, RawJoin};
 use crate::error::{Error, Result};
 use crate::handles::{is_namespace, is_own, open_pidfd};
-use crate::sys::{consts::*, features, raw};
+use crate::sys::{self, consts::*, features, raw, Fd};
 use crate::types::*;
 
 const STACK_SIZE: usize = 256 * 1024;
@@ -82,32 +82,91 @@ impl Drop for Stack {
     }
 }
 
-pub(crate) fn pipe() -> Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0 as libc::c_int; 2];
-    // SAFETY: fds is valid for two ints.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err(Error::io(std::io::Error::last_os_error(), "pipe2"));
-    }
-    // SAFETY: two new descriptors we own.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
-/// Moves fd to a number >= min (close-on-exec), so the child's dup2s cannot
-/// land on it.
-pub(crate) fn move_above(fd: OwnedFd, min: RawFd) -> Result<OwnedFd> {
-    if fd.as_raw_fd() >= min {
+/// Moves an internal descriptor off the numbers `avoid` lists (the
+/// child's dup2 targets), so the child's shuffle cannot overwrite it. Above
+/// them where the descriptor limit allows, else at the lowest free number
+/// that is not one of them.
+pub(crate) fn avoid_numbers(fd: Fd, avoid: &[RawFd]) -> Result<Fd> {
+    if !avoid.contains(&fd.as_raw_fd()) {
         return Ok(fd);
     }
-    // SAFETY: F_DUPFD_CLOEXEC returns a new descriptor or fails.
-    let n = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min) };
-    if n < 0 {
-        return Err(Error::io(
-            std::io::Error::last_os_error(),
-            "fcntl F_DUPFD_CLOEXEC",
-        ));
+    let above = avoid.iter().copied().max().unwrap_or(0).saturating_add(1);
+    let step = || "fcntl F_DUPFD_CLOEXEC";
+    match sys::dup_min(fd.as_raw_fd(), above) {
+        Ok(n) => return Ok(n),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(libc::EMFILE)) => {}
+        Err(e) => return Err(Error::io(e, step())),
     }
-    // SAFETY: new descriptor we own.
-    Ok(unsafe { OwnedFd::from_raw_fd(n) })
+    // Held until we return, so each try lands on a new number.
+    let mut tried = Vec::new();
+    loop {
+        let n = sys::dup_min(fd.as_raw_fd(), 0).map_err(|e| Error::io(e, step()))?;
+        if !avoid.contains(&n.as_raw_fd()) {
+            return Ok(n);
+        }
+        tried.push(n);
+    }
+}
+
+/// The descriptor shuffle for `set_fd`'s (child_fd, parent_fd) pairs, as a
+/// parallel assignment: every parent_fd is read as the caller had it.
+pub(crate) fn fd_program(pairs: &[(RawFd, RawFd)]) -> Vec<FdOp> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Src {
+        Fd(RawFd),
+        Temp,
+    }
+    let mut ops = Vec::new();
+    let mut pending: Vec<(RawFd, Src)> = Vec::new();
+    for &(child, parent) in pairs {
+        if parent < 0 {
+            continue;
+        }
+        if child == parent {
+            ops.push(FdOp::Keep { fd: child });
+        } else {
+            pending.push((child, Src::Fd(parent)));
+        }
+    }
+    let mut temp_open = false;
+    while !pending.is_empty() {
+        // A target nobody still reads can be written now.
+        let free = pending
+            .iter()
+            .position(|&(t, _)| !pending.iter().any(|&(_, s)| s == Src::Fd(t)));
+        match free {
+            Some(i) => {
+                let (to, src) = pending.remove(i);
+                ops.push(match src {
+                    Src::Fd(from) => FdOp::Dup { from, to },
+                    Src::Temp => FdOp::FromTemp { to },
+                });
+            }
+            None => {
+                // Only cycles are left: save one target's old value.
+                if temp_open {
+                    ops.push(FdOp::CloseTemp);
+                }
+                let t = pending[0].0;
+                ops.push(FdOp::SaveTemp { from: t });
+                temp_open = true;
+                for p in pending.iter_mut() {
+                    if p.1 == Src::Fd(t) {
+                        p.1 = Src::Temp;
+                    }
+                }
+            }
+        }
+    }
+    if temp_open {
+        ops.push(FdOp::CloseTemp);
+    }
+    for &(child, parent) in pairs {
+        if parent < 0 {
+            ops.push(FdOp::Close { fd: child });
+        }
+    }
+    ops
 }
 
 /// Is clone3 usable here? Probed once with an invalid size: EINVAL means
@@ -130,10 +189,23 @@ pub(crate) fn resolve(path: &CStr) -> Result<CString> {
         return Ok(path.to_owned());
     }
     let paths = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    // A relative entry ("", ".", "bin") names a directory of the caller's
+    // cwd: the child runs the file found there, whatever set_cwd says.
+    let mut cwd: Option<Vec<u8>> = None;
     for dir in std::env::split_paths(&paths) {
         let mut cand = dir.into_os_string().into_encoded_bytes();
-        if cand.is_empty() {
-            cand.push(b'.');
+        if cand.first() != Some(&b'/') {
+            if cwd.is_none() {
+                let here = std::env::current_dir()
+                    .map_err(|e| Error::io(e, "getcwd (for a relative PATH entry)"))?;
+                cwd = Some(here.into_os_string().into_encoded_bytes());
+            }
+            let mut abs = cwd.clone().unwrap_or_default();
+            if !cand.is_empty() && cand != b"." {
+                abs.push(b'/');
+                abs.extend_from_slice(&cand);
+            }
+            cand = abs;
         }
         cand.push(b'/');
         cand.extend_from_slice(bytes);

@@ -3,8 +3,11 @@
 //! C API.
 
 pub(crate) mod consts;
+pub(crate) mod fdtrack;
 pub(crate) mod features;
 pub(crate) mod raw;
+
+pub(crate) use fdtrack::Fd;
 
 use std::ffi::CStr;
 use std::io;
@@ -138,4 +141,180 @@ pub(crate) struct CloneArgs {
 pub(crate) fn gettid() -> libc::pid_t {
     // SAFETY: plain system call.
     unsafe { libc::syscall(libc::SYS_gettid) as libc::pid_t }
+}
+
+/// A pipe, both ends close-on-exec and tracked.
+pub(crate) fn pipe() -> io::Result<(Fd, Fd)> {
+    Fd::create_pair(|| {
+        let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: fds is valid for two ints.
+        cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) })?;
+        // SAFETY: two new descriptors we own.
+        Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    })
+}
+
+/// A connected SOCK_SEQPACKET pair (messages keep their boundaries and can
+/// carry descriptors), close-on-exec and tracked.
+pub(crate) fn seqpacket_pair() -> io::Result<(Fd, Fd)> {
+    Fd::create_pair(|| {
+        let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: fds is valid for two ints.
+        cvt(unsafe {
+            libc::socketpair(
+                libc::AF_UNIX,
+                libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+                0,
+                fds.as_mut_ptr(),
+            )
+        })?;
+        // SAFETY: two new descriptors we own.
+        Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+    })
+}
+
+/// open(2) of a descriptor for the library's own use (tracked).
+pub(crate) fn open_internal(path: &CStr, flags: libc::c_int) -> io::Result<Fd> {
+    Fd::create(|| open(path, flags))
+}
+
+/// openat(2) relative to a directory descriptor, always O_CLOEXEC.
+pub(crate) fn openat(dir: BorrowedFd<'_>, path: &CStr, flags: libc::c_int) -> io::Result<OwnedFd> {
+    // SAFETY: path is NUL-terminated; a new fd is owned by the result.
+    let fd = cvt(unsafe { libc::openat(dir.as_raw_fd(), path.as_ptr(), flags | libc::O_CLOEXEC) })?;
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A close-on-exec copy of fd at the lowest free number >= min (tracked).
+pub(crate) fn dup_min(fd: RawFd, min: RawFd) -> io::Result<Fd> {
+    Fd::create(|| {
+        // SAFETY: F_DUPFD_CLOEXEC returns a new descriptor or fails.
+        let n = cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, min) })?;
+        // SAFETY: a new descriptor we own.
+        Ok(unsafe { OwnedFd::from_raw_fd(n) })
+    })
+}
+
+/// pidfd_open(2) for the library's own use (tracked).
+pub(crate) fn pidfd_open_internal(pid: libc::pid_t) -> io::Result<Fd> {
+    Fd::create(|| pidfd_open(pid))
+}
+
+/// How a child ended, as waitid tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Exit {
+    Code(libc::c_int),
+    Signal(libc::c_int),
+}
+
+/// Waits for the child behind `pidfd` to end and reaps it, whoever else
+/// reaps children in this process: waitid(P_PIDFD) (5.4) never touches
+/// another child. None when someone else reaped it first (or the kernel
+/// did, SIGCHLD being ignored). Before 5.4, waitpid on its pid, which
+/// cannot have been reused while the pidfd is open and the process
+/// unreaped; if it was reaped elsewhere, None again.
+pub(crate) fn wait_pidfd(pidfd: RawFd, pid: libc::pid_t) -> Option<Exit> {
+    const P_PIDFD: libc::idtype_t = 3;
+    loop {
+        // SAFETY: info is valid for writing a siginfo_t.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        // SAFETY: plain system call.
+        let r = unsafe {
+            libc::waitid(
+                P_PIDFD,
+                pidfd as libc::id_t,
+                &mut info,
+                libc::WEXITED | libc::__WALL,
+            )
+        };
+        if r == 0 {
+            // SAFETY: waitid filled a CLD_* record.
+            let status = unsafe { info.si_status() };
+            return Some(if info.si_code == libc::CLD_EXITED {
+                Exit::Code(status)
+            } else {
+                Exit::Signal(status)
+            });
+        }
+        match io::Error::last_os_error().raw_os_error() {
+            Some(libc::EINTR) => continue,
+            Some(libc::EINVAL) if pid > 0 => break,
+            _ => return None,
+        }
+    }
+    let mut status = 0;
+    loop {
+        // SAFETY: status is valid for writing.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::__WALL) };
+        if r >= 0 {
+            return Some(if libc::WIFEXITED(status) {
+                Exit::Code(libc::WEXITSTATUS(status))
+            } else {
+                Exit::Signal(libc::WTERMSIG(status))
+            });
+        }
+        if io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return None;
+        }
+    }
+}
+
+/// Receives one message of at most `buf.len()` bytes and up to two
+/// descriptors (close-on-exec) without blocking. Ok((0, [])) at EOF.
+/// The descriptors are raw: the caller adopts them (fdtrack::adopt_shared).
+pub(crate) fn recv_with_fds(sock: RawFd, buf: &mut [u8]) -> io::Result<(usize, Vec<RawFd>)> {
+    // Room for a cmsghdr and two ints, 8-byte aligned.
+    let mut cbuf = [0u64; 8];
+    let mut iov = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: a zeroed msghdr is valid; the pointers set below outlive the call.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf.as_mut_ptr().cast();
+    msg.msg_controllen = std::mem::size_of_val(&cbuf) as _;
+    // SAFETY: msg describes valid buffers.
+    let n = unsafe { libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC | libc::MSG_DONTWAIT) };
+    if n < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let mut fds = Vec::new();
+    // SAFETY: walking the control buffer the kernel filled, with the
+    // C library's own macros.
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(&msg);
+        while !c.is_null() {
+            if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_RIGHTS {
+                let data = libc::CMSG_DATA(c) as *const libc::c_int;
+                let len = (*c).cmsg_len as usize - libc::CMSG_LEN(0) as usize;
+                for i in 0..len / std::mem::size_of::<libc::c_int>() {
+                    fds.push(std::ptr::read_unaligned(data.add(i)));
+                }
+            }
+            c = libc::CMSG_NXTHDR(&msg, c);
+        }
+    }
+    Ok((n as usize, fds))
+}
+
+/// Waits until fd is readable (or hung up); EINTR is retried.
+pub(crate) fn wait_readable(fd: RawFd) -> io::Result<()> {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: one pollfd.
+        let r = unsafe { libc::poll(&mut p, 1, -1) };
+        if r >= 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINTR) {
+            return Err(e);
+        }
+    }
 }

@@ -55,6 +55,37 @@ mod arch {
         }
         ret
     }
+    /// clone(2) whose child calls `entry(arg)` at once on `stack_top`
+    /// (16-byte aligned), with no C library wrapper: nothing touches errno
+    /// or thread state. `ptid` receives a pidfd with CLONE_PIDFD.
+    #[inline(never)]
+    pub(crate) unsafe fn clone_call(
+        flags: u64,
+        stack_top: usize,
+        ptid: *mut libc::c_int,
+        entry: ChildEntry,
+        arg: *mut c_void,
+    ) -> isize {
+        let ret: isize;
+        // SAFETY: as clone3_call; x86_64 clone takes (flags, stack, ptid,
+        // ctid, tls).
+        unsafe {
+            asm!("syscall",
+                "test rax, rax",
+                "jnz 2f",
+                "xor ebp, ebp",
+                "mov rdi, r13",
+                "call r12",
+                "ud2",
+                "2:",
+                inlateout("rax") 56isize => ret,
+                in("rdi") flags, in("rsi") stack_top, in("rdx") ptid,
+                in("r10") 0usize, in("r8") 0usize,
+                in("r12") entry, in("r13") arg,
+                lateout("rcx") _, lateout("r11") _);
+        }
+        ret
+    }
 }
 
 #[cfg(target_arch = "aarch64")]
@@ -102,9 +133,36 @@ mod arch {
         }
         ret
     }
+    #[inline(never)]
+    pub(crate) unsafe fn clone_call(
+        flags: u64,
+        stack_top: usize,
+        ptid: *mut libc::c_int,
+        entry: ChildEntry,
+        arg: *mut c_void,
+    ) -> isize {
+        let ret: isize;
+        // SAFETY: as on x86_64; arm64 clone takes (flags, stack, ptid, tls,
+        // ctid).
+        unsafe {
+            asm!("svc 0",
+                "cbnz x0, 2f",
+                "mov x29, xzr",
+                "mov x0, x21",
+                "blr x20",
+                "brk #0x1",
+                "2:",
+                in("x8") 220i64,
+                inlateout("x0") flags as isize => ret,
+                in("x1") stack_top, in("x2") ptid, in("x3") 0usize, in("x4") 0usize,
+                in("x20") entry, in("x21") arg,
+                lateout("x30") _);
+        }
+        ret
+    }
 }
 
-pub(crate) use arch::clone3_call;
+pub(crate) use arch::{clone3_call, clone_call};
 
 /// A raw system call with up to six arguments.
 ///

@@ -1,0 +1,150 @@
+//! Descriptors the library holds for its own use, tracked so that a child
+//! started by one call never keeps another call's descriptors.
+//!
+//! A child gets a copy of the caller's descriptor table at clone time. Those
+//! of other calls in flight (their report sockets, pidfds, a dup'd join fd
+//! of a shared spawn attribute) would stay open in it until it execs — for
+//! ever in a child that never execs (ns_clone, a holding helper) — and keep
+//! that call waiting for an EOF, or a namespace alive. So every internal
+//! descriptor is registered while it exists, and the calls that start a
+//! child take a snapshot of the register at the moment of the clone; the
+//! child closes what the snapshot lists, except its own.
+//!
+//! Creating or closing a tracked descriptor holds the gate shared; a clone
+//! holds it exclusively, so the snapshot is exactly what the child's table
+//! holds of ours: nothing created but not yet registered, nothing
+//! unregistered but not yet closed (whose number the caller could reuse).
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+static GATE: RwLock<()> = RwLock::new(());
+static OPEN: Mutex<Vec<RawFd>> = Mutex::new(Vec::new());
+
+fn open_list() -> MutexGuard<'static, Vec<RawFd>> {
+    OPEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn shared() -> RwLockReadGuard<'static, ()> {
+    GATE.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn register(fd: RawFd) {
+    open_list().push(fd);
+}
+
+fn unregister(fd: RawFd) {
+    let mut list = open_list();
+    if let Some(i) = list.iter().rposition(|&f| f == fd) {
+        list.swap_remove(i);
+    }
+}
+
+/// An internal descriptor: registered while it lives, closed on drop.
+#[derive(Debug)]
+pub(crate) struct Fd(RawFd);
+
+impl Fd {
+    /// Runs `create` (which makes one new descriptor) with the gate held.
+    pub(crate) fn create(create: impl FnOnce() -> io::Result<OwnedFd>) -> io::Result<Fd> {
+        let _g = shared();
+        let fd = create()?.into_raw_fd();
+        register(fd);
+        Ok(Fd(fd))
+    }
+
+    /// Runs `create` (which makes two new descriptors) with the gate held.
+    pub(crate) fn create_pair(
+        create: impl FnOnce() -> io::Result<(OwnedFd, OwnedFd)>,
+    ) -> io::Result<(Fd, Fd)> {
+        let _g = shared();
+        let (a, b) = create()?;
+        let (a, b) = (a.into_raw_fd(), b.into_raw_fd());
+        register(a);
+        register(b);
+        Ok((Fd(a), Fd(b)))
+    }
+
+    /// Hands the descriptor over (to the caller of the library): no longer
+    /// tracked, no longer closed by us.
+    pub(crate) fn into_owned(self) -> OwnedFd {
+        let _g = shared();
+        let fd = self.0;
+        std::mem::forget(self);
+        unregister(fd);
+        // SAFETY: we owned fd and have given up our claim on it.
+        unsafe { OwnedFd::from_raw_fd(fd) }
+    }
+}
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        let _g = shared();
+        unregister(self.0);
+        // SAFETY: our own descriptor, closed once.
+        unsafe { libc::close(self.0) };
+    }
+}
+
+impl AsRawFd for Fd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+impl AsFd for Fd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: open for as long as self lives.
+        unsafe { BorrowedFd::borrow_raw(self.0) }
+    }
+}
+
+/// The gate held exclusively around a clone: no tracked descriptor is
+/// created or closed meanwhile.
+pub(crate) struct Exclusive {
+    _g: RwLockWriteGuard<'static, ()>,
+}
+
+impl Exclusive {
+    pub(crate) fn take() -> Exclusive {
+        Exclusive {
+            _g: GATE.write().unwrap_or_else(|e| e.into_inner()),
+        }
+    }
+
+    /// Every tracked descriptor open now.
+    pub(crate) fn snapshot(&self) -> Vec<RawFd> {
+        open_list().clone()
+    }
+
+    /// Tracks a descriptor the kernel made during the exclusive section
+    /// (a pidfd from CLONE_PIDFD).
+    ///
+    /// # Safety
+    /// `fd` is a new descriptor that nothing else owns.
+    pub(crate) unsafe fn adopt(&self, fd: RawFd) -> Fd {
+        register(fd);
+        Fd(fd)
+    }
+}
+
+/// Runs `f` (which may receive descriptors, e.g. recvmsg with SCM_RIGHTS)
+/// with the gate held shared, and tracks the descriptors it returns.
+///
+/// # Safety
+/// The descriptors `f` returns are new and owned by nothing else.
+pub(crate) unsafe fn adopt_shared<T>(
+    f: impl FnOnce() -> io::Result<(T, Vec<RawFd>)>,
+) -> io::Result<(T, Vec<Fd>)> {
+    let _g = shared();
+    let (v, fds) = f()?;
+    let fds = fds
+        .into_iter()
+        .map(|fd| {
+            register(fd);
+            Fd(fd)
+        })
+        .collect();
+    Ok((v, fds))
+}

@@ -291,7 +291,9 @@ int ns_unshare(int flags);
  * Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
  * namespace nor a pidfd, when types does not fit it, or for bits that are
  * not NS_*; -ESRCH when the pidfd's process has exited; -EPERM without the
- * needed capabilities.
+ * needed capabilities; -EMFILE when telling a pidfd from other files, or
+ * listing the threads for a mount namespace, needs a descriptor and none
+ * is free; -ENOENT when that needs /proc and it is not mounted.
  */
 int ns_setns(int fd, int types);
 
@@ -306,7 +308,8 @@ int ns_setns(int fd, int types);
  * Errors: -EINVAL for a negative pid, a type that is not exactly one NS_*
  * value, NS_FOR_CHILDREN with other types; -ESRCH when there is no such
  * process; -EOPNOTSUPP when this kernel lacks the namespace type; -EACCES
- * or -EPERM when the caller may not inspect the process.
+ * or -EPERM when the caller may not inspect the process; -ENOENT with
+ * "/proc is not mounted" when there is no /proc.
  */
 int ns_open_pid(pid_t pid, int type);
 
@@ -344,7 +347,12 @@ int ns_id(int fd, uint64_t *id);
  * Errors, besides the above: -EINVAL for a negative pid, a NULL map or
  * unknown flags; -ESRCH when there is no such process; -EPERM from the
  * kernel (a map already written, or one the caller may not write, also
- * when the caller may not even open another user's /proc/PID files).
+ * when the caller may not even open another user's /proc/PID files);
+ * -ENOENT when /proc is not mounted; -EOPNOTSUPP for a pid other than 0
+ * (or with NS_MAP_USE_HELPER) when /proc belongs to another PID namespace,
+ * where that pid would name another process. newuidmap runs as the
+ * library's own child, so a runtime that reaps children itself cannot
+ * take its exit status.
  *
  * # Safety
  * `map` is NULL or points at `count` entries.
@@ -402,11 +410,16 @@ pid_t ns_clone(int types, int (*fn)(void *arg), void *arg, int *pidfd);
  * in ns_last_error; nothing is changed). Use ns_run_in or ns_spawn from
  * multithreaded programs.
  *
- * Errors: -EPERM also when the caller may not inspect the target.
+ * With pidfd_open refused (a seccomp filter) or missing, the namespaces
+ * are opened through /proc/PID and the process is checked to be the same
+ * (its start time) before any is joined.
  *
  * Errors: -EINVAL for pid <= 0 or bits that are not NS_*; -ESRCH when
- * there is no such process; -EPERM without the needed privileges;
- * -EOPNOTSUPP when `types` names a type this kernel lacks.
+ * there is no such process; -EPERM without the needed privileges, also
+ * when the caller may not inspect the target; -EOPNOTSUPP when `types`
+ * names a type this kernel lacks, or (without pidfd_open) when /proc
+ * belongs to another PID namespace; -ENOENT when /proc is not mounted
+ * and it is needed; -EMFILE when no descriptor is free.
  */
 int ns_enter_pid(pid_t pid, int types);
 
@@ -424,7 +437,9 @@ int ns_enter_pid(pid_t pid, int types);
  * expect them.
  *
  * Errors: -EINVAL for a NULL fn, a user namespace, bits that are not NS_*,
- * or a fd that is neither a namespace nor a pidfd; -EBADF; the errors of
+ * or a fd that is neither a namespace nor a pidfd; -EBADF; -EMFILE when
+ * telling a pidfd from other files needs a descriptor and none is free;
+ * -EAGAIN when no thread can be started (RLIMIT_NPROC); the errors of
  * ns_setns for the join.
  *
  * # Safety
@@ -446,7 +461,9 @@ int ns_run_in(int fd, int types, int (*fn)(void *arg), void *arg, int *result);
  * Errors: -EINVAL unless `type` is exactly one NS_* value; -EPERM without
  * CAP_SYS_ADMIN (except NS_USER); -ENOSPC at a max_*_namespaces limit;
  * -EOPNOTSUPP for NS_PID on kernels before 6.11, which cannot show an
- * empty PID namespace.
+ * empty PID namespace (with pidfd_open filtered, NS_PID is opened through
+ * a helper process's pidfd instead); -EAGAIN when no thread can be started
+ * (RLIMIT_NPROC).
  */
 int ns_new(int type);
 
@@ -462,7 +479,13 @@ int ns_new(int type);
  *
  * Errors: the map checks of ns_write_uid_map; -EINVAL for unknown flags
  * or a NULL map with a non-zero count; the kernel's -EPERM for maps the
- * caller may not write (ns_last_error names the file).
+ * caller may not write (ns_last_error names the file); -ENOENT when /proc
+ * is not mounted. The helper is addressed through the /proc/self it
+ * opened itself, so a /proc of another PID namespace does no harm (except
+ * with NS_MAP_USE_HELPER: newuidmap looks the pid up in /proc, and the
+ * call fails with -EOPNOTSUPP there). The helper is the library's own
+ * child with exit signal 0: no SIGCHLD handler or waitpid(-1) of the
+ * caller's runtime sees it.
  *
  * # Safety
  * Each map is NULL or points at its count of entries.
@@ -638,14 +661,37 @@ int ns_netns_del(const char *name);
  *
  * `attr` NULL is a plain spawn. `envp` NULL passes the caller's
  * environment. A `path` without '/' is looked up in the caller's PATH
- * before the child exists (with ns_spawn_attr_set_root, a path with '/'
- * is taken inside the new root).
+ * before the child exists, and the file found is the file executed: a
+ * relative PATH entry ("", ".") is taken in the caller's cwd, whatever
+ * ns_spawn_attr_set_cwd says (with ns_spawn_attr_set_root, a path with
+ * '/' is taken inside the new root, and a relative one after the chdir).
+ *
+ * Descriptors: as with posix_spawn, those open without close-on-exec and
+ * not named by ns_spawn_attr_set_fd are inherited unchanged; set_fd reads
+ * every source descriptor as the caller had it, even when another set_fd
+ * writes that number, and works up to RLIMIT_NOFILE.
  *
  * Returns the pid of the process that runs the program: a direct child of
  * the caller that sends SIGCHLD when it ends and must be waited for, also
  * when a PID namespace is joined or created (then it is pid 1 of the new
  * one). When `pidfd` is not NULL, `*pidfd` receives an O_CLOEXEC pidfd of
- * it.
+ * it, taken by clone itself (CLONE_PIDFD) when the child was created.
+ *
+ * Runtimes that reap children themselves (SIGCHLD ignored, a SIGCHLD
+ * handler or a thread calling waitpid(-1)) do not change the outcome:
+ * success means the program started, failure that it did not. The
+ * library tracks its children only by pidfds (never by a pid looked up
+ * later) and reaps them with waitid(P_PIDFD) (5.4; before that waitpid on
+ * the pid, while the pidfd keeps it from being reused). The intermediate
+ * process of a join or time offset is the caller's child too and sends
+ * SIGCHLD when it exits (the final child inherits its exit signal through
+ * CLONE_PARENT): a SIGCHLD handler may see that pid, and the library
+ * reaps it unless the handler already did.
+ *
+ * Threads: any number of threads may spawn at once, also with one shared
+ * attribute; a child of one call never holds a descriptor of another
+ * call (the library's descriptors are tracked, and a child closes every
+ * other call's before anything else).
  *
  * Before anything starts, the attribute is checked so a spawn can never
  * change the caller's own host: a hostname needs a new or joined UTS
@@ -675,7 +721,17 @@ int ns_netns_del(const char *name);
  * permitted", "child: execve: No such file or directory"); the child has
  * then been reaped and no descriptor is left open. Also: -EINVAL for a
  * NULL path or argv and the checks above; -ENOENT when PATH has no such
- * program; clone's -EPERM, -ENOSPC, -EUSERS.
+ * program; clone's -EPERM, -ENOSPC, -EUSERS, -EAGAIN (RLIMIT_NPROC);
+ * -EMFILE when no descriptor is free for the report socket or the pidfd;
+ * -ENOENT "/proc is not mounted" when the caller must write maps and
+ * there is no /proc. A seccomp filter that refuses clone3 (ENOSYS or
+ * EPERM), also one installed after earlier spawns, makes the library use
+ * clone(2) for that spawn and from then on; when clone(2) is refused too,
+ * the error is clone's, and ns_last_error names clone3 and a seccomp
+ * filter as the likely cause. Only clone3 can start a child in a cgroup
+ * (ns_spawn_attr_set_cgroup): with clone3 refused, that spawn fails with
+ * clone3's errno (or -EOPNOTSUPP once clone3 is known to be missing).
+ * With pidfd_open filtered, pdeathsig is checked with getppid() instead.
  *
  * # Safety
  * `path` and `argv` (NULL-terminated) are valid C strings; `envp` is NULL
@@ -742,7 +798,12 @@ int ns_spawn_attr_set_namespaces(struct ns_spawn_attr *attr, int types);
  *
  * Errors: -EBADF when fd is not open; -EINVAL when it is neither a
  * namespace nor a pidfd, or types does not fit it; -ESRCH when the
- * pidfd's process has exited.
+ * pidfd's process has exited; -EMFILE when no descriptor is free (for
+ * the attribute's own copy of fd, or to tell a pidfd from other files).
+ *
+ * The attribute's copy is one of the library's tracked descriptors: a
+ * child that another call starts meanwhile (ns_clone, ns_spawn_fn, any
+ * spawn) closes it first thing, so it never keeps the namespace alive.
  *
  * # Safety
  * `attr` is NULL or a live attribute object; pointers are NULL or valid.
@@ -927,8 +988,17 @@ int ns_spawn_attr_set_time_offset(struct ns_spawn_attr *attr, int clock, int64_t
  *
  * Returns the number of namespaces reported to cb.
  *
- * Errors: -EINVAL for a NULL cb or bits that are not NS_*; reading /proc's
- * errors.
+ * The answer is complete or an error, never silently partial: running
+ * out of descriptors or memory while scanning fails the call (-EMFILE,
+ * -ENFILE, -ENOMEM); processes that exit meanwhile or may not be
+ * inspected are left out, as lsns does. The scan is shared over up to 4
+ * worker threads when there are many processes, and done on the calling
+ * thread when no thread can be started (RLIMIT_NPROC).
+ *
+ * Errors: -EINVAL for a NULL cb or bits that are not NS_*; -ENOENT when
+ * /proc is not mounted ("/proc is not mounted"); -EOPNOTSUPP when /proc
+ * belongs to another PID namespace (its pids would not be the caller's);
+ * reading /proc's other errors.
  *
  * # Safety
  * `cb` is callable with `arg`.

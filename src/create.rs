@@ -136,7 +136,16 @@ fn empty_pid_ns_of_a_helper() -> Result<OwnedFd> {
         f: &mut grab,
     };
     // SAFETY: a holding child runs no user code.
-    unsafe { spawn_with(&SpawnAttr::new(), program, Options { internal: true }) }?;
+    unsafe {
+        spawn_with(
+            &SpawnAttr::new(),
+            program,
+            Options {
+                internal: true,
+                supervise: false,
+            },
+        )
+    }?;
     got.ok_or_else(|| {
         Error::new(libc::ECHILD, "pid namespace helper")
             .hint("it ended before the namespace was opened")
@@ -176,7 +185,10 @@ pub fn new_userns(
         got = Some(fd);
         Ok(())
     };
-    let opts = Options { internal: true };
+    let opts = Options {
+        internal: true,
+        supervise: false,
+    };
     let program = Program::Hold {
         unshare: 0,
         f: &mut grab,

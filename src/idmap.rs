@@ -176,7 +176,7 @@ pub(crate) fn write_map_at(
     };
     // A pid is looked up in /proc, which must then be this PID namespace's
     // (newuidmap looks it up there too).
-    if target.pid != 0 && (target.dir.is_none() || use_helper) {
+    if use_helper || (target.pid != 0 && target.dir.is_none()) {
         crate::procfs::check_proc_is_ours()?;
         if !pid_exists(target.pid) {
             return Err(
@@ -317,7 +317,10 @@ fn run_helper(
         argv: argv.as_ptr(),
         envp: std::ptr::null(),
     };
-    let opts = Options { internal: true };
+    let opts = Options {
+        internal: true,
+        supervise: true,
+    };
     // SAFETY: argv is NULL-terminated; envp NULL is our environment.
     let child = unsafe { spawn_with(&attr, program, opts) }.map_err(|e| {
         let text = e.to_string();
@@ -338,10 +341,7 @@ fn run_helper(
             break;
         }
     }
-    let exit = child
-        .pidfd
-        .as_ref()
-        .and_then(|fd| sys::wait_pidfd(fd.as_raw_fd(), child.pid));
+    let exit = child.wait();
     if exit == Some(sys::Exit::Code(0)) {
         return Ok(());
     }
@@ -352,7 +352,7 @@ fn run_helper(
         match exit {
             Some(sys::Exit::Code(c)) => format!("exit status {c}"),
             Some(sys::Exit::Signal(s)) => format!("killed by signal {s}"),
-            None => "its exit status was taken by another reaper".into(),
+            None => "its exit status could not be read".into(),
         }
     };
     Err(Error::new(libc::EPERM, step()).hint(stderr))

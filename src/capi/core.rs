@@ -48,7 +48,9 @@ pub extern "C" fn ns_unshare(flags: c_int) -> c_int {
 /// Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
 /// namespace nor a pidfd, when types does not fit it, or for bits that are
 /// not NS_*; -ESRCH when the pidfd's process has exited; -EPERM without the
-/// needed capabilities.
+/// needed capabilities; -EMFILE when telling a pidfd from other files, or
+/// listing the threads for a mount namespace, needs a descriptor and none
+/// is free; -ENOENT when that needs /proc and it is not mounted.
 #[no_mangle]
 pub extern "C" fn ns_setns(fd: c_int, types: c_int) -> c_int {
     ffi("ns_setns", || enter::setns(fd, types).map(|()| 0))
@@ -64,7 +66,8 @@ pub extern "C" fn ns_setns(fd: c_int, types: c_int) -> c_int {
 /// Errors: -EINVAL for a negative pid, a type that is not exactly one NS_*
 /// value, NS_FOR_CHILDREN with other types; -ESRCH when there is no such
 /// process; -EOPNOTSUPP when this kernel lacks the namespace type; -EACCES
-/// or -EPERM when the caller may not inspect the process.
+/// or -EPERM when the caller may not inspect the process; -ENOENT with
+/// "/proc is not mounted" when there is no /proc.
 #[no_mangle]
 pub extern "C" fn ns_open_pid(pid: libc::pid_t, r#type: c_int) -> c_int {
     ffi("ns_open_pid", || {
@@ -111,7 +114,12 @@ pub unsafe extern "C" fn ns_id(fd: c_int, id: *mut u64) -> c_int {
 /// Errors, besides the above: -EINVAL for a negative pid, a NULL map or
 /// unknown flags; -ESRCH when there is no such process; -EPERM from the
 /// kernel (a map already written, or one the caller may not write, also
-/// when the caller may not even open another user's /proc/PID files).
+/// when the caller may not even open another user's /proc/PID files);
+/// -ENOENT when /proc is not mounted; -EOPNOTSUPP for a pid other than 0
+/// (or with NS_MAP_USE_HELPER) when /proc belongs to another PID namespace,
+/// where that pid would name another process. newuidmap runs as the
+/// library's own child, so a runtime that reaps children itself cannot
+/// take its exit status.
 ///
 /// # Safety
 /// `map` is NULL or points at `count` entries.

@@ -20,11 +20,16 @@ use crate::{create, enter};
 /// in ns_last_error; nothing is changed). Use ns_run_in or ns_spawn from
 /// multithreaded programs.
 ///
-/// Errors: -EPERM also when the caller may not inspect the target.
+/// With pidfd_open refused (a seccomp filter) or missing, the namespaces
+/// are opened through /proc/PID and the process is checked to be the same
+/// (its start time) before any is joined.
 ///
 /// Errors: -EINVAL for pid <= 0 or bits that are not NS_*; -ESRCH when
-/// there is no such process; -EPERM without the needed privileges;
-/// -EOPNOTSUPP when `types` names a type this kernel lacks.
+/// there is no such process; -EPERM without the needed privileges, also
+/// when the caller may not inspect the target; -EOPNOTSUPP when `types`
+/// names a type this kernel lacks, or (without pidfd_open) when /proc
+/// belongs to another PID namespace; -ENOENT when /proc is not mounted
+/// and it is needed; -EMFILE when no descriptor is free.
 #[no_mangle]
 pub extern "C" fn ns_enter_pid(pid: libc::pid_t, types: c_int) -> c_int {
     ffi("ns_enter_pid", || enter::enter_pid(pid, types).map(|()| 0))
@@ -48,7 +53,9 @@ unsafe impl Send for SendPtr {}
 /// expect them.
 ///
 /// Errors: -EINVAL for a NULL fn, a user namespace, bits that are not NS_*,
-/// or a fd that is neither a namespace nor a pidfd; -EBADF; the errors of
+/// or a fd that is neither a namespace nor a pidfd; -EBADF; -EMFILE when
+/// telling a pidfd from other files needs a descriptor and none is free;
+/// -EAGAIN when no thread can be started (RLIMIT_NPROC); the errors of
 /// ns_setns for the join.
 ///
 /// # Safety
@@ -90,7 +97,9 @@ pub unsafe extern "C" fn ns_run_in(
 /// Errors: -EINVAL unless `type` is exactly one NS_* value; -EPERM without
 /// CAP_SYS_ADMIN (except NS_USER); -ENOSPC at a max_*_namespaces limit;
 /// -EOPNOTSUPP for NS_PID on kernels before 6.11, which cannot show an
-/// empty PID namespace.
+/// empty PID namespace (with pidfd_open filtered, NS_PID is opened through
+/// a helper process's pidfd instead); -EAGAIN when no thread can be started
+/// (RLIMIT_NPROC).
 #[no_mangle]
 pub extern "C" fn ns_new(r#type: c_int) -> c_int {
     ffi("ns_new", || create::new_ns(r#type).map(give_fd))
@@ -107,7 +116,13 @@ pub extern "C" fn ns_new(r#type: c_int) -> c_int {
 ///
 /// Errors: the map checks of ns_write_uid_map; -EINVAL for unknown flags
 /// or a NULL map with a non-zero count; the kernel's -EPERM for maps the
-/// caller may not write (ns_last_error names the file).
+/// caller may not write (ns_last_error names the file); -ENOENT when /proc
+/// is not mounted. The helper is addressed through the /proc/self it
+/// opened itself, so a /proc of another PID namespace does no harm (except
+/// with NS_MAP_USE_HELPER: newuidmap looks the pid up in /proc, and the
+/// call fails with -EOPNOTSUPP there). The helper is the library's own
+/// child with exit signal 0: no SIGCHLD handler or waitpid(-1) of the
+/// caller's runtime sees it.
 ///
 /// # Safety
 /// Each map is NULL or points at its count of entries.

@@ -11,14 +11,37 @@ use crate::types::ns_spawn_attr;
 ///
 /// `attr` NULL is a plain spawn. `envp` NULL passes the caller's
 /// environment. A `path` without '/' is looked up in the caller's PATH
-/// before the child exists (with ns_spawn_attr_set_root, a path with '/'
-/// is taken inside the new root).
+/// before the child exists, and the file found is the file executed: a
+/// relative PATH entry ("", ".") is taken in the caller's cwd, whatever
+/// ns_spawn_attr_set_cwd says (with ns_spawn_attr_set_root, a path with
+/// '/' is taken inside the new root, and a relative one after the chdir).
+///
+/// Descriptors: as with posix_spawn, those open without close-on-exec and
+/// not named by ns_spawn_attr_set_fd are inherited unchanged; set_fd reads
+/// every source descriptor as the caller had it, even when another set_fd
+/// writes that number, and works up to RLIMIT_NOFILE.
 ///
 /// Returns the pid of the process that runs the program: a direct child of
 /// the caller that sends SIGCHLD when it ends and must be waited for, also
 /// when a PID namespace is joined or created (then it is pid 1 of the new
 /// one). When `pidfd` is not NULL, `*pidfd` receives an O_CLOEXEC pidfd of
-/// it.
+/// it, taken by clone itself (CLONE_PIDFD) when the child was created.
+///
+/// Runtimes that reap children themselves (SIGCHLD ignored, a SIGCHLD
+/// handler or a thread calling waitpid(-1)) do not change the outcome:
+/// success means the program started, failure that it did not. The
+/// library tracks its children only by pidfds (never by a pid looked up
+/// later) and reaps them with waitid(P_PIDFD) (5.4; before that waitpid on
+/// the pid, while the pidfd keeps it from being reused). The intermediate
+/// process of a join or time offset is the caller's child too and sends
+/// SIGCHLD when it exits (the final child inherits its exit signal through
+/// CLONE_PARENT): a SIGCHLD handler may see that pid, and the library
+/// reaps it unless the handler already did.
+///
+/// Threads: any number of threads may spawn at once, also with one shared
+/// attribute; a child of one call never holds a descriptor of another
+/// call (the library's descriptors are tracked, and a child closes every
+/// other call's before anything else).
 ///
 /// Before anything starts, the attribute is checked so a spawn can never
 /// change the caller's own host: a hostname needs a new or joined UTS
@@ -48,7 +71,17 @@ use crate::types::ns_spawn_attr;
 /// permitted", "child: execve: No such file or directory"); the child has
 /// then been reaped and no descriptor is left open. Also: -EINVAL for a
 /// NULL path or argv and the checks above; -ENOENT when PATH has no such
-/// program; clone's -EPERM, -ENOSPC, -EUSERS.
+/// program; clone's -EPERM, -ENOSPC, -EUSERS, -EAGAIN (RLIMIT_NPROC);
+/// -EMFILE when no descriptor is free for the report socket or the pidfd;
+/// -ENOENT "/proc is not mounted" when the caller must write maps and
+/// there is no /proc. A seccomp filter that refuses clone3 (ENOSYS or
+/// EPERM), also one installed after earlier spawns, makes the library use
+/// clone(2) for that spawn and from then on; when clone(2) is refused too,
+/// the error is clone's, and ns_last_error names clone3 and a seccomp
+/// filter as the likely cause. Only clone3 can start a child in a cgroup
+/// (ns_spawn_attr_set_cgroup): with clone3 refused, that spawn fails with
+/// clone3's errno (or -EOPNOTSUPP once clone3 is known to be missing).
+/// With pidfd_open filtered, pdeathsig is checked with getppid() instead.
 ///
 /// # Safety
 /// `path` and `argv` (NULL-terminated) are valid C strings; `envp` is NULL

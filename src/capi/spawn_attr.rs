@@ -92,7 +92,12 @@ pub unsafe extern "C" fn ns_spawn_attr_set_namespaces(
 ///
 /// Errors: -EBADF when fd is not open; -EINVAL when it is neither a
 /// namespace nor a pidfd, or types does not fit it; -ESRCH when the
-/// pidfd's process has exited.
+/// pidfd's process has exited; -EMFILE when no descriptor is free (for
+/// the attribute's own copy of fd, or to tell a pidfd from other files).
+///
+/// The attribute's copy is one of the library's tracked descriptors: a
+/// child that another call starts meanwhile (ns_clone, ns_spawn_fn, any
+/// spawn) closes it first thing, so it never keeps the namespace alive.
 ///
 /// # Safety
 /// `attr` is NULL or a live attribute object; pointers are NULL or valid.

@@ -21,8 +21,17 @@ use crate::{survey, system};
 ///
 /// Returns the number of namespaces reported to cb.
 ///
-/// Errors: -EINVAL for a NULL cb or bits that are not NS_*; reading /proc's
-/// errors.
+/// The answer is complete or an error, never silently partial: running
+/// out of descriptors or memory while scanning fails the call (-EMFILE,
+/// -ENFILE, -ENOMEM); processes that exit meanwhile or may not be
+/// inspected are left out, as lsns does. The scan is shared over up to 4
+/// worker threads when there are many processes, and done on the calling
+/// thread when no thread can be started (RLIMIT_NPROC).
+///
+/// Errors: -EINVAL for a NULL cb or bits that are not NS_*; -ENOENT when
+/// /proc is not mounted ("/proc is not mounted"); -EOPNOTSUPP when /proc
+/// belongs to another PID namespace (its pids would not be the caller's);
+/// reading /proc's other errors.
 ///
 /// # Safety
 /// `cb` is callable with `arg`.

@@ -73,14 +73,55 @@ pub(crate) unsafe extern "C" fn intermediate_entry(arg: *mut c_void) -> ! {
                 arg: pid,
                 ..Default::default()
             };
+            // Read before the report: once it is sent, the parent may
+            // return and free the plan (never our stack, see parent.rs).
+            let (report, supervised) = (plan.report_fd, plan.supervise);
             // SAFETY: raw syscalls.
             unsafe {
-                send_fd(plan.report_fd, &msg, pidfd);
+                send_fd(report, &msg, pidfd);
+                if supervised {
+                    // The program has exec'd (vfork): let the parent go
+                    // on, then hand its status on as ours.
+                    syscall(libc::SYS_close, &[report as usize]);
+                    exit(supervise(pid))
+                }
                 exit(0)
             }
         }
         // SAFETY: raw syscalls.
         Err(e) => unsafe { die(plan, e) },
+    }
+}
+
+/// Waits for our child `pid` and returns its status as an exit code: its
+/// own, or 128 + the signal that killed it.
+unsafe fn supervise(pid: i32) -> c_int {
+    let mut status: c_int = 0;
+    loop {
+        // SAFETY: status is a local.
+        let r = unsafe {
+            syscall(
+                libc::SYS_wait4,
+                &[
+                    pid as usize,
+                    &mut status as *mut c_int as usize,
+                    libc::__WALL as usize,
+                    0,
+                ],
+            )
+        };
+        if r == -(libc::EINTR as isize) {
+            continue;
+        }
+        if r < 0 {
+            return 127;
+        }
+        break;
+    }
+    if status & 0x7f == 0 {
+        (status >> 8) & 0xff
+    } else {
+        128 + (status & 0x7f)
     }
 }
 
@@ -108,6 +149,15 @@ unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> 
             c"/proc/self/timens_offsets".as_ptr(),
             plan.time_offsets,
         )?;
+        if plan.supervise {
+            // Our own child: its exit must not be reaped by the caller's
+            // SIGCHLD disposition, which we inherited.
+            let dfl = [0u64; 4];
+            syscall(
+                libc::SYS_rt_sigaction,
+                &[libc::SIGCHLD as usize, dfl.as_ptr() as usize, 0, 8],
+            );
+        }
         // The final child is the caller's (CLONE_PARENT); its pidfd, taken
         // atomically here, goes to the caller with its pid.
         let mut pidfd: c_int = -1;

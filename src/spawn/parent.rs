@@ -61,6 +61,13 @@ pub struct HeldChild<'a> {
 /// How the library itself uses a spawn.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Options {
+    /// For a program of the library's own (newuidmap): an intermediate
+    /// process that never execs starts it as its own child and exits with
+    /// its status. A program that execs gets exit signal SIGCHLD back from
+    /// the kernel (and so can be reaped by the caller's runtime); the
+    /// intermediate keeps exit signal 0. The pid and pidfd returned are
+    /// the intermediate's, to be waited for with sys::wait_pidfd.
+    pub supervise: bool,
     /// A helper of the library's own (newuidmap, a holding child): exit
     /// signal 0, so no SIGCHLD handler and no waitpid(-1) of the caller's
     /// runtime sees it, and SIG_IGN does not reap it before we read its
@@ -72,6 +79,30 @@ pub(crate) struct Options {
 pub(crate) struct Spawned {
     pub pid: libc::pid_t,
     pub pidfd: Option<Fd>,
+    /// A supervising intermediate runs on this stack (in our memory) until
+    /// it exits: it is released only once the process has been waited for.
+    supervisor_stack: Option<Stack>,
+}
+
+impl Spawned {
+    /// Waits for the child to end (see sys::wait_pidfd).
+    pub(crate) fn wait(mut self) -> Option<sys::Exit> {
+        let exit = self
+            .pidfd
+            .as_ref()
+            .and_then(|fd| sys::wait_pidfd(fd.as_raw_fd(), self.pid));
+        drop(self.supervisor_stack.take());
+        exit
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if let (Some(_), Some(fd)) = (&self.supervisor_stack, &self.pidfd) {
+            // Its stack must not go while it runs.
+            sys::wait_pidfd(fd.as_raw_fd(), self.pid);
+        }
+    }
 }
 
 const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
@@ -95,11 +126,14 @@ pub unsafe fn spawn(
     program: Program<'_>,
     want_pidfd: bool,
 ) -> Result<(libc::pid_t, Option<OwnedFd>)> {
-    let opts = Options { internal: false };
+    let opts = Options {
+        internal: false,
+        supervise: false,
+    };
     // SAFETY: forwarded contract.
-    let s = unsafe { spawn_with(attr, program, opts) }?;
+    let mut s = unsafe { spawn_with(attr, program, opts) }?;
     let pidfd = if want_pidfd {
-        s.pidfd.map(Fd::into_owned)
+        s.pidfd.take().map(Fd::into_owned)
     } else {
         None
     };
@@ -157,8 +191,10 @@ unsafe fn attempt(
     let exec = matches!(program, Program::Exec { .. });
     let shares_memory = !matches!(program, Program::Call { .. });
     let new = attr.new_types;
-    let intermediate =
-        !attr.joins.is_empty() || !attr.time_offsets.is_empty() || (new & NS_TIME != 0 && !clone3);
+    let intermediate = opts.supervise
+        || !attr.joins.is_empty()
+        || !attr.time_offsets.is_empty()
+        || (new & NS_TIME != 0 && !clone3);
     let has_maps = new & NS_USER != 0 && (attr.uid_map.is_some() || attr.gid_map.is_some());
     let self_maps = if has_maps && !intermediate {
         self_maps(attr)
@@ -285,6 +321,7 @@ unsafe fn attempt(
         close_first: std::ptr::null(),
         nclose_first: 0,
         first_is_final: !intermediate,
+        supervise: opts.supervise,
         joins: joins.as_ptr(),
         njoins: joins.len(),
         unshare_flags: if intermediate { new } else { 0 },
@@ -293,14 +330,26 @@ unsafe fn attempt(
         // exit signal (clone3 insists on 0 here), so the intermediate
         // carries it.
         final_args: CloneArgs {
-            flags: libc::CLONE_PARENT as u64 | vm | clear_sighand,
-            exit_signal: 0,
+            flags: if opts.supervise {
+                vm | libc::CLONE_VFORK as u64 | clear_sighand
+            } else {
+                libc::CLONE_PARENT as u64 | vm | clear_sighand
+            },
+            exit_signal: if opts.supervise {
+                libc::SIGCHLD as u64
+            } else {
+                0
+            },
             stack: stack_b.as_ref().map_or(0, |s| s.base as u64),
             stack_size: stack_b.as_ref().map_or(0, |s| s.len as u64),
             ..Default::default()
         },
         use_clone3: clone3,
-        final_legacy_flags: libc::CLONE_PARENT as u64 | vm | exit_signal,
+        final_legacy_flags: if opts.supervise {
+            vm | libc::CLONE_VFORK as u64 | libc::SIGCHLD as u64
+        } else {
+            libc::CLONE_PARENT as u64 | vm | exit_signal
+        },
         final_stack_top: stack_b.as_ref().map_or(0, |s| s.top()),
         maps_in_final: !intermediate,
         self_setgroups: text(self_maps.as_ref().map_or(&[][..], |m| m.setgroups)),
@@ -416,14 +465,12 @@ unsafe fn attempt(
                     plan_ptr,
                 )
             };
-            if clone3 {
-                if ret >= 0 || first_error == -(libc::ENOSYS as isize) {
-                    // Refused by a filter installed since the probe.
-                    features::CLONE3.set(false);
-                }
-                if ret < 0 && refused(ret) {
-                    return Err(clone3_error(ret, new, false).into());
-                }
+            if clone3 && (ret >= 0 || first_error == -(libc::ENOSYS as isize)) {
+                // Refused by a filter installed since the probe.
+                features::CLONE3.set(false);
+            }
+            if refused(ret) {
+                return Err(clone3_error(ret, new, false).into());
             }
         }
         // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
@@ -466,6 +513,24 @@ unsafe fn attempt(
         }
     };
     let is_hold = matches!(plan.run, Run::Hold { .. });
+    if opts.supervise {
+        std::hint::black_box(&plan);
+        std::hint::black_box(&close_list);
+        if let Some(err) = outcome.error {
+            if let Some(fd) = &first_pidfd {
+                sys::wait_pidfd(fd.as_raw_fd(), first_pid);
+            }
+            return Err(err.into());
+        }
+        // The program has exec'd, so stack_b is free; the intermediate
+        // still runs on stack_a, which goes when it has been waited for.
+        drop(stack_b);
+        return Ok(Spawned {
+            pid: first_pid,
+            pidfd: first_pidfd,
+            supervisor_stack: Some(stack_a),
+        });
+    }
     if intermediate {
         // It exits right after reporting; someone else may have reaped it.
         if let Some(fd) = &first_pidfd {
@@ -502,11 +567,13 @@ unsafe fn attempt(
         return Ok(Spawned {
             pid: 0,
             pidfd: None,
+            supervisor_stack: None,
         });
     }
     Ok(Spawned {
         pid,
         pidfd: Some(pidfd),
+        supervisor_stack: None,
     })
 }
 
@@ -516,8 +583,10 @@ fn clone3_error(ret: isize, new: c_int, cgroup: bool) -> Error {
     let e = Error::new((-ret) as i32, format!("clone3/clone({})", mask_text(new)));
     if cgroup {
         e.hint("clone3 was refused, and only clone3 can start a child in a cgroup (CLONE_INTO_CGROUP); a seccomp filter is the likely cause")
+    } else if ret == -(libc::ENOSYS as isize) || new == 0 {
+        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too; a seccomp filter is the likely cause")
     } else {
-        e.hint("clone3 was refused and clone(2) too; a seccomp filter is the likely cause")
+        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too: a seccomp filter, or no permission to create these namespaces")
     }
 }
 

@@ -177,6 +177,9 @@ pub(crate) struct Plan {
     pub nclose_first: usize,
     /// The first child is the final one (no intermediate).
     pub first_is_final: bool,
+    /// The intermediate starts the program as its own child and exits with
+    /// its status (a helper whose status a foreign reaper must not take).
+    pub supervise: bool,
 
     // Intermediate process (joins, unshare, time offsets, final clone).
     pub joins: *const RawJoin,

@@ -1,0 +1,405 @@
+/*
+ * Calls on several threads at once: no descriptor the library makes for one
+ * call may reach a child another call creates, whatever the interleaving
+ * and whether or not that child ever executes a program.  Two threads of
+ * ns_new_userns must not deadlock; a spawn that joins a namespace must not
+ * wait for a fork-like child another thread started; long-lived fork-like
+ * children hold no pipe, socket, pidfd or namespace of other calls.
+ */
+#include "check_runtime.h"
+
+/* fn of the long-lived children: async-signal-safe only. */
+static int sleep_seconds(void *arg)
+{
+    struct timespec ts = {*(const int *)arg, 0};
+    nanosleep(&ts, NULL);
+    return 0;
+}
+
+static int return_7(void *arg)
+{
+    (void)arg;
+    return 7;
+}
+
+/* Waits for pid; true when it exited with `code`. */
+static bool exited_with(pid_t pid, int code)
+{
+    int st = -1;
+    return wait_child(pid, &st) == pid && WIFEXITED(st) && WEXITSTATUS(st) == code;
+}
+
+/* ---- a. ns_new_userns on two threads at once --------------------------- */
+
+#define USERNS_CALLS 100
+
+struct userns_worker {
+    pthread_t thread;
+    int done;
+    struct tally t;
+};
+
+static void *userns_worker_main(void *arg)
+{
+    struct userns_worker *w = arg;
+    const struct ns_idmap um = {0, geteuid(), 1}, gm = {0, getegid(), 1};
+    for (int i = 0; i < USERNS_CALLS; i++) {
+        int fd = ns_new_userns(&um, 1, &gm, 1, NS_MAP_DENY_SETGROUPS);
+        if (fd < 0) {
+            tally_note(&w->t, i, "ns_new_userns: %d (%s)", fd, ns_last_error());
+        } else {
+            if (ns_type(fd) != NS_USER)
+                tally_note(&w->t, i, "fd %d is no user namespace", fd);
+            close(fd);
+        }
+        __atomic_store_n(&w->done, i + 1, __ATOMIC_RELEASE);
+    }
+    return NULL;
+}
+
+static void test_new_userns_two_threads(void)
+{
+    struct userns_worker w[2];
+    memset(w, 0, sizeof w);
+    double start = now_seconds();
+    for (int i = 0; i < 2; i++)
+        REQUIRE(pthread_create(&w[i].thread, NULL, userns_worker_main, &w[i]) == 0);
+    bool hung = false;
+    for (int i = 0; i < 2; i++)
+        hung |= !join_within(w[i].thread, 20 - (now_seconds() - start));
+    if (hung) {
+        check_fail(__FILE__, __LINE__, "ns_new_userns on two threads: %d and %d of "
+                   "%d calls done after 20 s (deadlock); killing %d children",
+                   __atomic_load_n(&w[0].done, __ATOMIC_ACQUIRE),
+                   __atomic_load_n(&w[1].done, __ATOMIC_ACQUIRE), USERNS_CALLS,
+                   kill_children());
+        check_exit(1);
+    }
+    for (int i = 0; i < 2; i++)
+        CHECKF(w[i].t.failed == 0, "thread %d: %ld of %d calls failed; first: %s", i,
+               w[i].t.failed, USERNS_CALLS, w[i].t.first);
+    CHECK_NO_CHILDREN();
+}
+
+/* ---- b. a joining spawn beside fork-like children of another thread ----- */
+
+#define SLEEPERS_MAX 200
+
+struct sleeper_starter {
+    pthread_t thread;
+    ns_spawn_attr *uts; /* NS_UTS */
+    int stop;
+    int n;
+    pid_t pids[SLEEPERS_MAX];
+    struct tally t;
+};
+
+static int three = 3;
+
+/* Thread A: a new child sleeping 3 s every 15 ms, four ways in turn. */
+static void *sleeper_starter_main(void *arg)
+{
+    struct sleeper_starter *s = arg;
+    for (int i = 0; !__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE) && s->n < SLEEPERS_MAX; i++) {
+        pid_t pid;
+        const char *how;
+        switch (i % 4) {
+        case 0: how = "ns_clone(0)"; pid = ns_clone(0, sleep_seconds, &three, NULL); break;
+        case 1: how = "ns_clone(NS_UTS)"; pid = ns_clone(NS_UTS, sleep_seconds, &three, NULL); break;
+        case 2: how = "ns_spawn_fn(NULL)"; pid = ns_spawn_fn(NULL, sleep_seconds, &three, NULL); break;
+        default: how = "ns_spawn_fn(NS_UTS)"; pid = ns_spawn_fn(s->uts, sleep_seconds, &three, NULL); break;
+        }
+        if (pid <= 0)
+            tally_note(&s->t, i, "%s: %d (%s)", how, (int)pid, ns_last_error());
+        else
+            s->pids[s->n++] = pid;
+        sleep_ms(15);
+    }
+    return NULL;
+}
+
+static void test_join_spawn_beside_sleeping_children(void)
+{
+    SKIP_UNLESS_ROOT();
+    int net = REQUIRE_OK(ns_new(NS_NET));
+    ns_spawn_attr *join = ns_spawn_attr_new();
+    REQUIRE(join != NULL);
+    REQUIRE_OK(ns_spawn_attr_join(join, net, NS_NET));
+    close(net);
+    struct sleeper_starter s;
+    memset(&s, 0, sizeof s);
+    s.uts = ns_spawn_attr_new();
+    REQUIRE(s.uts != NULL);
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(s.uts, NS_UTS));
+    REQUIRE(pthread_create(&s.thread, NULL, sleeper_starter_main, &s) == 0);
+
+    /* Thread B (this one): for 3 s, spawns of /bin/true joining `net`. */
+    char *argv[] = {"true", NULL};
+    struct tally t = {0};
+    long calls = 0, slow = 0;
+    double worst = 0, end = now_seconds() + 3;
+    while (now_seconds() < end) {
+        double t0 = now_seconds();
+        pid_t pid = ns_spawn("/bin/true", argv, NULL, join, NULL);
+        double dt = now_seconds() - t0;
+        calls++;
+        if (dt > worst)
+            worst = dt;
+        if (dt >= 1.0)
+            slow++;
+        if (pid <= 0)
+            tally_note(&t, calls, "ns_spawn: %d (%s)", (int)pid, ns_last_error());
+        else if (!exited_with(pid, 0))
+            tally_note(&t, calls, "/bin/true (pid %d) did not exit 0", (int)pid);
+    }
+    __atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
+    pthread_t a[1] = {s.thread};
+    join_all_or_fail(a, 1, 10, "the thread starting sleepers");
+    CHECKF(slow == 0, "%ld of %ld joining spawns took 1 s or more (the longest "
+           "%.2f s): they waited for a sleeping child of another thread",
+           slow, calls, worst);
+    CHECKF(t.failed == 0, "%ld of %ld joining spawns failed; first: %s", t.failed,
+           calls, t.first);
+    CHECKF(s.t.failed == 0, "%ld sleepers failed to start; first: %s", s.t.failed,
+           s.t.first);
+    CHECK(s.n > 0);
+    for (int i = 0; i < s.n; i++)
+        CHECKF(exited_with(s.pids[i], 0), "sleeper %d did not exit 0", (int)s.pids[i]);
+    CHECK_NO_CHILDREN();
+    ns_spawn_attr_free(s.uts);
+    ns_spawn_attr_free(join);
+}
+
+/* ---- c. long-lived children hold no descriptor of other calls ----------- */
+
+#define MIXERS 3
+#define MIX_SECONDS 3.0
+#define LONG_LIVED 4
+#define RETURNED_MAX 4096
+
+enum { OP_PLAIN, OP_JOIN, OP_USER, OP_SPAWN_FN, OP_CLONE, OP_NEW_USERNS, OP_NEW_NET,
+       OP_RUN_IN, N_OPS };
+static const char *const op_names[N_OPS] = {
+    "ns_spawn plain", "ns_spawn join", "ns_spawn user+map_root+pdeathsig",
+    "ns_spawn_fn", "ns_clone(NS_UTS)", "ns_new_userns", "ns_new(NS_NET)", "ns_run_in",
+};
+
+/* A namespace descriptor a call returned to a mixer, and while it was open
+ * (from before the call to after the close): a fork-like child made then
+ * may have it legitimately. */
+struct returned {
+    int fd;
+    char target[128];
+    double from, to;
+};
+
+static struct {
+    ns_spawn_attr *join, *user;
+    int net; /* the joined network namespace, for ns_run_in */
+    int stop;
+    pthread_mutex_t lock;
+    int nreturned;
+    struct returned returned[RETURNED_MAX];
+} M = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+struct mixer {
+    pthread_t thread;
+    int index;
+    long ops[N_OPS];
+    struct tally t;
+};
+
+static void note_returned(int fd, double from)
+{
+    char path[64], target[128];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    target[n > 0 ? n : 0] = '\0';
+    close(fd);
+    double to = now_seconds();
+    pthread_mutex_lock(&M.lock);
+    if (M.nreturned < RETURNED_MAX) {
+        struct returned *r = &M.returned[M.nreturned++];
+        r->fd = fd;
+        snprintf(r->target, sizeof r->target, "%s", target);
+        r->from = from;
+        r->to = to;
+    }
+    pthread_mutex_unlock(&M.lock);
+}
+
+/* One operation, its result checked; a failure is noted in m's tally. */
+static void mix_op(struct mixer *m, int op, long i)
+{
+    char *argv[] = {"true", NULL};
+    const struct ns_idmap um = {0, geteuid(), 1}, gm = {0, getegid(), 1};
+    pid_t pid = 0;
+    int fd, res = -1, want = 0;
+    double from = now_seconds();
+    switch (op) {
+    case OP_PLAIN: pid = ns_spawn("/bin/true", argv, NULL, NULL, NULL); break;
+    case OP_JOIN: pid = ns_spawn("/bin/true", argv, NULL, M.join, NULL); break;
+    case OP_USER: pid = ns_spawn("/bin/true", argv, NULL, M.user, NULL); break;
+    case OP_SPAWN_FN: pid = ns_spawn_fn(NULL, return_7, NULL, NULL); want = 7; break;
+    case OP_CLONE: pid = ns_clone(NS_UTS, return_7, NULL, NULL); want = 7; break;
+    case OP_NEW_USERNS:
+    case OP_NEW_NET:
+        fd = op == OP_NEW_NET ? ns_new(NS_NET)
+                              : ns_new_userns(&um, 1, &gm, 1, NS_MAP_DENY_SETGROUPS);
+        if (fd < 0)
+            tally_note(&m->t, i, "%s: %d (%s)", op_names[op], fd, ns_last_error());
+        else
+            note_returned(fd, from);
+        return;
+    default:
+        fd = ns_run_in(M.net, 0, return_7, NULL, &res);
+        if (fd < 0 || res != 7)
+            tally_note(&m->t, i, "ns_run_in: %d, result %d (%s)", fd, res, ns_last_error());
+        return;
+    }
+    if (pid <= 0)
+        tally_note(&m->t, i, "%s: %d (%s)", op_names[op], (int)pid, ns_last_error());
+    else if (!exited_with(pid, want))
+        tally_note(&m->t, i, "%s: pid %d did not exit %d", op_names[op], (int)pid, want);
+}
+
+static void *mixer_main(void *arg)
+{
+    struct mixer *m = arg;
+    for (long i = 0; !__atomic_load_n(&M.stop, __ATOMIC_ACQUIRE); i++) {
+        int op = (int)((i + m->index * 3) % N_OPS);
+        pthread_mutex_lock(&M.lock);
+        bool full = M.nreturned >= RETURNED_MAX;
+        pthread_mutex_unlock(&M.lock);
+        if (full && (op == OP_NEW_USERNS || op == OP_NEW_NET))
+            continue;
+        mix_op(m, op, i);
+        m->ops[op]++;
+    }
+    return NULL;
+}
+
+struct long_lived {
+    pid_t pid;
+    const char *how;
+    double from, to; /* around the call that started it */
+};
+
+static int long_sleep = 25;
+
+/* The entries of the child's table the test cannot explain. */
+static void check_long_lived(const struct long_lived *c, const struct fd_entry *own,
+                             int nown)
+{
+    static struct fd_entry table[1024];
+    int n = fd_table(c->pid, table, 1024);
+    CHECKF(n >= 0, "%s (pid %d): /proc/%d/fd unreadable", c->how, (int)c->pid,
+           (int)c->pid);
+    for (int i = 0; i < n; i++) {
+        const struct fd_entry *e = &table[i];
+        if (e->fd <= 2 || !fd_target_is_channel(e->target) ||
+            fd_table_has(own, nown, e->fd, e->target))
+            continue;
+        bool returned = false;
+        for (int k = 0; k < M.nreturned && !returned; k++) {
+            const struct returned *r = &M.returned[k];
+            returned = r->fd == e->fd && strcmp(r->target, e->target) == 0 &&
+                       r->from <= c->to && c->from <= r->to;
+        }
+        CHECKF(returned, "%s (pid %d) holds fd %d -> %s, a descriptor of another call",
+               c->how, (int)c->pid, e->fd, e->target);
+    }
+}
+
+static void test_long_lived_children_hold_nothing_of_others(void)
+{
+    SKIP_UNLESS_ROOT();
+    M.net = REQUIRE_OK(ns_new(NS_NET));
+    M.join = ns_spawn_attr_new();
+    M.user = ns_spawn_attr_new();
+    REQUIRE(M.join && M.user);
+    REQUIRE_OK(ns_spawn_attr_join(M.join, M.net, NS_NET));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(M.user, NS_USER));
+    REQUIRE_OK(ns_spawn_attr_map_root(M.user));
+    REQUIRE_OK(ns_spawn_attr_set_pdeathsig(M.user, SIGKILL));
+    /* Every operation once, alone: whatever the library keeps open for
+     * good is then in our own table. */
+    struct mixer warm = {.index = 0};
+    for (int op = 0; op < N_OPS; op++)
+        mix_op(&warm, op, op);
+    M.nreturned = 0;
+    CHECKF(warm.t.failed == 0, "alone: %s", warm.t.first);
+    REQUIRE(warm.t.failed == 0);
+    static struct fd_entry own[1024];
+    int nown = fd_table(0, own, 1024);
+    REQUIRE(nown > 0);
+
+    static struct mixer m[MIXERS];
+    memset(m, 0, sizeof m);
+    double start = now_seconds();
+    for (int i = 0; i < MIXERS; i++) {
+        m[i].index = i;
+        REQUIRE(pthread_create(&m[i].thread, NULL, mixer_main, &m[i]) == 0);
+    }
+    struct long_lived ll[LONG_LIVED];
+    ns_spawn_attr *uts = ns_spawn_attr_new();
+    REQUIRE(uts != NULL);
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(uts, NS_UTS));
+    for (int i = 0; i < LONG_LIVED; i++) {
+        while (now_seconds() < start + 0.6 * (i + 1))
+            sleep_ms(10);
+        struct long_lived *c = &ll[i];
+        c->from = now_seconds();
+        switch (i % 4) {
+        case 0: c->how = "ns_clone(0)"; c->pid = ns_clone(0, sleep_seconds, &long_sleep, NULL); break;
+        case 1: c->how = "ns_spawn_fn(NULL)"; c->pid = ns_spawn_fn(NULL, sleep_seconds, &long_sleep, NULL); break;
+        case 2: c->how = "ns_clone(NS_UTS)"; c->pid = ns_clone(NS_UTS, sleep_seconds, &long_sleep, NULL); break;
+        default: c->how = "ns_spawn_fn(NS_UTS)"; c->pid = ns_spawn_fn(uts, sleep_seconds, &long_sleep, NULL); break;
+        }
+        c->to = now_seconds();
+        CHECKF(c->pid > 0, "%s: %d (%s)", c->how, (int)c->pid, ns_last_error());
+    }
+    while (now_seconds() < start + MIX_SECONDS)
+        sleep_ms(10);
+    __atomic_store_n(&M.stop, 1, __ATOMIC_RELEASE);
+    /* On the mixers' last calls: a call held up by a long-lived child
+     * holding its pipe is a failure of its own. */
+    double end = now_seconds() + 8;
+    int hung = 0;
+    pthread_t left[MIXERS];
+    for (int i = 0; i < MIXERS; i++)
+        if (!join_within(m[i].thread, end - now_seconds() > 0 ? end - now_seconds() : 0))
+            left[hung++] = m[i].thread;
+    CHECKF(hung == 0, "%d of %d threads still in a call 8 s after the mix ended",
+           hung, MIXERS);
+    for (int i = 0; i < LONG_LIVED; i++)
+        if (ll[i].pid > 0)
+            check_long_lived(&ll[i], own, nown);
+    for (int i = 0; i < LONG_LIVED; i++)
+        if (ll[i].pid > 0) {
+            kill(ll[i].pid, SIGKILL);
+            int st;
+            wait_child(ll[i].pid, &st);
+        }
+    if (hung)
+        join_all_or_fail(left, hung, 5, "the mixing threads, their sleepers killed");
+    for (int i = 0; i < MIXERS; i++) {
+        CHECKF(m[i].t.failed == 0, "thread %d: %ld calls failed; first: %s", i,
+               m[i].t.failed, m[i].t.first);
+        for (int op = 0; op < N_OPS; op++)
+            CHECKF(m[i].ops[op] > 0, "thread %d never ran %s", i, op_names[op]);
+    }
+    CHECK_NO_CHILDREN();
+    ns_spawn_attr_free(uts);
+    ns_spawn_attr_free(M.user);
+    ns_spawn_attr_free(M.join);
+    close(M.net);
+}
+
+int main(void)
+{
+    RUN(test_new_userns_two_threads);
+    RUN(test_join_spawn_beside_sleeping_children);
+    RUN(test_long_lived_children_hold_nothing_of_others);
+    return check_summary();
+}

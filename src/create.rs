@@ -93,17 +93,19 @@ fn empty_pid_ns_of_this_thread() -> Result<OwnedFd> {
     if features::PIDFD_NS_IOCTL.get() == Some(false) {
         return Err(unsupported());
     }
-    // SAFETY: plain system calls; the result is a new O_CLOEXEC descriptor.
-    let r = unsafe { libc::syscall(SYS_PIDFD_OPEN, sys::gettid(), PIDFD_THREAD) };
-    if r < 0 {
-        let e = std::io::Error::last_os_error();
-        return match e.raw_os_error() {
-            Some(libc::EINVAL) => Err(unsupported()),
-            _ => Err(Error::io(e, "pidfd_open(this thread)")),
-        };
-    }
-    // SAFETY: new descriptor we own.
-    let pidfd = unsafe { OwnedFd::from_raw_fd(r as libc::c_int) };
+    let pidfd = sys::Fd::track(|| {
+        // SAFETY: plain system call; the result is a new O_CLOEXEC descriptor.
+        let r = unsafe { libc::syscall(SYS_PIDFD_OPEN, sys::gettid(), PIDFD_THREAD) };
+        if r < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: new descriptor we own.
+        Ok(unsafe { OwnedFd::from_raw_fd(r as libc::c_int) })
+    })
+    .map_err(|e| match e.raw_os_error() {
+        Some(libc::EINVAL) => unsupported(),
+        _ => Error::io(e, "pidfd_open(this thread)"),
+    })?;
     use std::os::fd::AsRawFd;
     match sys::ioctl_fd(pidfd.as_raw_fd(), PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE) {
         Ok(fd) => Ok(fd),

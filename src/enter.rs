@@ -1,11 +1,11 @@
 //! Changing the calling thread's namespaces: unshare and setns.
 
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 
 use crate::error::{Context, Error, Result};
 use crate::handles::{self, is_namespace, is_own, ns_stat, pidfd_target};
 use crate::procfs::{pidfd_pid, thread_count};
-use crate::sys::{self, consts::*, features};
+use crate::sys::{self, consts::*, features, Fd};
 use crate::types::{check_mask, mask_text, NsType, NS_MNT, NS_USER};
 
 /// unshare(2) for the calling thread: NS_* types plus CLONE_FILES, CLONE_FS
@@ -172,7 +172,7 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
     let pid = pidfd_target(fd)?;
     let mut types = types;
     if types & NS_USER != 0 {
-        let target = handles::open_pidfd(fd, NS_USER).map_err(|e| {
+        let target = Fd::track(|| handles::open_pidfd(fd, NS_USER)).map_err(|e| {
             if e.errno() == libc::EACCES {
                 e.with_errno(libc::EPERM)
             } else {
@@ -214,7 +214,7 @@ fn setns_one_by_one(
     types: libc::c_int,
     still_same: impl Fn() -> Result<()>,
 ) -> Result<()> {
-    let mut targets: Vec<(NsType, OwnedFd, Option<OwnedFd>)> = Vec::new();
+    let mut targets: Vec<(NsType, Fd, Option<Fd>)> = Vec::new();
     // As nsenter: an unprivileged caller needs the user namespace first to
     // gain rights over the others; a privileged one keeps its rights by
     // entering it last.
@@ -227,7 +227,7 @@ fn setns_one_by_one(
     for t in order {
         // The kernel's setns says EPERM where /proc's access check says
         // EACCES; answer as the one-step path would.
-        let fd = handles::open_pid(pid, t.bit()).map_err(|e| {
+        let fd = Fd::track(|| handles::open_pid(pid, t.bit())).map_err(|e| {
             if e.errno() == libc::EACCES {
                 e.with_errno(libc::EPERM)
             } else {
@@ -292,7 +292,7 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     };
     let mut differ = 0;
     for t in NsType::in_mask(wanted) {
-        let theirs = match handles::open_pidfd(pidfd.as_raw_fd(), t.bit()) {
+        let theirs = match Fd::track(|| handles::open_pidfd(pidfd.as_raw_fd(), t.bit())) {
             Ok(fd) => fd,
             // Not allowed to look: not allowed to enter either, as the
             // kernel's setns would say.
@@ -324,7 +324,7 @@ fn enter_pid_by_proc(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     };
     let mut differ = 0;
     for t in NsType::in_mask(wanted) {
-        let theirs = match handles::open_pid(pid, t.bit()) {
+        let theirs = match Fd::track(|| handles::open_pid(pid, t.bit())) {
             Ok(fd) => fd,
             Err(e) if e.errno() == libc::EACCES => return Err(e.with_errno(libc::EPERM)),
             Err(e) if e.errno() == libc::EOPNOTSUPP && types == 0 => continue,

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Context, Error, Result};
 use crate::procfs::{pid_dir, pid_exists, pidfd_pid};
-use crate::sys::{self, consts::*, features};
+use crate::sys::{self, consts::*, features, Fd};
 use crate::types::{parse_any_type, parse_open_type, NsType, NS_NET};
 
 /// Device number of nsfs, learnt from the first namespace fd we verify, so
@@ -167,24 +167,12 @@ pub(crate) fn pidfd_target(pidfd: RawFd) -> Result<libc::pid_t> {
         Some(p) if p <= 0 => {
             Err(Error::new(libc::ESRCH, format!("pidfd {pidfd}")).hint("the process has exited"))
         }
-        Some(p) if pidfd_exited(pidfd) => {
+        Some(p) if sys::pidfd_exited(pidfd) => {
             Err(Error::new(libc::ESRCH, format!("pidfd {pidfd} (pid {p})"))
                 .hint("the process has exited"))
         }
         Some(p) => Ok(p),
     }
-}
-
-/// A pidfd polls readable once its process has exited (reaped or not).
-fn pidfd_exited(pidfd: RawFd) -> bool {
-    let mut p = libc::pollfd {
-        fd: pidfd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one pollfd, no wait.
-    let ready = unsafe { libc::poll(&mut p, 1, 0) };
-    ready > 0 && p.revents & libc::POLLIN != 0
 }
 
 fn pidfd_ioctl(t: NsType, for_children: bool) -> libc::c_ulong {
@@ -348,8 +336,8 @@ pub fn unique_id(fd: RawFd) -> Result<u64> {
 }
 
 /// The caller's own namespace of type t (its thread's).
-pub(crate) fn own(t: NsType) -> Result<OwnedFd> {
-    open_proc_ns(0, t, false)
+pub(crate) fn own(t: NsType) -> Result<Fd> {
+    Fd::track(|| open_proc_ns(0, t, false))
 }
 
 /// The calling thread's namespace of type t, or its *_for_children one.

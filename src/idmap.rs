@@ -8,7 +8,7 @@ use crate::error::{Context, Error, Result};
 use crate::procfs::{pid_dir, pid_exists};
 use crate::spawn::parent::{spawn_with, Options, Program};
 use crate::spawn::SpawnAttr;
-use crate::sys;
+use crate::sys::{self, features, Fd};
 use crate::types::{ns_idmap, NS_MAP_DENY_SETGROUPS, NS_MAP_MAX_RANGES, NS_MAP_USE_HELPER};
 
 /// Which map.
@@ -198,17 +198,16 @@ fn write_proc(target: &MapTarget<'_>, file: &str, data: &[u8]) -> Result<()> {
     let mut path = pid_dir(target.pid, false);
     path.push(file);
     let name = std::ffi::CString::new(file).map_err(|_| Error::invalid("file name"))?;
-    let opened = match target.dir {
+    let opened = Fd::track(|| match target.dir {
         Some(dir) => sys::openat(dir, &name, libc::O_WRONLY),
         None => sys::open(path.as_cstr(), libc::O_WRONLY),
-    };
+    });
     let pid = target.pid;
     let fd = opened.map_err(|e| {
         let err = Error::io(e, format!("open {}", path.as_str()));
         match err.errno() {
-            libc::ENOENT if !pid_exists(pid) => crate::procfs::explain_proc_error(
-                err.with_errno(libc::ESRCH).hint("no such process"),
-            ),
+            libc::ENOENT if !crate::procfs::proc_mounted() => err.hint("/proc is not mounted"),
+            libc::ENOENT if !pid_exists(pid) => err.with_errno(libc::ESRCH).hint("no such process"),
             // Another user's process: the same refusal the write would get.
             libc::EACCES => err
                 .with_errno(libc::EPERM)
@@ -227,14 +226,14 @@ fn explain_map_error(err: Error, kind: MapKind, target: &MapTarget<'_>) -> Error
         let Ok(name) = std::ffi::CString::new(f) else {
             return String::new();
         };
-        let fd = match target.dir {
+        let fd = Fd::track(|| match target.dir {
             Some(dir) => sys::openat(dir, &name, libc::O_RDONLY),
             None => {
                 let mut p = pid_dir(target.pid, false);
                 p.push(f);
                 sys::open(p.as_cstr(), libc::O_RDONLY)
             }
-        };
+        });
         let Ok(fd) = fd else {
             return String::new();
         };
@@ -317,9 +316,11 @@ fn run_helper(
         argv: argv.as_ptr(),
         envp: std::ptr::null(),
     };
+    // Its status, even if the caller's runtime reaps it: kept for its
+    // pidfd by the kernel (6.15), or handed on by a supervising process.
     let opts = Options {
         internal: true,
-        supervise: true,
+        supervise: !features::pidfd_info_exit(),
     };
     // SAFETY: argv is NULL-terminated; envp NULL is our environment.
     let child = unsafe { spawn_with(&attr, program, opts) }.map_err(|e| {

@@ -32,6 +32,26 @@ fn is_bound(path: &CStr) -> bool {
     }
 }
 
+/// Creates an empty file (O_EXCL) through a tracked descriptor.
+fn create_excl(path: &CStr, mode: libc::mode_t) -> std::io::Result<()> {
+    crate::sys::Fd::create(|| {
+        // SAFETY: NUL-terminated path.
+        let f = unsafe {
+            libc::open(
+                path.as_ptr(),
+                libc::O_RDONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
+                mode,
+            )
+        };
+        if f < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: a new descriptor we own.
+        Ok(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(f) })
+    })
+    .map(drop)
+}
+
 /// Bind-mounts namespace `fd` on `path`, creating the file if missing; the
 /// namespace then lives while the mount does.
 pub fn bind(fd: RawFd, path: &CStr) -> Result<()> {
@@ -42,23 +62,10 @@ pub fn bind(fd: RawFd, path: &CStr) -> Result<()> {
             .hint("a namespace is already bound there"));
     }
     // SAFETY: NUL-terminated path.
-    let created = {
-        let f = unsafe {
-            libc::open(
-                path.as_ptr(),
-                libc::O_RDONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
-                0o444,
-            )
-        };
-        if f >= 0 {
-            // SAFETY: our descriptor.
-            unsafe { libc::close(f) };
-            true
-        } else if last_err().raw_os_error() == Some(libc::EEXIST) {
-            false
-        } else {
-            return Err(Error::io(last_err(), format!("create {show}")));
-        }
+    let created = match create_excl(path, 0o444) {
+        Ok(()) => true,
+        Err(e) if e.raw_os_error() == Some(libc::EEXIST) => false,
+        Err(e) => return Err(Error::io(e, format!("create {show}"))),
     };
     let src = cstring(&format!("/proc/self/fd/{fd}"))?;
     // SAFETY: NUL-terminated strings.
@@ -72,7 +79,11 @@ pub fn bind(fd: RawFd, path: &CStr) -> Result<()> {
         )
     };
     if r != 0 {
-        let err = Error::io(last_err(), format!("bind-mount fd {fd} on {show}"));
+        // The source is /proc/self/fd/N: without /proc, say so.
+        let err = crate::procfs::explain_proc_error(Error::io(
+            last_err(),
+            format!("bind-mount fd {fd} on {show}"),
+        ));
         if created {
             // SAFETY: NUL-terminated path; we made this file.
             unsafe { libc::unlink(path.as_ptr()) };
@@ -207,19 +218,8 @@ pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
     make_run_dir(&dir, &mut done)?;
     // Reserve the name before anything else: O_EXCL makes a taken name
     // (a symlink included) EEXIST.
-    // SAFETY: NUL-terminated path.
-    let f = unsafe {
-        libc::open(
-            path.as_ptr(),
-            libc::O_RDONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC,
-            0,
-        )
-    };
-    if f < 0 {
-        let err = unprivileged(Error::io(
-            last_err(),
-            format!("create {NETNS_RUN_DIR}/{name}"),
-        ));
+    if let Err(e) = create_excl(&path, 0) {
+        let err = unprivileged(Error::io(e, format!("create {NETNS_RUN_DIR}/{name}")));
         done.undo(&dir);
         return Err(if err.errno() == libc::EEXIST {
             err.hint("the name is taken")
@@ -227,8 +227,6 @@ pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
             err
         });
     }
-    // SAFETY: our descriptor.
-    unsafe { libc::close(f) };
     let undo = |e: Error, done: &RunDir| {
         // SAFETY: NUL-terminated path; we created the file.
         unsafe { libc::unlink(path.as_ptr()) };
@@ -251,10 +249,10 @@ pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
         )
     };
     if r != 0 {
-        let e = Error::io(
+        let e = crate::procfs::explain_proc_error(Error::io(
             last_err(),
             format!("bind-mount the new namespace on {NETNS_RUN_DIR}/{name}"),
-        );
+        ));
         return Err(undo(e, &done));
     }
     Ok(ns)

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::ffi::CString;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Error, Result};
@@ -179,7 +179,7 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
         }
     }
     for path in nsfs_mounts()? {
-        let fd = match open_path(&path, 0) {
+        let fd = match Fd::track(|| open_path(&path, 0)) {
             Ok(fd) => fd,
             Err(e) if is_resource_error(e.errno()) => return Err(e),
             Err(_) => continue,
@@ -204,11 +204,11 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
     for mut f in found.into_values() {
         let t = NsType::from_bit(f.info.r#type);
         let fd = match (&f.mount, t) {
-            (Some(m), _) => open_path(m, 0).map(Some),
+            (Some(m), _) => Fd::track(|| open_path(m, 0)).map(Some),
             // A /proc/PID/ns link is a namespace by construction; the id
             // check below catches a pid that went away meanwhile.
             (None, Some(t)) => sys::open_internal(ns_path(f.info.pid, t).as_cstr(), libc::O_RDONLY)
-                .map(|fd| Some(fd.into_owned()))
+                .map(Some)
                 .map_err(|e| Error::io(e, format!("open {}", ns_path(f.info.pid, t).as_str()))),
             _ => Ok(None),
         };
@@ -230,14 +230,14 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
 /// The owning user namespace, the parent, the owner's uid. Only running
 /// out of a resource is an error (the answer would be incomplete); what
 /// the kernel will not tell (the top of what we may see) stays 0.
-fn fill_details(info: &mut ns_info, fd: &OwnedFd) -> Result<()> {
+fn fill_details(info: &mut ns_info, fd: &Fd) -> Result<()> {
     let tolerate = |r: Result<u64>| match r {
         Ok(v) => Ok(v),
         Err(e) if is_resource_error(e.errno()) => Err(e),
         Err(_) => Ok(0),
     };
     let raw = fd.as_raw_fd();
-    let owner = match get_userns(raw) {
+    let owner = match Fd::track(|| get_userns(raw)) {
         Ok(u) => Some(u),
         Err(e) if is_resource_error(e.errno()) => return Err(e),
         Err(_) => None,
@@ -246,7 +246,7 @@ fn fill_details(info: &mut ns_info, fd: &OwnedFd) -> Result<()> {
         info.userns_id = tolerate(id(u.as_raw_fd()))?;
     }
     if info.r#type == NS_PID || info.r#type == NS_USER {
-        match get_parent(raw) {
+        match Fd::track(|| get_parent(raw)) {
             Ok(p) => info.parent_id = tolerate(id(p.as_raw_fd()))?,
             Err(e) if is_resource_error(e.errno()) => return Err(e),
             Err(_) => {}

@@ -19,8 +19,12 @@ fn limit_path(ty: libc::c_int) -> Result<String> {
 /// /proc/sys/user/max_TYPE_namespaces.
 pub fn get_limit(ty: libc::c_int) -> Result<i64> {
     let path = limit_path(ty)?;
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(e, format!("read {path}")))?;
-    text.trim()
+    let cpath = std::ffi::CString::new(path.as_str()).map_err(|_| Error::invalid("path"))?;
+    let mut buf = [0u8; 64];
+    let n = crate::procfs::read_small(&cpath, &mut buf)
+        .map_err(|e| crate::procfs::explain_proc_error(Error::io(e, format!("read {path}"))))?;
+    String::from_utf8_lossy(&buf[..n])
+        .trim()
         .parse()
         .map_err(|_| Error::new(libc::EIO, format!("read {path}")).hint("not a number"))
 }
@@ -31,7 +35,11 @@ pub fn set_limit(ty: libc::c_int, value: i64) -> Result<()> {
     if !(0..=i64::from(i32::MAX)).contains(&value) {
         return Err(Error::invalid(format!("limit {value}")).hint("0 to 2147483647"));
     }
-    std::fs::write(&path, value.to_string()).map_err(|e| Error::io(e, format!("write {path}")))
+    let cpath = std::ffi::CString::new(path.as_str()).map_err(|_| Error::invalid("path"))?;
+    let fd = sys::open_internal(&cpath, libc::O_WRONLY)
+        .map_err(|e| crate::procfs::explain_proc_error(Error::io(e, format!("open {path}"))))?;
+    sys::write_once(fd.as_fd(), value.to_string().as_bytes())
+        .map_err(|e| Error::io(e, format!("write {path}")))
 }
 
 /// Writes /proc/PID/timens_offsets (pid 0: the caller) for one clock; the
@@ -57,11 +65,17 @@ pub fn set_time_offset(
     if !(0..1_000_000_000).contains(&nsec) {
         return Err(Error::invalid(format!("nsec {nsec}")).hint("0 to 999999999"));
     }
+    if pid != 0 {
+        // A pid is looked up in /proc, which must be this PID namespace's.
+        crate::procfs::check_proc_is_ours()?;
+    }
     let mut path = pid_dir(pid, false);
     path.push("timens_offsets");
-    let fd = sys::open(path.as_cstr(), libc::O_WRONLY).map_err(|e| {
+    let fd = sys::open_internal(path.as_cstr(), libc::O_WRONLY).map_err(|e| {
         let err = Error::io(e, format!("open {}", path.as_str()));
-        if err.errno() == libc::ENOENT && !crate::procfs::pid_exists(pid) {
+        if err.errno() == libc::ENOENT && !crate::procfs::proc_mounted() {
+            err.hint("/proc is not mounted")
+        } else if err.errno() == libc::ENOENT && !crate::procfs::pid_exists(pid) {
             err.with_errno(libc::ESRCH).hint("no such process")
         } else {
             err

@@ -48,8 +48,12 @@ pub(crate) type Held<'a, 'b> = (
     Option<Fd>,
 );
 
+/// A message, the descriptors it carried, and whether one of them could
+/// not be received (no free descriptor).
+type Received = (Msg, Vec<Fd>, bool);
+
 /// One message and the descriptors it carried; None at EOF.
-fn receive(report: &Fd) -> Result<Option<(Msg, Vec<Fd>)>> {
+fn receive(report: &Fd) -> Result<Option<Received>> {
     loop {
         // Wait without the descriptor gate (the child may take a while),
         // then receive under it, so a descriptor arriving is tracked
@@ -65,11 +69,12 @@ fn receive(report: &Fd) -> Result<Option<(Msg, Vec<Fd>)>> {
                     std::mem::size_of::<Msg>(),
                 );
                 sys::recv_with_fds(report.as_raw_fd(), buf)
+                    .map(|(n, fds)| ((n, fds.contains(&-1)), fds))
             })
         };
         match got {
-            Ok((0, _)) => return Ok(None),
-            Ok((_, fds)) => return Ok(Some((msg, fds))),
+            Ok(((0, _), _)) => return Ok(None),
+            Ok(((_, truncated), fds)) => return Ok(Some((msg, fds, truncated))),
             Err(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EINTR)) => {}
             Err(e) => return Err(Error::io(e, "read child report")),
         }
@@ -78,15 +83,33 @@ fn receive(report: &Fd) -> Result<Option<(Msg, Vec<Fd>)>> {
 
 /// Reads the child's messages until every sender is gone (exec or exit),
 /// writing the maps when the child says it is ready for them.
-pub(crate) fn converse(
-    attr: &SpawnAttr,
-    report: &Fd,
-    mut go: Option<Fd>,
-    map_pid: libc::pid_t,
-    first_pidfd: Option<&Fd>,
-    intermediate: bool,
-    mut held: Option<Held<'_, '_>>,
-) -> Outcome {
+/// What the conversation needs from the spawn.
+pub(crate) struct Talk<'a, 'b, 'c> {
+    pub report: &'a Fd,
+    /// The write end of the go pipe (maps written).
+    pub go: Option<Fd>,
+    /// A descriptor held in reserve and closed just before each receive,
+    /// so a descriptor the child sends finds a free slot even when the
+    /// caller had none to spare: the spawn then fails with EMFILE before
+    /// anything starts, not after the program has.
+    pub reserve: Option<Fd>,
+    /// The process that waits for its maps (the first child).
+    pub map_pid: libc::pid_t,
+    pub first_pidfd: Option<&'a Fd>,
+    pub intermediate: bool,
+    pub held: Option<Held<'b, 'c>>,
+}
+
+pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
+    let Talk {
+        report,
+        mut go,
+        mut reserve,
+        map_pid,
+        first_pidfd,
+        intermediate,
+        mut held,
+    } = talk;
     let mut out = Outcome {
         error: None,
         final_pid: if intermediate { None } else { Some(map_pid) },
@@ -94,7 +117,8 @@ pub(crate) fn converse(
     };
     let mut held_dir: Option<Option<Fd>> = None;
     loop {
-        let (msg, mut fds) = match receive(report) {
+        drop(reserve.take());
+        let (msg, mut fds, truncated) = match receive(report) {
             Ok(Some(m)) => m,
             Ok(None) => break,
             Err(e) => {
@@ -102,8 +126,18 @@ pub(crate) fn converse(
                 break;
             }
         };
+        if truncated {
+            // A descriptor the child sent could not be received. Closing
+            // the go pipe makes a child waiting for its maps leave; the
+            // caller kills and reaps whatever was started.
+            go = None;
+            out.error.get_or_insert(
+                Error::new(libc::EMFILE, "receive a descriptor from the child")
+                    .hint("no descriptor is free"),
+            );
+        }
         match msg.kind {
-            MSG_READY => {
+            MSG_READY if !truncated => {
                 let dir = fds.pop();
                 let target = MapTarget {
                     pid: map_pid,
@@ -127,13 +161,17 @@ pub(crate) fn converse(
                 out.final_pid = Some(msg.arg);
                 out.final_pidfd = fds.pop();
             }
-            MSG_HELD => held_dir = Some(fds.pop()),
+            MSG_HELD if !truncated => held_dir = Some(fds.pop()),
             MSG_ERROR => {
                 out.error
                     .get_or_insert(child_error(msg.errno, msg.step, msg.arg));
             }
             _ => {}
         }
+        drop(fds);
+        // Keep a slot for the next descriptor again (the one just received
+        // has been used and closed, or is kept in `out`).
+        reserve = sys::dup_min(report.as_raw_fd(), 0).ok();
         // The holding child is ready once both its HELD and (through an
         // intermediate) its pid have arrived; then run the callback and
         // release it by closing the hold pipe.

@@ -12,6 +12,7 @@ pub mod attr;
 mod child;
 mod child_ops;
 mod converse;
+mod launch;
 pub(crate) mod parent;
 mod plan;
 mod prep;

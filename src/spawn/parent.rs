@@ -19,11 +19,12 @@ use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 use super::attr::SpawnAttr;
 use super::child;
-use super::converse::{converse, shared_error, Outcome};
+use super::converse::{converse, shared_error, Outcome, Talk};
+use super::launch::{end_child, fd_limit, Failure, Launch};
 use super::plan::*;
 use super::prep::*;
 use crate::error::{Error, Result};
-use crate::sys::{self, consts::*, fdtrack::Exclusive, features, raw, CloneArgs, Fd};
+use crate::sys::{self, CloneArgs, Fd};
 use crate::types::*;
 
 /// What the child runs.
@@ -65,8 +66,10 @@ pub(crate) struct Options {
     /// process that never execs starts it as its own child and exits with
     /// its status. A program that execs gets exit signal SIGCHLD back from
     /// the kernel (and so can be reaped by the caller's runtime); the
-    /// intermediate keeps exit signal 0. The pid and pidfd returned are
-    /// the intermediate's, to be waited for with sys::wait_pidfd.
+    /// intermediate keeps exit signal 0. It outlives the spawn, so it runs
+    /// in a copy of the caller's memory (fork-like), not on a stack of
+    /// ours. The pid and pidfd returned are the intermediate's, to be
+    /// waited for with Spawned::wait.
     pub supervise: bool,
     /// A helper of the library's own (newuidmap, a holding child): exit
     /// signal 0, so no SIGCHLD handler and no waitpid(-1) of the caller's
@@ -79,35 +82,18 @@ pub(crate) struct Options {
 pub(crate) struct Spawned {
     pub pid: libc::pid_t,
     pub pidfd: Option<Fd>,
-    /// A supervising intermediate runs on this stack (in our memory) until
-    /// it exits: it is released only once the process has been waited for.
-    supervisor_stack: Option<Stack>,
 }
 
 impl Spawned {
-    /// Waits for the child to end (see sys::wait_pidfd).
-    pub(crate) fn wait(mut self) -> Option<sys::Exit> {
-        let exit = self
-            .pidfd
-            .as_ref()
-            .and_then(|fd| sys::wait_pidfd(fd.as_raw_fd(), self.pid));
-        drop(self.supervisor_stack.take());
-        exit
-    }
-}
-
-impl Drop for Spawned {
-    fn drop(&mut self) {
-        if let (Some(_), Some(fd)) = (&self.supervisor_stack, &self.pidfd) {
-            // Its stack must not go while it runs.
-            sys::wait_pidfd(fd.as_raw_fd(), self.pid);
-        }
+    /// Waits for the child to end (see sys::wait_pidfd); if someone else
+    /// reaped it, the status the kernel kept for its pidfd (6.15).
+    pub(crate) fn wait(self) -> Option<sys::Exit> {
+        let fd = self.pidfd.as_ref()?.as_raw_fd();
+        sys::wait_pidfd(fd, self.pid).or_else(|| sys::pidfd_exit_status(fd))
     }
 }
 
 const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
-const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
-const CLONE_ARGS_SIZE_VER2: usize = 88;
 /// Every signal but SIGKILL and SIGSTOP, which cannot be changed.
 const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1)));
 
@@ -138,20 +124,6 @@ pub unsafe fn spawn(
         None
     };
     Ok((s.pid, pidfd))
-}
-
-/// Why an attempt did not start a child.
-enum Failure {
-    Error(Error),
-    /// clone3 has gone (a seccomp filter installed since it was probed) and
-    /// this spawn needs another plan without it.
-    Replan,
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Failure::Error(e)
-    }
 }
 
 /// [`spawn`] with the library's options; the pidfd is always taken.
@@ -252,6 +224,14 @@ unsafe fn attempt(
         // The child reports an exec failure after its dup2s: keep its end
         // off every descriptor number they write.
         Some((ours, avoid_numbers(theirs, &targets)?))
+    };
+    // A free slot for each descriptor the child will send (see Talk): no
+    // slot, no spawn, before anything starts.
+    let reserve = match &report {
+        Some((ours, _)) => Some(
+            sys::dup_min(ours.as_raw_fd(), 0).map_err(|e| Error::io(e, "reserve a descriptor"))?,
+        ),
+        None => None,
     };
     let (go_r, go_w) = if parent_maps {
         let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
@@ -382,112 +362,38 @@ unsafe fn attempt(
     needed.extend(joins.iter().map(|j| j.fd));
     // A set_fd source may be one of ours (a helper's stderr pipe).
     needed.extend(attr.fds.iter().map(|&(_, p)| p));
-    let close_list: Vec<c_int>;
 
     // Run.
-    let entry: raw::ChildEntry = if intermediate {
-        child::intermediate_entry
-    } else {
-        child::final_entry
+    let launch = Launch {
+        entry: if intermediate {
+            child::intermediate_entry
+        } else {
+            child::final_entry
+        },
+        // A supervising intermediate outlives the spawn: its own memory.
+        flags: if opts.supervise { 0 } else { vm }
+            | if intermediate { 0 } else { new as u32 as u64 }
+            | if vfork { libc::CLONE_VFORK as u64 } else { 0 },
+        clear_sighand,
+        exit_signal,
+        stack: &stack_a,
+        cgroup: attr.cgroup_fd(),
+        // clone(2) cannot put a child into a cgroup or a new time namespace.
+        needs_clone3: attr.cgroup.is_some() || (!intermediate && new & NS_TIME != 0),
+        clone3,
+        new: if intermediate { 0 } else { new },
     };
-    let (ret, first_pidfd) = {
-        let blocked = SignalsBlocked::new();
-        if let Run::Call {
-            ref mut sigmask, ..
-        } = plan.run
-        {
-            *sigmask = blocked.0;
-        }
-        let mut flags = vm | CLONE_PIDFD | if intermediate { 0 } else { new as u32 as u64 };
-        if vfork {
-            flags |= libc::CLONE_VFORK as u64;
-        }
-        let gate = Exclusive::take();
-        close_list = gate
-            .snapshot()
-            .into_iter()
-            .filter(|fd| !needed.contains(fd))
-            .collect();
-        plan.close_first = close_list.as_ptr();
-        plan.nclose_first = close_list.len();
-        let plan_ptr = &plan as *const Plan as *mut c_void;
-        let mut pidfd: c_int = -1;
-        let mut ret = -(libc::ENOSYS as isize);
-        if clone3 {
-            let mut args = CloneArgs {
-                flags: flags | clear_sighand,
-                pidfd: &mut pidfd as *mut c_int as u64,
-                exit_signal,
-                stack: stack_a.base as u64,
-                stack_size: stack_a.len as u64,
-                ..Default::default()
-            };
-            let mut size = CLONE_ARGS_SIZE_VER0;
-            if let Some(cg) = attr.cgroup_fd() {
-                args.flags |= CLONE_INTO_CGROUP;
-                args.cgroup = cg as u64;
-                size = CLONE_ARGS_SIZE_VER2;
-            }
-            // SAFETY: the child runs entry(&plan) on stack_a; plan, stacks
-            // and every pointer in plan outlive it (vfork, or we wait for
-            // the report socket's EOF below).
-            ret = unsafe {
-                raw::clone3_call(
-                    &mut args as *mut CloneArgs as *mut c_void,
-                    size,
-                    entry,
-                    plan_ptr,
-                )
-            };
-        }
-        let refused = |r: isize| r == -(libc::ENOSYS as isize) || r == -(libc::EPERM as isize);
-        if !clone3 || refused(ret) {
-            let first_error = ret;
-            // clone(2) cannot put a child into a cgroup or a new time
-            // namespace: that needs another plan, or cannot be done.
-            let needs_clone3 = attr.cgroup.is_some() || (!intermediate && new & NS_TIME != 0);
-            if clone3 && needs_clone3 {
-                if first_error == -(libc::ENOSYS as isize) {
-                    features::CLONE3.set(false);
-                    if attr.cgroup.is_none() {
-                        return Err(Failure::Replan);
-                    }
-                }
-                return Err(clone3_error(first_error, new, attr.cgroup.is_some()).into());
-            }
-            // SAFETY: as above, through clone(2).
-            ret = unsafe {
-                raw::clone_call(
-                    flags | exit_signal,
-                    stack_a.top(),
-                    &mut pidfd,
-                    entry,
-                    plan_ptr,
-                )
-            };
-            if clone3 && (ret >= 0 || first_error == -(libc::ENOSYS as isize)) {
-                // Refused by a filter installed since the probe.
-                features::CLONE3.set(false);
-            }
-            if refused(ret) {
-                return Err(clone3_error(ret, new, false).into());
-            }
-        }
-        // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
-        let pidfd = (ret >= 0 && pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
-        drop(gate);
-        (ret, pidfd)
-    };
+    let mut close_list = Vec::new();
+    // SAFETY: the child runs entry(&plan) on stack_a; plan, stacks and
+    // every pointer in plan outlive it (vfork, or we wait for the report
+    // socket's EOF below).
+    let (ret, first_pidfd) = unsafe { launch.run(&mut plan, &needed, &mut close_list) }?;
     // Our copies of the child's ends: the report socket's EOF must come
     // from the children alone.
     let report = report.map(|(ours, _theirs)| ours);
     drop(go_r);
     let hold_w = hold_pipe.map(|(_r, w)| w);
-    if ret < 0 {
-        let what = if intermediate { 0 } else { new };
-        return Err(Error::new((-ret) as i32, format!("clone({})", mask_text(what))).into());
-    }
-    let first_pid = ret as libc::pid_t;
+    let first_pid = ret;
 
     // Collect.
     let outcome = match report {
@@ -501,15 +407,16 @@ unsafe fn attempt(
                 Program::Hold { f, .. } => Some((&mut **f, hold_w)),
                 _ => None,
             };
-            converse(
-                attr,
-                &report,
-                go_w,
-                first_pid,
-                first_pidfd.as_ref(),
+            let talk = Talk {
+                report: &report,
+                go: go_w,
+                reserve,
+                map_pid: first_pid,
+                first_pidfd: first_pidfd.as_ref(),
                 intermediate,
                 held,
-            )
+            };
+            converse(attr, talk)
         }
     };
     let is_hold = matches!(plan.run, Run::Hold { .. });
@@ -517,18 +424,14 @@ unsafe fn attempt(
         std::hint::black_box(&plan);
         std::hint::black_box(&close_list);
         if let Some(err) = outcome.error {
-            if let Some(fd) = &first_pidfd {
-                sys::wait_pidfd(fd.as_raw_fd(), first_pid);
-            }
+            end_child(first_pid, first_pidfd.as_ref());
             return Err(err.into());
         }
-        // The program has exec'd, so stack_b is free; the intermediate
-        // still runs on stack_a, which goes when it has been waited for.
-        drop(stack_b);
+        // The intermediate runs in a copy of our memory (its stack
+        // included) and the program has exec'd: the stacks are free.
         return Ok(Spawned {
             pid: first_pid,
             pidfd: first_pidfd,
-            supervisor_stack: Some(stack_a),
         });
     }
     if intermediate {
@@ -550,10 +453,8 @@ unsafe fn attempt(
         (Some(first_pid), first_pidfd)
     };
     if let Some(err) = outcome.error {
-        // It has exited or is about to (its go pipe is closed): reap it,
-        // unless the caller's runtime already did.
-        if let (Some(p), Some(fd)) = (final_pid, &final_pidfd) {
-            sys::wait_pidfd(fd.as_raw_fd(), p);
+        if let Some(p) = final_pid {
+            end_child(p, final_pidfd.as_ref());
         }
         return Err(err.into());
     }
@@ -567,35 +468,10 @@ unsafe fn attempt(
         return Ok(Spawned {
             pid: 0,
             pidfd: None,
-            supervisor_stack: None,
         });
     }
     Ok(Spawned {
         pid,
         pidfd: Some(pidfd),
-        supervisor_stack: None,
     })
-}
-
-/// The error when clone3 and clone(2) are both refused, or clone3 is
-/// refused for a request only it can do.
-fn clone3_error(ret: isize, new: c_int, cgroup: bool) -> Error {
-    let e = Error::new((-ret) as i32, format!("clone3/clone({})", mask_text(new)));
-    if cgroup {
-        e.hint("clone3 was refused, and only clone3 can start a child in a cgroup (CLONE_INTO_CGROUP); a seccomp filter is the likely cause")
-    } else if ret == -(libc::ENOSYS as isize) || new == 0 {
-        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too; a seccomp filter is the likely cause")
-    } else {
-        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too: a seccomp filter, or no permission to create these namespaces")
-    }
-}
-
-fn fd_limit() -> c_int {
-    let mut rl = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: rl is valid for writing.
-    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) };
-    rl.rlim_cur.min(65536) as c_int
 }

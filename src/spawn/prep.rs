@@ -279,7 +279,7 @@ pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
             let target = if is_namespace(fd)? {
                 None
             } else {
-                Some(open_pidfd(fd, NS_USER)?)
+                Some(Fd::track(|| open_pidfd(fd, NS_USER))?)
             };
             let target_fd = target.as_ref().map_or(fd, |t| t.as_raw_fd());
             // SAFETY: target_fd is open for the duration of this call.
@@ -345,4 +345,103 @@ pub(crate) fn self_maps(attr: &SpawnAttr) -> Option<SelfMaps> {
         gid,
         uid,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Runs a program on a model descriptor table (fd -> what it names),
+    /// taking the temporary at the lowest free number, as the child does.
+    fn run(table: &BTreeMap<RawFd, u32>, ops: &[FdOp]) -> BTreeMap<RawFd, u32> {
+        let mut t = table.clone();
+        let mut temp = -1;
+        for op in ops {
+            match *op {
+                FdOp::Dup { from, to } => {
+                    let v = t[&from];
+                    t.insert(to, v);
+                }
+                FdOp::Keep { fd } => assert!(t.contains_key(&fd)),
+                FdOp::SaveTemp { from } => {
+                    temp = (0..).find(|n| !t.contains_key(n)).unwrap();
+                    let v = t[&from];
+                    t.insert(temp, v);
+                }
+                FdOp::FromTemp { to } => {
+                    let v = t[&temp];
+                    t.insert(to, v);
+                }
+                FdOp::CloseTemp => {
+                    t.remove(&temp);
+                }
+                FdOp::Close { fd } => {
+                    t.remove(&fd);
+                }
+            }
+        }
+        t
+    }
+
+    /// What set_fd promises: every target gets its source as the caller
+    /// had it; every other descriptor is unchanged.
+    fn expected(table: &BTreeMap<RawFd, u32>, pairs: &[(RawFd, RawFd)]) -> BTreeMap<RawFd, u32> {
+        let mut t = table.clone();
+        for &(c, p) in pairs {
+            if p < 0 {
+                t.remove(&c);
+            } else {
+                t.insert(c, table[&p]);
+            }
+        }
+        t
+    }
+
+    fn check(open: &[RawFd], pairs: &[(RawFd, RawFd)]) {
+        let table: BTreeMap<RawFd, u32> = open.iter().map(|&f| (f, 1000 + f as u32)).collect();
+        let ops = fd_program(pairs);
+        assert_eq!(
+            run(&table, &ops),
+            expected(&table, pairs),
+            "{pairs:?} -> {ops:?}"
+        );
+    }
+
+    #[test]
+    fn set_fd_is_a_parallel_assignment() {
+        check(&[0, 1, 2, 3, 4, 5], &[(0, 1), (1, 2), (2, 0)]);
+        check(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], &[(5, 8), (8, 5)]);
+        check(
+            &[0, 1, 2, 1021, 1022, 1023],
+            &[(1021, 1022), (1022, 1023), (1023, 1021)],
+        );
+        check(&[0, 1, 2, 1023], &[(3, 1023)]);
+        check(&[0, 1, 2, 3], &[(3, 3), (4, 3), (1, -1)]);
+        check(&[0, 1, 2, 7], &[(0, 1), (1, 0), (2, 7), (7, 2), (9, 7)]);
+        // Every small case: targets and sources among 0..5, some free.
+        let mut seed = 12345u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (seed >> 16) % 6
+        };
+        for _ in 0..2000 {
+            let open: Vec<RawFd> = (0..6).filter(|_| next() < 4).collect();
+            if open.is_empty() {
+                continue;
+            }
+            let mut pairs: Vec<(RawFd, RawFd)> = Vec::new();
+            for _ in 0..next() {
+                let c = next() as RawFd;
+                let p = if next() == 0 {
+                    -1
+                } else {
+                    open[next() as usize % open.len()]
+                };
+                pairs.retain(|&(pc, _)| pc != c);
+                pairs.push((c, p));
+            }
+            check(&open, &pairs);
+        }
+    }
 }

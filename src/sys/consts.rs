@@ -30,12 +30,16 @@ pub(crate) const CLONE_ARGS_SIZE_VER0: usize = 64;
 pub(crate) const NSFS_MAGIC: i64 = 0x6e73_6673;
 
 // ioctl encoding (asm-generic; x86, arm, riscv...).
+const IOC_WRITE: libc::c_ulong = 1;
 const IOC_READ: libc::c_ulong = 2;
 const fn io(ty: libc::c_ulong, nr: libc::c_ulong) -> libc::c_ulong {
     (ty << 8) | nr
 }
 const fn ior(ty: libc::c_ulong, nr: libc::c_ulong, size: libc::c_ulong) -> libc::c_ulong {
     (IOC_READ << 30) | (size << 16) | (ty << 8) | nr
+}
+const fn iowr(ty: libc::c_ulong, nr: libc::c_ulong, size: libc::c_ulong) -> libc::c_ulong {
+    ((IOC_READ | IOC_WRITE) << 30) | (size << 16) | (ty << 8) | nr
 }
 
 // linux/nsfs.h
@@ -59,6 +63,10 @@ pub(crate) const PIDFD_GET_TIME_FOR_CHILDREN_NAMESPACE: libc::c_ulong = io(PIDFS
 pub(crate) const PIDFD_GET_USER_NAMESPACE: libc::c_ulong = io(PIDFS_IOCTL_MAGIC, 9);
 pub(crate) const PIDFD_GET_UTS_NAMESPACE: libc::c_ulong = io(PIDFS_IOCTL_MAGIC, 10);
 
+// linux/pidfd.h: PIDFD_GET_INFO (6.13) and its PIDFD_INFO_EXIT (6.15).
+pub(crate) const PIDFD_GET_INFO: libc::c_ulong = iowr(PIDFS_IOCTL_MAGIC, 11, 64);
+pub(crate) const PIDFD_INFO_EXIT: u64 = 1 << 3;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +77,6 @@ mod tests {
         assert_eq!(NS_GET_NSTYPE, 0xb703);
         assert_eq!(NS_GET_ID, 0x8008_b70d);
         assert_eq!(PIDFD_GET_UTS_NAMESPACE, 0xff0a);
+        assert_eq!(PIDFD_GET_INFO, 0xc040_ff0b);
     }
 }

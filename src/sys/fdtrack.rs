@@ -10,6 +10,11 @@
 //! child take a snapshot of the register at the moment of the clone; the
 //! child closes what the snapshot lists, except its own.
 //!
+//! Descriptors handed to the caller (ns_open_pid's, a spawn's pidfd) are
+//! the caller's from the moment they exist, and like any of the caller's a
+//! fork-like child (ns_clone) inherits them; they are not tracked, or stop
+//! being tracked when handed over (Fd::into_owned).
+//!
 //! Creating or closing a tracked descriptor holds the gate shared; a clone
 //! holds it exclusively, so the snapshot is exactly what the child's table
 //! holds of ours: nothing created but not yet registered, nothing
@@ -48,6 +53,18 @@ pub(crate) struct Fd(RawFd);
 impl Fd {
     /// Runs `create` (which makes one new descriptor) with the gate held.
     pub(crate) fn create(create: impl FnOnce() -> io::Result<OwnedFd>) -> io::Result<Fd> {
+        let _g = shared();
+        let fd = create()?.into_raw_fd();
+        register(fd);
+        Ok(Fd(fd))
+    }
+
+    /// As [`Fd::create`] for any error type: the way the core tracks the
+    /// descriptors it opens for its own use through functions that return
+    /// an OwnedFd to their other callers.
+    pub(crate) fn track<E>(
+        create: impl FnOnce() -> std::result::Result<OwnedFd, E>,
+    ) -> std::result::Result<Fd, E> {
         let _g = shared();
         let fd = create()?.into_raw_fd();
         register(fd);
@@ -141,6 +158,7 @@ pub(crate) unsafe fn adopt_shared<T>(
     let (v, fds) = f()?;
     let fds = fds
         .into_iter()
+        .filter(|&fd| fd >= 0)
         .map(|fd| {
             register(fd);
             Fd(fd)

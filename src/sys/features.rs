@@ -85,6 +85,13 @@ pub(crate) fn pidfd_setns() -> bool {
     F.get_or_probe(|| kernel_version() >= (5, 8))
 }
 
+/// PIDFD_GET_INFO with PIDFD_INFO_EXIT: the exit status of a process
+/// reaped by someone else (6.15).
+pub(crate) fn pidfd_info_exit() -> bool {
+    static F: Feature = Feature::new();
+    F.get_or_probe(|| kernel_version() >= (6, 15))
+}
+
 /// clone3(2) exists and is not filtered (ENOSYS from seccomp counts as no).
 pub(crate) static CLONE3: Feature = Feature::new();
 /// PIDFD_GET_*_NAMESPACE ioctls (6.11).

@@ -106,6 +106,34 @@ pub(crate) fn pidfd_check_alive(pidfd: RawFd) -> io::Result<()> {
     }
 }
 
+/// Has the process behind a pidfd exited (reaped or not)? A pidfd polls
+/// readable then.
+pub(crate) fn pidfd_exited(pidfd: RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd: pidfd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one pollfd, no wait.
+    let ready = unsafe { libc::poll(&mut p, 1, 0) };
+    ready > 0 && p.revents & libc::POLLIN != 0
+}
+
+/// SIGKILL through a pidfd.
+pub(crate) fn pidfd_kill(pidfd: RawFd) -> io::Result<()> {
+    // SAFETY: a signal with NULL info.
+    cvt_long(unsafe {
+        libc::syscall(
+            SYS_PIDFD_SEND_SIGNAL,
+            pidfd,
+            libc::SIGKILL,
+            std::ptr::null::<u8>(),
+            0,
+        )
+    })
+    .map(drop)
+}
+
 /// write(2) of the whole buffer in one call; a short write is an error.
 pub(crate) fn write_once(fd: BorrowedFd<'_>, buf: &[u8]) -> io::Result<()> {
     // SAFETY: buf is valid for reading its length.
@@ -259,9 +287,42 @@ pub(crate) fn wait_pidfd(pidfd: RawFd, pid: libc::pid_t) -> Option<Exit> {
     }
 }
 
+/// The exit status the kernel keeps for a pidfd's process once it has
+/// been reaped, by anyone (PIDFD_GET_INFO with PIDFD_INFO_EXIT, 6.15):
+/// None while it runs or is a zombie, or on older kernels.
+pub(crate) fn pidfd_exit_status(pidfd: RawFd) -> Option<Exit> {
+    // struct pidfd_info as of 6.15 (PIDFD_INFO_SIZE_VER0, 64 bytes): mask,
+    // cgroupid, eleven u32 ids, exit_code.
+    #[repr(C)]
+    #[derive(Default)]
+    struct PidfdInfo {
+        mask: u64,
+        cgroupid: u64,
+        ids: [u32; 11],
+        exit_code: i32,
+    }
+    let mut info = PidfdInfo {
+        mask: PIDFD_INFO_EXIT,
+        ..Default::default()
+    };
+    // SAFETY: the request reads and writes one struct pidfd_info.
+    let r = unsafe { libc::ioctl(pidfd, PIDFD_GET_INFO as _, &mut info as *mut PidfdInfo) };
+    if r != 0 || info.mask & PIDFD_INFO_EXIT == 0 {
+        return None;
+    }
+    let status = info.exit_code;
+    Some(if libc::WIFEXITED(status) {
+        Exit::Code(libc::WEXITSTATUS(status))
+    } else {
+        Exit::Signal(libc::WTERMSIG(status))
+    })
+}
+
 /// Receives one message of at most `buf.len()` bytes and up to two
 /// descriptors (close-on-exec) without blocking. Ok((0, [])) at EOF.
 /// The descriptors are raw: the caller adopts them (fdtrack::adopt_shared).
+/// A descriptor the kernel could not install (no free slot: MSG_CTRUNC)
+/// is reported as -1.
 pub(crate) fn recv_with_fds(sock: RawFd, buf: &mut [u8]) -> io::Result<(usize, Vec<RawFd>)> {
     // Room for a cmsghdr and two ints, 8-byte aligned.
     let mut cbuf = [0u64; 8];
@@ -295,6 +356,9 @@ pub(crate) fn recv_with_fds(sock: RawFd, buf: &mut [u8]) -> io::Result<(usize, V
             }
             c = libc::CMSG_NXTHDR(&msg, c);
         }
+    }
+    if fds.is_empty() && msg.msg_flags & libc::MSG_CTRUNC != 0 {
+        fds.push(-1);
     }
     Ok((n as usize, fds))
 }

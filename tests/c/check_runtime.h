@@ -398,10 +398,14 @@ static inline void reaper_on_sigchld(int sig)
     errno = saved;
 }
 
+/* Set to stop the reaper thread; a child that exits at once then wakes
+ * its waitpid (no pthread_cancel, which AddressSanitizer mishandles). */
+static volatile sig_atomic_t reaper_stop_flag;
+
 static inline void *reaper_main(void *arg)
 {
     (void)arg;
-    for (;;) {
+    while (!reaper_stop_flag) {
         int st;
         if (waitpid(-1, &st, 0) < 0 && errno == ECHILD)
             sleep_ms(1);
@@ -422,6 +426,7 @@ static inline void reaper_start(struct reaper *r, enum reaper_kind kind)
         sigemptyset(&sa.sa_mask);
         SYS_OK(sigaction(SIGCHLD, &sa, NULL));
     } else {
+        reaper_stop_flag = 0;
         REQUIRE(pthread_create(&r->thread, NULL, reaper_main, NULL) == 0);
     }
 }
@@ -435,8 +440,15 @@ static inline void reaper_start(struct reaper *r, enum reaper_kind kind)
 static inline void reaper_stop_and_check(struct reaper *r, const pid_t *started, int n)
 {
     if (r->kind == REAP_THREAD) {
-        pthread_cancel(r->thread);
+        reaper_stop_flag = 1;
+        pid_t waker = fork();
+        if (waker == 0)
+            _exit(0);
+        REQUIRE(waker > 0);
         pthread_join(r->thread, NULL);
+        /* Reaped by the thread, or now (ECHILD then). */
+        while (waitpid(waker, NULL, 0) < 0 && errno == EINTR)
+            ;
     } else {
         signal(SIGCHLD, SIG_DFL);
     }

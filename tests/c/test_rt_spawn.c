@@ -1,6 +1,7 @@
 /* ns_spawn as posix_spawn: descriptors not named in set_fd are inherited
- * unchanged beside a rotation or a swap, and a program found in PATH
- * through a relative entry is the one that runs, whatever the cwd. */
+ * unchanged beside a rotation or a swap, a program found in PATH through a
+ * relative entry is the one that runs, whatever the cwd, and at the
+ * descriptor limit a spawn starts its program or fails before it. */
 #include "check_runtime.h"
 
 static ns_spawn_attr *new_attr(void)
@@ -168,6 +169,88 @@ static void test_path_dot_last(void)
     check_path_lookup("/bin:.");
 }
 
+/* ---- the descriptor limit --------------------------------------------------- */
+
+/*
+ * With 0 to 8 descriptors free, every kind of spawn either starts the
+ * program (it writes its file) and returns its pid and pidfd, or fails
+ * with -EMFILE before the program starts (no file, no child left, no
+ * descriptor left open). Kinds: plain (vfork), a join (an intermediate
+ * that sends the program's pidfd back), a user namespace with a map the
+ * caller writes (the child sends its /proc/self), ns_new_userns.
+ */
+static void test_spawn_at_the_descriptor_limit(void)
+{
+    SKIP_UNLESS_ROOT();
+    char dir[256], out[300], script[400], got[64];
+    make_temp_dir(dir, sizeof dir);
+    int net = REQUIRE_OK(ns_new(NS_NET));
+    ns_spawn_attr *kinds[3];
+    const char *names[] = {"plain", "join", "caller-written map"};
+    kinds[0] = new_attr();
+    kinds[1] = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(kinds[1], net, NS_NET));
+    kinds[2] = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(kinds[2], NS_USER));
+    const struct ns_idmap map[] = {{0, 0, 1}, {1, 100000, 1000}};
+    REQUIRE_OK(ns_spawn_attr_set_uid_map(kinds[2], map, 2, 0));
+    close(net);
+    rt_set_nofile(64);
+    int started = 0, refused = 0;
+    for (int k = 0; k < 4; k++) {
+        for (int free_fds = 0; free_fds <= 8; free_fds++) {
+            snprintf(out, sizeof out, "%s/out-%d-%d", dir, k, free_fds);
+            snprintf(script, sizeof script, "echo ok > %s", out);
+            char *argv[] = {"sh", "-c", script, NULL};
+            struct rt_fill f;
+            rt_fill_fds(&f, free_fds);
+            int pidfd = -1, e = 0, r;
+            errno = 0;
+            if (k < 3) {
+                r = ns_spawn("/bin/sh", argv, NULL, kinds[k], &pidfd);
+            } else {
+                r = ns_new_userns(map, 2, NULL, 0, 0);
+            }
+            e = errno;
+            char le[512];
+            snprintf(le, sizeof le, "%s", ns_last_error());
+            rt_unfill_fds(&f);
+            const char *what = k < 3 ? names[k] : "ns_new_userns";
+            if (r >= 0) {
+                started++;
+                if (k < 3) {
+                    CHECKF(pidfd >= 0, "%s, %d free: pid %d without a pidfd", what,
+                           free_fds, r);
+                    CHECKF(rt_exited_ok(r), "%s, %d free: the program failed", what,
+                           free_fds);
+                    CHECKF(read_file(out, got, sizeof got) > 0 && strcmp(got, "ok\n") == 0,
+                           "%s, %d free: the program did not run", what, free_fds);
+                }
+                if (pidfd >= 0)
+                    close(pidfd);
+                if (k == 3)
+                    close(r);
+            } else {
+                refused++;
+                CHECKF(r == -EMFILE && e == EMFILE && le[0],
+                       "%s, %d free: %d, errno %d, \"%s\" (want -EMFILE)", what,
+                       free_fds, r, e, le);
+                CHECKF(access(out, F_OK) != 0,
+                       "%s, %d free: failed (%s), but the program ran", what, free_fds, le);
+            }
+            int st;
+            pid_t left = waitpid(-1, &st, WNOHANG | __WALL);
+            CHECKF(left < 0 && errno == ECHILD, "%s, %d free: a child is left (%d)", what,
+                   free_fds, (int)left);
+        }
+    }
+    /* Both sides of the limit were reached. */
+    CHECKF(started > 0 && refused > 0, "started %d, refused %d", started, refused);
+    for (int k = 0; k < 3; k++)
+        ns_spawn_attr_free(kinds[k]);
+    rt_remove_dir(dir);
+}
+
 int main(void)
 {
     RUN(test_rotation_keeps_3_4_5);
@@ -175,5 +258,6 @@ int main(void)
     RUN(test_path_empty_entry);
     RUN(test_path_dot);
     RUN(test_path_dot_last);
+    RUN(test_spawn_at_the_descriptor_limit);
     return check_summary();
 }

@@ -1,0 +1,206 @@
+//! The run phase of a spawn: the first clone, with clone3 where it works
+//! and clone(2) where a filter refuses it, under the descriptor gate; and
+//! ending a child whose spawn failed.
+
+use std::ffi::{c_int, c_void};
+use std::os::fd::{AsRawFd, RawFd};
+
+use super::plan::Plan;
+use super::prep::{SignalsBlocked, Stack};
+use crate::error::Error;
+use crate::sys::{self, consts::*, fdtrack::Exclusive, features, raw, CloneArgs, Fd};
+use crate::types::mask_text;
+
+const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+const CLONE_ARGS_SIZE_VER2: usize = 88;
+
+/// Why an attempt did not start a child.
+pub(crate) enum Failure {
+    Error(Error),
+    /// clone3 has gone (a seccomp filter installed since it was probed) and
+    /// this spawn needs another plan without it.
+    Replan,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
+    }
+}
+
+/// How the first child is cloned.
+pub(crate) struct Launch<'a> {
+    pub entry: raw::ChildEntry,
+    /// CLONE_VM, CLONE_VFORK, namespace flags (no exit signal).
+    pub flags: u64,
+    /// CLONE_CLEAR_SIGHAND, through clone3 only (the child resets the
+    /// dispositions itself as well).
+    pub clear_sighand: u64,
+    pub exit_signal: u64,
+    pub stack: &'a Stack,
+    pub cgroup: Option<RawFd>,
+    /// Something only clone3 can do: a cgroup, a new time namespace.
+    pub needs_clone3: bool,
+    /// clone3 is believed to work.
+    pub clone3: bool,
+    /// The namespace flags, for messages.
+    pub new: c_int,
+}
+
+impl Launch<'_> {
+    /// Clones the first child running `entry(plan)`, with every signal
+    /// blocked, and the descriptor gate held so that `close_list` (the
+    /// library descriptors open now, less `needed`) is exactly what the
+    /// child must close. Returns its pid and pidfd.
+    ///
+    /// # Safety
+    /// The plan, the stack and everything the plan points to outlive the
+    /// child's use of them.
+    pub(crate) unsafe fn run(
+        &self,
+        plan: &mut Plan,
+        needed: &[c_int],
+        close_list: &mut Vec<c_int>,
+    ) -> Result<(libc::pid_t, Option<Fd>), Failure> {
+        let blocked = SignalsBlocked::new();
+        if let super::plan::Run::Call {
+            ref mut sigmask, ..
+        } = plan.run
+        {
+            *sigmask = blocked.0;
+        }
+        let gate = Exclusive::take();
+        *close_list = gate
+            .snapshot()
+            .into_iter()
+            .filter(|fd| !needed.contains(fd))
+            .collect();
+        plan.close_first = close_list.as_ptr();
+        plan.nclose_first = close_list.len();
+        let plan_ptr = plan as *const Plan as *mut c_void;
+        let flags = self.flags | CLONE_PIDFD;
+        let mut pidfd: c_int = -1;
+        let mut ret = -(libc::ENOSYS as isize);
+        if self.clone3 {
+            let mut args = CloneArgs {
+                flags: flags | self.clear_sighand,
+                pidfd: &mut pidfd as *mut c_int as u64,
+                exit_signal: self.exit_signal,
+                stack: self.stack.base as u64,
+                stack_size: self.stack.len as u64,
+                ..Default::default()
+            };
+            let mut size = CLONE_ARGS_SIZE_VER0;
+            if let Some(cg) = self.cgroup {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = cg as u64;
+                size = CLONE_ARGS_SIZE_VER2;
+            }
+            // SAFETY: per this function's contract.
+            ret = unsafe {
+                raw::clone3_call(
+                    &mut args as *mut CloneArgs as *mut c_void,
+                    size,
+                    self.entry,
+                    plan_ptr,
+                )
+            };
+        }
+        let refused = |r: isize| r == -(libc::ENOSYS as isize) || r == -(libc::EPERM as isize);
+        if !self.clone3 || refused(ret) {
+            let first_error = ret;
+            if self.clone3 && self.needs_clone3 {
+                if first_error == -(libc::ENOSYS as isize) {
+                    features::CLONE3.set(false);
+                    if self.cgroup.is_none() {
+                        // A time namespace can still be had through an
+                        // intermediate process.
+                        return Err(Failure::Replan);
+                    }
+                }
+                return Err(clone3_error(first_error, self.new, self.cgroup.is_some()).into());
+            }
+            // SAFETY: as above, through clone(2).
+            ret = unsafe {
+                raw::clone_call(
+                    flags | self.exit_signal,
+                    self.stack.top(),
+                    &mut pidfd,
+                    self.entry,
+                    plan_ptr,
+                )
+            };
+            if self.clone3 && (ret >= 0 || first_error == -(libc::ENOSYS as isize)) {
+                // Refused by a filter installed since the probe.
+                features::CLONE3.set(false);
+            }
+            if refused(ret) {
+                return Err(clone3_error(ret, self.new, false).into());
+            }
+        }
+        if ret < 0 {
+            let what = format!("clone({})", mask_text(self.new));
+            return Err(Error::new((-ret) as i32, what).into());
+        }
+        // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
+        let pidfd = (pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
+        drop(gate);
+        drop(blocked);
+        Ok((ret as libc::pid_t, pidfd))
+    }
+}
+
+/// A spawn that fails after its child exists: the child has usually died
+/// of its own error already, but a failure on our side (a map the kernel
+/// refused after the child went on, a descriptor we could not receive)
+/// can leave it running. Kill it, then reap it (unless the caller's
+/// runtime already did). Without a pidfd (it could not be received), by
+/// pid: our own unreaped child, whose pid cannot have been reused unless
+/// a foreign reaper took it in the last moments.
+pub(crate) fn end_child(pid: libc::pid_t, pidfd: Option<&Fd>) {
+    match pidfd {
+        Some(fd) => {
+            let r = sys::pidfd_kill(fd.as_raw_fd());
+            if r.is_err_and(|e| e.raw_os_error() == Some(libc::ENOSYS)) {
+                // pidfd_send_signal filtered: by pid, if it has not ended
+                // (a pidfd that polls readable says it has; its pid may
+                // then be free).
+                if !sys::pidfd_exited(fd.as_raw_fd()) {
+                    // SAFETY: our child, running, so its pid is its own.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                }
+            }
+            sys::wait_pidfd(fd.as_raw_fd(), pid);
+        }
+        None => {
+            // SAFETY: plain system calls on our own child.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, std::ptr::null_mut(), libc::__WALL);
+            }
+        }
+    }
+}
+
+/// The error when clone3 and clone(2) are both refused, or clone3 is
+/// refused for a request only it can do.
+fn clone3_error(ret: isize, new: c_int, cgroup: bool) -> Error {
+    let e = Error::new((-ret) as i32, format!("clone3/clone({})", mask_text(new)));
+    if cgroup {
+        e.hint("clone3 was refused, and only clone3 can start a child in a cgroup (CLONE_INTO_CGROUP); a seccomp filter is the likely cause")
+    } else if ret == -(libc::ENOSYS as isize) || new == 0 {
+        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too; a seccomp filter is the likely cause")
+    } else {
+        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too: a seccomp filter, or no permission to create these namespaces")
+    }
+}
+
+pub(crate) fn fd_limit() -> c_int {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: rl is valid for writing.
+    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) };
+    rl.rlim_cur.min(65536) as c_int
+}

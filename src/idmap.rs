@@ -125,6 +125,9 @@ fn page_size() -> usize {
 pub(crate) struct MapTarget<'a> {
     pub pid: libc::pid_t,
     pub dir: Option<BorrowedFd<'a>>,
+    /// The pid is known to name the process in /proc (a child of ours,
+    /// unreaped, and /proc checked to be our PID namespace's).
+    pub pid_checked: bool,
 }
 
 /// Writes a uid or gid map of process `pid` (0: the calling process).
@@ -139,7 +142,12 @@ pub fn write_map(
         return Err(Error::invalid(format!("pid {pid}"))
             .hint("a pid is 0 (the calling process) or positive"));
     }
-    write_map_at(kind, &MapTarget { pid, dir: None }, map, flags)
+    let target = MapTarget {
+        pid,
+        dir: None,
+        pid_checked: false,
+    };
+    write_map_at(kind, &target, map, flags)
 }
 
 fn check_flags(kind: MapKind, flags: libc::c_uint) -> Result<()> {
@@ -176,7 +184,8 @@ pub(crate) fn write_map_at(
     };
     // A pid is looked up in /proc, which must then be this PID namespace's
     // (newuidmap looks it up there too).
-    if use_helper || (target.pid != 0 && target.dir.is_none()) {
+    let by_pid = target.pid != 0 && target.dir.is_none() && !target.pid_checked;
+    if use_helper || by_pid {
         crate::procfs::check_proc_is_ours()?;
         if !pid_exists(target.pid) {
             return Err(

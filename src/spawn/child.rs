@@ -20,8 +20,8 @@ use crate::sys::raw::{self, syscall};
 use crate::sys::CloneArgs;
 
 /// Tells the parent we wait for the maps (passing our /proc/self, through
-/// which it writes them), then waits for its byte on go_fd. EOF: the
-/// parent gave up; leave quietly.
+/// which it writes them, when its /proc is not this PID namespace's), then
+/// waits for its byte on go_fd. EOF: the parent gave up; leave quietly.
 unsafe fn wait_for_maps(plan: &Plan) -> Res {
     if plan.go_fd < 0 {
         return Ok(());
@@ -32,9 +32,13 @@ unsafe fn wait_for_maps(plan: &Plan) -> Res {
     };
     // SAFETY: raw syscalls on our descriptors and a local buffer.
     unsafe {
-        let dir = open_proc_self()?;
-        send_fd(plan.report_fd, &ready, dir);
-        syscall(libc::SYS_close, &[dir as usize]);
+        if plan.send_proc_dir {
+            let dir = open_proc_self()?;
+            send_fd(plan.report_fd, &ready, dir);
+            syscall(libc::SYS_close, &[dir as usize]);
+        } else {
+            send(plan.report_fd, &ready);
+        }
         let mut b = 0u8;
         loop {
             let r = syscall(

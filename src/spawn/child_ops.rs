@@ -20,18 +20,36 @@ pub(crate) fn check_arg(step: Step, ret: isize, arg: i32) -> Res {
     }
 }
 
+/// Sends `msg` on the report channel (a pipe or a socket). A failed
+/// write only loses the report (the parent then sees EOF).
 pub(crate) unsafe fn send(fd: c_int, msg: &Msg) {
-    // SAFETY: forwarded.
-    unsafe { send_fd(fd, msg, -1) }
+    if fd < 0 {
+        return;
+    }
+    // SAFETY: msg is a plain struct.
+    unsafe {
+        syscall(
+            libc::SYS_write,
+            &[
+                fd as usize,
+                msg as *const Msg as usize,
+                std::mem::size_of::<Msg>(),
+            ],
+        );
+    }
 }
 
-/// Sends `msg` on the report socket, with descriptor `pass` (SCM_RIGHTS)
-/// unless it is -1. MSG_NOSIGNAL: a parent that is gone must not leave a
+/// Sends `msg` on the report socket, with descriptor `pass` (SCM_RIGHTS);
+/// without one (-1), as [`send`]. MSG_NOSIGNAL: a parent that is gone must not leave a
 /// SIGPIPE pending, which would survive exec. A failed send only loses the
 /// report (the parent then sees EOF).
 pub(crate) unsafe fn send_fd(fd: c_int, msg: &Msg, pass: c_int) {
     if fd < 0 {
         return;
+    }
+    if pass < 0 {
+        // SAFETY: forwarded.
+        return unsafe { send(fd, msg) };
     }
     let mut iov = libc::iovec {
         iov_base: msg as *const Msg as *mut libc::c_void,
@@ -48,10 +66,8 @@ pub(crate) unsafe fn send_fd(fd: c_int, msg: &Msg, pass: c_int) {
     let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
     hdr.msg_iov = &mut iov;
     hdr.msg_iovlen = 1;
-    if pass >= 0 {
-        hdr.msg_control = control.as_mut_ptr().cast();
-        hdr.msg_controllen = std::mem::size_of_val(&control) as _;
-    }
+    hdr.msg_control = control.as_mut_ptr().cast();
+    hdr.msg_controllen = std::mem::size_of_val(&control) as _;
     // SAFETY: valid message; a failure only loses the report.
     unsafe {
         syscall(

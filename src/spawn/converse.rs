@@ -53,7 +53,31 @@ pub(crate) type Held<'a, 'b> = (
 type Received = (Msg, Vec<Fd>, bool);
 
 /// One message and the descriptors it carried; None at EOF.
-fn receive(report: &Fd) -> Result<Option<Received>> {
+fn receive(report: &Fd, socket: bool) -> Result<Option<Received>> {
+    if !socket {
+        // A pipe carries no descriptors: a plain blocking read.
+        let mut msg = Msg::default();
+        loop {
+            // SAFETY: msg is a plain struct valid for writing its size.
+            let n = unsafe {
+                libc::read(
+                    report.as_raw_fd(),
+                    &mut msg as *mut Msg as *mut libc::c_void,
+                    std::mem::size_of::<Msg>(),
+                )
+            };
+            if n > 0 {
+                return Ok(Some((msg, Vec::new(), false)));
+            }
+            if n == 0 {
+                return Ok(None);
+            }
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::EINTR) {
+                return Err(Error::io(e, "read child report"));
+            }
+        }
+    }
     loop {
         // Wait without the descriptor gate (the child may take a while),
         // then receive under it, so a descriptor arriving is tracked
@@ -81,11 +105,12 @@ fn receive(report: &Fd) -> Result<Option<Received>> {
     }
 }
 
-/// Reads the child's messages until every sender is gone (exec or exit),
-/// writing the maps when the child says it is ready for them.
 /// What the conversation needs from the spawn.
 pub(crate) struct Talk<'a, 'b, 'c> {
     pub report: &'a Fd,
+    /// The report channel is a socket (the child sends descriptors), not
+    /// a pipe.
+    pub socket: bool,
     /// The write end of the go pipe (maps written).
     pub go: Option<Fd>,
     /// A descriptor held in reserve and closed just before each receive,
@@ -100,9 +125,12 @@ pub(crate) struct Talk<'a, 'b, 'c> {
     pub held: Option<Held<'b, 'c>>,
 }
 
+/// Reads the child's messages until every sender is gone (exec or exit),
+/// writing the maps when the child says it is ready for them.
 pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
     let Talk {
         report,
+        socket,
         mut go,
         mut reserve,
         map_pid,
@@ -118,7 +146,7 @@ pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
     let mut held_dir: Option<Option<Fd>> = None;
     loop {
         drop(reserve.take());
-        let (msg, mut fds, truncated) = match receive(report) {
+        let (msg, mut fds, truncated) = match receive(report, socket) {
             Ok(Some(m)) => m,
             Ok(None) => break,
             Err(e) => {
@@ -142,6 +170,8 @@ pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
                 let target = MapTarget {
                     pid: map_pid,
                     dir: dir.as_ref().map(|d| d.as_fd()),
+                    // Without a dir, the spawn found /proc to be ours.
+                    pid_checked: dir.is_none(),
                 };
                 match write_maps(attr, &target) {
                     Ok(()) => {
@@ -169,9 +199,11 @@ pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
             _ => {}
         }
         drop(fds);
-        // Keep a slot for the next descriptor again (the one just received
-        // has been used and closed, or is kept in `out`).
-        reserve = sys::dup_min(report.as_raw_fd(), 0).ok();
+        if socket && msg.kind == MSG_READY {
+            // Another descriptor follows (the final child's pidfd): keep a
+            // slot for it again (the /proc/self just received is closed).
+            reserve = sys::dup_min(report.as_raw_fd(), 0).ok();
+        }
         // The holding child is ready once both its HELD and (through an
         // intermediate) its pid have arrived; then run the callback and
         // release it by closing the hold pipe.

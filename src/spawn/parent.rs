@@ -217,10 +217,21 @@ unsafe fn attempt(
         }
     };
     let targets: Vec<c_int> = attr.fds.iter().map(|&(c, _)| c).collect();
+    // The parent writes maps through /proc/PID when /proc shows our PID
+    // namespace (the child, unreaped, keeps its pid); otherwise through the
+    // /proc/self the child sends.
+    let send_proc_dir = parent_maps && crate::procfs::check_proc_is_ours().is_err();
+    // Descriptors come back (the final child's pidfd, a /proc/self) over a
+    // socket; otherwise a pipe does, for less.
+    let sends_fds = intermediate || hold_pipe.is_some() || send_proc_dir;
     let report = if vfork {
         None
     } else {
-        let (ours, theirs) = sys::seqpacket_pair().map_err(|e| Error::io(e, "socketpair"))?;
+        let (ours, theirs) = if sends_fds {
+            sys::seqpacket_pair().map_err(|e| Error::io(e, "socketpair"))?
+        } else {
+            sys::pipe().map_err(|e| Error::io(e, "pipe2"))?
+        };
         // The child reports an exec failure after its dup2s: keep its end
         // off every descriptor number they write.
         Some((ours, avoid_numbers(theirs, &targets)?))
@@ -228,10 +239,10 @@ unsafe fn attempt(
     // A free slot for each descriptor the child will send (see Talk): no
     // slot, no spawn, before anything starts.
     let reserve = match &report {
-        Some((ours, _)) => Some(
+        Some((ours, _)) if sends_fds => Some(
             sys::dup_min(ours.as_raw_fd(), 0).map_err(|e| Error::io(e, "reserve a descriptor"))?,
         ),
-        None => None,
+        _ => None,
     };
     let (go_r, go_w) = if parent_maps {
         let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
@@ -298,6 +309,7 @@ unsafe fn attempt(
         report_fd: report_child,
         shared: SharedError::default(),
         go_fd: raw_of(&go_r),
+        send_proc_dir,
         close_first: std::ptr::null(),
         nclose_first: 0,
         first_is_final: !intermediate,
@@ -409,6 +421,7 @@ unsafe fn attempt(
             };
             let talk = Talk {
                 report: &report,
+                socket: sends_fds,
                 go: go_w,
                 reserve,
                 map_pid: first_pid,

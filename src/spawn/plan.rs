@@ -171,6 +171,9 @@ pub(crate) struct Plan {
     pub shared: SharedError,
     /// Read end of the parent's "maps written, go on" pipe; -1: no wait.
     pub go_fd: c_int,
+    /// Send our /proc/self with MSG_READY: the parent's /proc is another
+    /// PID namespace's, where our pid would name another process.
+    pub send_proc_dir: bool,
     /// The library's descriptors the first child closes before anything
     /// else: other calls' (and the parent's ends of this call's).
     pub close_first: *const c_int,

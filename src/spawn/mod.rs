@@ -13,9 +13,11 @@ mod child;
 mod child_ops;
 mod converse;
 mod launch;
+mod mode;
 pub(crate) mod parent;
 mod plan;
 mod prep;
+mod prepare;
 
 pub use attr::SpawnAttr;
 pub use parent::{spawn, HeldChild, Program};

@@ -314,6 +314,7 @@ pub(crate) fn propagation_flag(attr: &SpawnAttr) -> libc::c_ulong {
 /// Texts of maps the child may write for itself: the kernel lets a process
 /// in a new user namespace map its own euid/egid (one id), the gid only
 /// with setgroups denied. None when the parent must write them.
+#[derive(Clone)]
 pub(crate) struct SelfMaps {
     pub setgroups: &'static [u8],
     pub gid: Vec<u8>,

@@ -1,0 +1,287 @@
+//! The prepare phase of a spawn: one value owning the plan the child reads
+//! and everything the plan points into (the program path, joins, texts,
+//! the descriptor shuffle, stacks) and the descriptors of the conversation.
+//! The plan points only into heap buffers and mappings, never into the
+//! value itself, so it can be moved before the clone.
+
+use std::ffi::{c_char, c_int, CString};
+use std::os::fd::AsRawFd;
+
+use super::attr::SpawnAttr;
+use super::mode::{Maps, Mode};
+use super::parent::Program;
+use super::plan::*;
+use super::prep::*;
+use crate::error::{Error, Result};
+use crate::sys::{self, CloneArgs, Fd};
+
+/// Every signal but SIGKILL and SIGSTOP, which cannot be changed.
+const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1)));
+
+extern "C" {
+    static environ: *const *const c_char;
+}
+
+/// What the preparation depends on besides the program.
+pub(crate) struct Params<'a> {
+    pub attr: &'a SpawnAttr,
+    pub mode: &'a Mode,
+    pub clone3: bool,
+    pub exit_signal: u64,
+    pub clear_sighand: u64,
+    pub supervise: bool,
+    /// Texts of maps the child writes itself (Maps::Child).
+    pub self_maps: Option<SelfMaps>,
+}
+
+/// A prepared spawn.
+pub(crate) struct Prepared {
+    pub plan: Plan,
+    /// Our end of the report channel (None: vfork, shared memory).
+    pub report: Option<Fd>,
+    /// A descriptor kept free for one the child sends (see converse::Talk).
+    pub reserve: Option<Fd>,
+    /// The write end of the go pipe (maps written).
+    pub go_w: Option<Fd>,
+    /// The write end of a holder's pipe.
+    pub hold_w: Option<Fd>,
+    /// The library descriptors the first child keeps; it closes every
+    /// other one open when it is created.
+    pub needed: Vec<c_int>,
+    pub stack_a: Stack,
+    /// The child's ends, closed in the caller once it is created.
+    child_ends: Vec<Fd>,
+    // What the plan points into.
+    _stack_b: Option<Stack>,
+    _parent_pidfd: Option<Fd>,
+    _resolved: Option<CString>,
+    _joins: Vec<RawJoin>,
+    _time_text: Vec<u8>,
+    _self_maps: Option<SelfMaps>,
+    _keep: Vec<c_int>,
+    _fd_ops: Vec<FdOp>,
+}
+
+impl Prepared {
+    /// Closes our copies of the child's ends (the report channel's EOF
+    /// must come from the children alone).
+    pub(crate) fn drop_child_ends(&mut self) {
+        self.child_ends.clear();
+    }
+}
+
+/// Builds the plan and opens what the spawn needs, nothing started yet.
+///
+/// # Safety
+/// As spawn: for Program::Exec, argv (and envp unless NULL) are
+/// NULL-terminated arrays of C strings.
+pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Prepared> {
+    let (attr, mode) = (p.attr, p.mode);
+    let mut child_ends = Vec::new();
+    let mut hold_w = None;
+    let mut resolved = None;
+    let run = match program {
+        Program::Exec { path, argv, envp } => {
+            if argv.is_null() {
+                return Err(Error::invalid("ns_spawn: argv").hint("NULL"));
+            }
+            let path = resolve(path)?;
+            // SAFETY: environ is the C library's, read once here.
+            let envp = if envp.is_null() {
+                unsafe { environ }
+            } else {
+                *envp
+            };
+            let run = Run::Exec {
+                path: path.as_ptr(),
+                argv: *argv,
+                envp,
+            };
+            resolved = Some(path);
+            run
+        }
+        // The mask is filled in once signals are blocked.
+        // SAFETY: an all-zero sigset is a valid empty set.
+        Program::Call { f, arg } => Run::Call {
+            f: *f,
+            arg: *arg,
+            sigmask: unsafe { std::mem::zeroed() },
+        },
+        Program::Hold { unshare, .. } => {
+            let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
+            let fd = r.as_raw_fd();
+            child_ends.push(r);
+            hold_w = Some(w);
+            Run::Hold {
+                fd,
+                unshare: *unshare,
+            }
+        }
+    };
+    let exec = matches!(run, Run::Exec { .. });
+    let intermediate = mode.intermediate;
+    let targets: Vec<c_int> = attr.fds.iter().map(|&(c, _)| c).collect();
+    // Descriptors come back over a socket; otherwise a pipe does, for less.
+    let (report, report_child) = if mode.vfork {
+        (None, -1)
+    } else {
+        let (ours, theirs) = if mode.sends_fds {
+            sys::seqpacket_pair().map_err(|e| Error::io(e, "socketpair"))?
+        } else {
+            sys::pipe().map_err(|e| Error::io(e, "pipe2"))?
+        };
+        // The child reports an exec failure after its dup2s: keep its end
+        // off every descriptor number they write.
+        let theirs = avoid_numbers(theirs, &targets)?;
+        let raw = theirs.as_raw_fd();
+        child_ends.push(theirs);
+        (Some(ours), raw)
+    };
+    // A free slot for each descriptor the child will send: no slot, no
+    // spawn, before anything starts.
+    let reserve = match &report {
+        Some(ours) if mode.sends_fds => Some(
+            sys::dup_min(ours.as_raw_fd(), 0).map_err(|e| Error::io(e, "reserve a descriptor"))?,
+        ),
+        _ => None,
+    };
+    let (go_fd, go_w) = if mode.maps == Maps::Parent {
+        let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
+        let raw = r.as_raw_fd();
+        child_ends.push(r);
+        (raw, Some(w))
+    } else {
+        (-1, None)
+    };
+    // SAFETY: getpid has no memory effects.
+    let my_pid = unsafe { libc::getpid() };
+    let parent_pidfd = if attr.pdeathsig != 0 {
+        match sys::pidfd_open_internal(my_pid) {
+            Ok(fd) => Some(fd),
+            // Filtered or missing: the child compares getppid() instead.
+            Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => None,
+            Err(e) => return Err(Error::io(e, format!("pidfd_open({my_pid})"))),
+        }
+    } else {
+        None
+    };
+
+    let joins = prepare_joins(attr)?;
+    let time_text = time_offsets_text(&attr.time_offsets);
+    let mut keep: Vec<c_int> = attr
+        .fds
+        .iter()
+        .filter(|&&(c, p)| c >= 3 && p >= 0)
+        .map(|&(c, _)| c)
+        .collect();
+    keep.sort_unstable();
+    keep.dedup();
+    let fd_ops = fd_program(&attr.fds);
+
+    let stack_a = Stack::get()?;
+    let stack_b = if intermediate {
+        Some(Stack::get()?)
+    } else {
+        None
+    };
+    // The final child shares the memory of its parent (the caller, or an
+    // intermediate) unless it runs a function.
+    let vm = if matches!(run, Run::Call { .. }) {
+        0
+    } else {
+        libc::CLONE_VM as u64
+    };
+    let text = |b: &[u8]| {
+        if b.is_empty() {
+            Text::NONE
+        } else {
+            Text::of(b)
+        }
+    };
+    let self_maps = p.self_maps;
+    let new = attr.new_types;
+    let plan = Plan {
+        report_fd: report_child,
+        shared: SharedError::default(),
+        go_fd,
+        send_proc_dir: mode.send_proc_dir,
+        close_first: std::ptr::null(),
+        nclose_first: 0,
+        first_is_final: !intermediate,
+        supervise: p.supervise,
+        joins: joins.as_ptr(),
+        njoins: joins.len(),
+        unshare_flags: if intermediate { new } else { 0 },
+        time_offsets: text(&time_text),
+        // With CLONE_PARENT the final child inherits the intermediate's
+        // exit signal (clone3 insists on 0 here), so the intermediate
+        // carries it. A supervised program is the intermediate's own
+        // child, started with vfork.
+        final_args: CloneArgs {
+            flags: if p.supervise {
+                vm | libc::CLONE_VFORK as u64 | p.clear_sighand
+            } else {
+                libc::CLONE_PARENT as u64 | vm | p.clear_sighand
+            },
+            exit_signal: if p.supervise { libc::SIGCHLD as u64 } else { 0 },
+            stack: stack_b.as_ref().map_or(0, |s| s.base as u64),
+            stack_size: stack_b.as_ref().map_or(0, |s| s.len as u64),
+            ..Default::default()
+        },
+        use_clone3: p.clone3,
+        final_legacy_flags: if p.supervise {
+            vm | libc::CLONE_VFORK as u64 | libc::SIGCHLD as u64
+        } else {
+            libc::CLONE_PARENT as u64 | vm | p.exit_signal
+        },
+        final_stack_top: stack_b.as_ref().map_or(0, |s| s.top()),
+        maps_in_final: !intermediate,
+        self_setgroups: text(self_maps.as_ref().map_or(&[][..], |m| m.setgroups)),
+        self_gid_map: text(self_maps.as_ref().map_or(&[][..], |m| &m.gid)),
+        self_uid_map: text(self_maps.as_ref().map_or(&[][..], |m| &m.uid)),
+        pdeathsig: attr.pdeathsig,
+        parent_pidfd: parent_pidfd.as_ref().map_or(-1, |f| f.as_raw_fd()),
+        parent_pid: my_pid,
+        hostname: attr
+            .hostname
+            .as_ref()
+            .map_or(Text::NONE, |h| Text::of(h.to_bytes())),
+        propagation: propagation_flag(attr),
+        root: attr.root.as_ref().map_or(std::ptr::null(), |r| r.as_ptr()),
+        mount_proc: attr.mount_proc,
+        cwd: attr.cwd.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()),
+        fd_ops: fd_ops.as_ptr(),
+        nfd_ops: fd_ops.len(),
+        close_fds: attr.close_fds,
+        keep: keep.as_ptr(),
+        nkeep: keep.len(),
+        fd_limit: super::launch::fd_limit(),
+        reset_signals: if exec { ALL_SIGNALS } else { 0 },
+        run,
+    };
+    let mut needed = vec![report_child, go_fd, plan.parent_pidfd];
+    if let Run::Hold { fd, .. } = plan.run {
+        needed.push(fd);
+    }
+    needed.extend(joins.iter().map(|j| j.fd));
+    // A set_fd source may be one of ours (a helper's stderr pipe).
+    needed.extend(attr.fds.iter().map(|&(_, p)| p));
+    Ok(Prepared {
+        plan,
+        report,
+        reserve,
+        go_w,
+        hold_w,
+        needed,
+        stack_a,
+        child_ends,
+        _stack_b: stack_b,
+        _parent_pidfd: parent_pidfd,
+        _resolved: resolved,
+        _joins: joins,
+        _time_text: time_text,
+        _self_maps: self_maps,
+        _keep: keep,
+        _fd_ops: fd_ops,
+    })
+}

@@ -25,8 +25,16 @@ export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
 all: build
 
+# rustc links a cdylib with a version script of its own, which the linker
+# prefers to ours: the shared library is linked again from the static one
+# with linuxns.map, so that every symbol carries its version node
+# (LINUXNS_0.1, ...), as liburing's do. Written aside, then renamed over.
 build:
 	$(CARGO) build --release
+	$(CC) -shared -Wl,--whole-archive $(LIB_DIR)/liblinuxns.a -Wl,--no-whole-archive \
+	  -Wl,--version-script=linuxns.map -Wl,-soname,liblinuxns.so.$(MAJOR) $(STATIC_LIBS) \
+	  -o $(LIB_DIR)/liblinuxns.so.versioned
+	mv -f $(LIB_DIR)/liblinuxns.so.versioned $(LIB_DIR)/liblinuxns.so
 
 deps:
 	@sh .ci/deps

@@ -23,7 +23,7 @@ pub unsafe fn clone_fn(
     arg: *mut c_void,
     want_pidfd: bool,
 ) -> Result<(libc::pid_t, Option<OwnedFd>)> {
-    check_mask(types, "ns_clone: types")?;
+    check_mask(types, "types")?;
     let mut attr = SpawnAttr::new();
     attr.set_namespaces(types)?;
     // SAFETY: forwarded contract.

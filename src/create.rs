@@ -87,7 +87,7 @@ pub fn new_ns(ty: libc::c_int) -> Result<OwnedFd> {
 fn empty_pid_ns_of_this_thread() -> Result<OwnedFd> {
     const PIDFD_THREAD: libc::c_int = libc::O_EXCL;
     let unsupported = || {
-        Error::new(libc::EOPNOTSUPP, "ns_new(NS_PID)")
+        Error::new(libc::EOPNOTSUPP, "new PID namespace")
             .hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)")
     };
     if features::PIDFD_NS_IOCTL.get() == Some(false) {
@@ -126,7 +126,7 @@ fn empty_pid_ns_of_a_helper() -> Result<OwnedFd> {
         use std::os::fd::AsRawFd;
         let fd = sys::ioctl_fd(pidfd.as_raw_fd(), PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE)
             .map_err(|e| match e.raw_os_error() {
-                Some(libc::ENOTTY) => Error::new(libc::EOPNOTSUPP, "ns_new(NS_PID)")
+                Some(libc::ENOTTY) => Error::new(libc::EOPNOTSUPP, "new PID namespace")
                     .hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)"),
                 _ => Error::io(e, "ioctl PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE"),
             })?;

@@ -3,7 +3,7 @@
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 
 use crate::error::{Context, Error, Result};
-use crate::handles::{self, is_namespace, is_own, ns_stat, pidfd_target};
+use crate::handles::{self, explain_exited, is_namespace, is_own, ns_stat, pidfd_target};
 use crate::procfs::{pidfd_pid, thread_count};
 use crate::sys::{self, consts::*, features, Fd};
 use crate::types::{check_mask, mask_text, NsType, NS_MNT, NS_USER};
@@ -121,7 +121,7 @@ pub fn setns(fd: RawFd, types: libc::c_int) -> Result<()> {
         match sys::setns(fd, types) {
             Ok(()) => return Ok(()),
             Err(e) if e.raw_os_error() != Some(libc::EINVAL) => {
-                return Err(explain_esrch(Error::io(
+                return Err(explain_exited(Error::io(
                     e,
                     format!("setns(fd {fd}, {})", mask_text(types)),
                 )));
@@ -132,14 +132,6 @@ pub fn setns(fd: RawFd, types: libc::c_int) -> Result<()> {
     match classify(fd)? {
         FdKind::Namespace(t) => setns_namespace(fd, t, types),
         FdKind::Pidfd => setns_pidfd(fd, types),
-    }
-}
-
-fn explain_esrch(e: Error) -> Error {
-    if e.errno() == libc::ESRCH {
-        e.hint("the process has exited")
-    } else {
-        e
     }
 }
 
@@ -189,7 +181,7 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
     if features::pidfd_setns() {
         return sys::setns(fd, types).map_err(|e| {
             explain_thread_refusal(
-                explain_esrch(Error::io(
+                explain_exited(Error::io(
                     e,
                     format!("setns(pidfd {fd}, {})", mask_text(types)),
                 )),
@@ -200,7 +192,7 @@ fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
     setns_one_by_one(pid, types, || {
         sys::pidfd_check_alive(fd)
             .step(|| format!("pidfd {fd} (pid {pid})"))
-            .map_err(explain_esrch)
+            .map_err(explain_exited)
     })
 }
 
@@ -271,18 +263,13 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     if pid <= 0 {
         return Err(Error::invalid(format!("pid {pid}")).hint("a process id is positive"));
     }
-    check_mask(types, "ns_enter_pid types")?;
+    check_mask(types, "types")?;
     let pidfd = match sys::pidfd_open_internal(pid) {
         Ok(fd) => fd,
         // pidfd_open filtered (a seccomp profile) or missing: /proc.
         Err(e) if e.raw_os_error() == Some(libc::ENOSYS) => return enter_pid_by_proc(pid, types),
         Err(e) => {
-            let err = Error::io(e, format!("pidfd_open({pid})"));
-            return Err(if err.errno() == libc::ESRCH {
-                err.hint("no such process")
-            } else {
-                err
-            });
+            return Err(Error::io(e, format!("pidfd_open({pid})")));
         }
     };
     let wanted = if types == 0 {
@@ -290,9 +277,13 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     } else {
         types
     };
+    // Errors name the pid, not our own pidfd's number.
+    let by_pid = |e: Error, what: String| e.with_step(what);
     let mut differ = 0;
     for t in NsType::in_mask(wanted) {
-        let theirs = match Fd::track(|| handles::open_pidfd(pidfd.as_raw_fd(), t.bit())) {
+        let opened = Fd::track(|| handles::open_pidfd(pidfd.as_raw_fd(), t.bit()))
+            .map_err(|e| by_pid(e, format!("namespace {} of pid {pid}", t.name())));
+        let theirs = match opened {
             Ok(fd) => fd,
             // Not allowed to look: not allowed to enter either, as the
             // kernel's setns would say.
@@ -309,6 +300,7 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
         return Ok(());
     }
     setns(pidfd.as_raw_fd(), differ)
+        .map_err(|e| by_pid(e, format!("setns(pid {pid}, {})", mask_text(differ))))
 }
 
 /// ns_enter_pid without pidfds: the namespaces are opened through /proc
@@ -338,7 +330,7 @@ fn enter_pid_by_proc(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
         return Ok(());
     }
     if differ & NS_MNT != 0 && fs_shared_with_other_threads()? {
-        return Err(Error::invalid(format!("ns_enter_pid({pid}, {})", mask_text(differ))).hint(
+        return Err(Error::invalid(format!("enter pid {pid} ({})", mask_text(differ))).hint(
             "the calling thread shares its filesystem context with other threads, and a mount namespace would move them all; ns_unshare(CLONE_FS) first, or use ns_run_in",
         ));
     }
@@ -357,14 +349,14 @@ fn enter_pid_by_proc(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
 /// cannot be joined by one thread of a process: EINVAL.
 pub fn run_in<T: Send>(fd: RawFd, types: libc::c_int, f: impl FnOnce() -> T + Send) -> Result<T> {
     if fd < 0 {
-        return Err(Error::new(libc::EBADF, format!("ns_run_in fd {fd}")));
+        return Err(Error::new(libc::EBADF, format!("fd {fd}")));
     }
-    check_mask(types, "ns_run_in types")?;
+    check_mask(types, "types")?;
     let joins = match classify(fd)? {
         FdKind::Namespace(t) => {
             if types != 0 && types != t.bit() {
                 return Err(
-                    Error::invalid(format!("ns_run_in(fd {fd}, {})", mask_text(types)))
+                    Error::invalid(format!("fd {fd}, types {}", mask_text(types)))
                         .hint(format!("fd is a {} namespace", t.name())),
                 );
             }
@@ -372,14 +364,14 @@ pub fn run_in<T: Send>(fd: RawFd, types: libc::c_int, f: impl FnOnce() -> T + Se
         }
         FdKind::Pidfd => {
             if types == 0 {
-                return Err(Error::invalid(format!("ns_run_in(pidfd {fd}, 0)"))
+                return Err(Error::invalid(format!("pidfd {fd}, types 0"))
                     .hint("a pidfd needs a non-empty NS_* mask"));
             }
             types
         }
     };
     if joins & NS_USER != 0 {
-        return Err(Error::invalid(format!("ns_run_in(fd {fd}, {})", mask_text(joins)))
+        return Err(Error::invalid(format!("fd {fd}, types {}", mask_text(joins)))
             .hint("one thread cannot join a user namespace (the kernel allows it only to single-threaded processes); use ns_spawn_fn"));
     }
     crate::create::on_fresh_thread(move || {

@@ -48,6 +48,13 @@ impl Error {
         self
     }
 
+    /// Replaces the step, keeping errno and hint (a step that named a
+    /// descriptor of the library's own, which the caller never saw).
+    pub(crate) fn with_step(mut self, step: impl Into<Cow<'static, str>>) -> Self {
+        self.step = step.into();
+        self
+    }
+
     /// The positive errno value.
     pub fn errno(&self) -> i32 {
         self.errno

@@ -77,7 +77,6 @@ fn open_proc_ns(pid: libc::pid_t, t: NsType, for_children: bool) -> Result<Owned
         let err = Error::io(e, format!("open {}", path.as_str()));
         match err.errno() {
             libc::ENOENT => explain_missing_ns(err, pid, t, for_children),
-            libc::ESRCH => err.hint("no such process"),
             _ => err,
         }
     })
@@ -91,7 +90,7 @@ fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: boo
         return err.hint("/proc is not mounted");
     }
     if !pid_exists(pid) {
-        return err.with_errno(libc::ESRCH).hint("no such process");
+        return err.with_errno(libc::ESRCH);
     }
     let mut own = pid_dir(0, true);
     own.push("ns/").push(t.name());
@@ -131,7 +130,10 @@ pub fn open_pidfd(pidfd: RawFd, ty: libc::c_int) -> Result<OwnedFd> {
             Err(e) => {
                 return Err(explain_pidfd_error(Error::io(
                     e,
-                    format!("ioctl PIDFD_GET_{}_NAMESPACE pidfd {pidfd}", t.name()),
+                    format!(
+                        "ioctl PIDFD_GET_{}_NAMESPACE pidfd {pidfd}",
+                        t.name().to_uppercase()
+                    ),
                 )))
             }
         }
@@ -150,11 +152,24 @@ pub fn open_pidfd(pidfd: RawFd, ty: libc::c_int) -> Result<OwnedFd> {
     Ok(fd)
 }
 
-fn explain_pidfd_error(e: Error) -> Error {
+/// ESRCH about a pidfd's process: it has exited.
+pub(crate) fn explain_exited(e: Error) -> Error {
     if e.errno() == libc::ESRCH {
         e.hint("the process has exited")
     } else {
         e
+    }
+}
+
+/// The hints for what a pidfd's process can answer: gone, or not ours to
+/// look at.
+pub(crate) fn explain_pidfd_error(e: Error) -> Error {
+    match e.errno() {
+        libc::ESRCH => explain_exited(e),
+        libc::EPERM | libc::EACCES => {
+            e.hint("the caller may not inspect that process (ptrace read access is needed)")
+        }
+        _ => e,
     }
 }
 

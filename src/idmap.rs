@@ -188,9 +188,7 @@ pub(crate) fn write_map_at(
     if use_helper || by_pid {
         crate::procfs::check_proc_is_ours()?;
         if !pid_exists(target.pid) {
-            return Err(
-                Error::new(libc::ESRCH, format!("pid {}", target.pid)).hint("no such process")
-            );
+            return Err(Error::new(libc::ESRCH, format!("pid {}", target.pid)));
         }
     }
     if flags & NS_MAP_DENY_SETGROUPS != 0 {
@@ -216,7 +214,7 @@ fn write_proc(target: &MapTarget<'_>, file: &str, data: &[u8]) -> Result<()> {
         let err = Error::io(e, format!("open {}", path.as_str()));
         match err.errno() {
             libc::ENOENT if !crate::procfs::proc_mounted() => err.hint("/proc is not mounted"),
-            libc::ENOENT if !pid_exists(pid) => err.with_errno(libc::ESRCH).hint("no such process"),
+            libc::ENOENT if !pid_exists(pid) => err.with_errno(libc::ESRCH),
             // Another user's process: the same refusal the write would get.
             libc::EACCES => err
                 .with_errno(libc::EPERM)
@@ -257,7 +255,10 @@ fn explain_map_error(err: Error, kind: MapKind, target: &MapTarget<'_>) -> Error
     if kind == MapKind::Gid && read("setgroups").trim() == "allow" {
         return err.hint("setgroups was not denied");
     }
-    err.hint("writing another process's map needs CAP_SETUID/CAP_SETGID over its user namespace; without them only a map of one's own id is allowed")
+    err.hint(match kind {
+        MapKind::Uid => "without CAP_SETUID over the parent user namespace only one line mapping the writer's own euid is allowed",
+        MapKind::Gid => "without CAP_SETGID over the parent user namespace only one line mapping the writer's own egid is allowed, after setgroups is denied",
+    })
 }
 
 /// Looks a program up in PATH (the default path when PATH is unset).

@@ -202,7 +202,7 @@ pub(crate) fn start_time(pid: libc::pid_t) -> Result<u64> {
     let n = read_small(path.as_cstr(), &mut buf).map_err(|e| {
         let err = Error::io(e, format!("read {}", path.as_str()));
         if err.errno() == libc::ENOENT && proc_mounted() {
-            err.with_errno(libc::ESRCH).hint("no such process")
+            err.with_errno(libc::ESRCH)
         } else {
             explain_proc_error(err)
         }

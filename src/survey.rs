@@ -113,7 +113,7 @@ fn scan(pids: &[i32], wanted: &[NsType]) -> Result<HashMap<(i32, u64), Found>> {
 
 /// Every distinct namespace of `types` (0 = all), ascending by (type, id).
 pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
-    check_mask(types, "ns_list types")?;
+    check_mask(types, "types")?;
     // Pids of another PID namespace's /proc would be reported as ours.
     crate::procfs::check_proc_is_ours()?;
     let mask = if types == 0 { NS_ALL } else { types };
@@ -154,7 +154,7 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
             }
             for h in handles {
                 results.push(h.join().unwrap_or_else(|_| {
-                    Err(Error::new(libc::EIO, "ns_list worker").hint("it panicked"))
+                    Err(Error::new(libc::EIO, "scan worker").hint("it panicked"))
                 }));
             }
             results

@@ -76,7 +76,7 @@ pub fn set_time_offset(
         if err.errno() == libc::ENOENT && !crate::procfs::proc_mounted() {
             err.hint("/proc is not mounted")
         } else if err.errno() == libc::ENOENT && !crate::procfs::pid_exists(pid) {
-            err.with_errno(libc::ESRCH).hint("no such process")
+            err.with_errno(libc::ESRCH)
         } else {
             err
         }

@@ -3,6 +3,8 @@
 //! through [`ffi`]: `-errno` returned, `errno` set, the text kept for
 //! `ns_last_error`. No Rust panic crosses this boundary.
 
+#![allow(clippy::missing_safety_doc)]
+
 pub mod basics;
 pub mod core;
 pub mod enter;
@@ -28,9 +30,17 @@ thread_local! {
     static LAST_ERROR: RefCell<[u8; LAST_ERROR_SIZE]> = const { RefCell::new([0; LAST_ERROR_SIZE]) };
 }
 
-/// Records a failure for ns_last_error and errno; returns -errno.
-fn fail(e: &Error) -> c_int {
-    let text = e.to_string().replace('\0', " ");
+/// Records a failure for ns_last_error and errno; returns -errno. The text
+/// is `function: what failed: reason (hint)`: the function's name is added
+/// here, once, as the core never names C functions.
+fn fail(name: &str, e: &Error) -> c_int {
+    let mut text = e.to_string().replace('\0', " ");
+    let named = text
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with(':'));
+    if !named {
+        text = format!("{name}: {text}");
+    }
     let mut n = text.len().min(LAST_ERROR_SIZE - 1);
     while !text.is_char_boundary(n) {
         n -= 1;
@@ -46,8 +56,8 @@ fn fail(e: &Error) -> c_int {
     -errno
 }
 
-fn panicked(name: &'static str) -> Error {
-    Error::new(libc::EIO, name).hint("internal error: the library panicked; please report it")
+fn panicked() -> Error {
+    Error::new(libc::EIO, "internal error").hint("the library panicked; please report it")
 }
 
 /// Runs an API body: Ok(v) gives v (>= 0), Err gives -errno with errno and
@@ -55,8 +65,8 @@ fn panicked(name: &'static str) -> Error {
 pub(crate) fn ffi(name: &'static str, body: impl FnOnce() -> Result<c_int>) -> c_int {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(v)) => v,
-        Ok(Err(e)) => fail(&e),
-        Err(_) => fail(&panicked(name)),
+        Ok(Err(e)) => fail(name, &e),
+        Err(_) => fail(name, &panicked()),
     }
 }
 
@@ -64,8 +74,8 @@ pub(crate) fn ffi(name: &'static str, body: impl FnOnce() -> Result<c_int>) -> c
 pub(crate) fn ffi64(name: &'static str, body: impl FnOnce() -> Result<i64>) -> i64 {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(v)) => v,
-        Ok(Err(e)) => fail(&e).into(),
-        Err(_) => fail(&panicked(name)).into(),
+        Ok(Err(e)) => fail(name, &e).into(),
+        Err(_) => fail(name, &panicked()).into(),
     }
 }
 
@@ -74,11 +84,11 @@ pub(crate) fn ffi_ptr<T>(name: &'static str, body: impl FnOnce() -> Result<*mut 
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => {
-            fail(&e);
+            fail(name, &e);
             std::ptr::null_mut()
         }
         Err(_) => {
-            fail(&panicked(name));
+            fail(name, &panicked());
             std::ptr::null_mut()
         }
     }

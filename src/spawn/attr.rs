@@ -61,30 +61,25 @@ impl SpawnAttr {
 
     /// New namespaces to create (an OR of NS_*, replacing earlier calls).
     pub fn set_namespaces(&mut self, types: libc::c_int) -> Result<()> {
-        check_mask(types, "ns_spawn_attr_set_namespaces: types")?;
+        check_mask(types, "types")?;
         self.new_types = types;
         Ok(())
     }
 
     /// Existing namespaces to join, as ns_setns takes them; repeatable.
     pub fn join(&mut self, fd: RawFd, types: libc::c_int) -> Result<()> {
-        check_mask(types, "ns_spawn_attr_join: types")?;
+        check_mask(types, "types")?;
         if fd < 0 {
-            return Err(Error::new(
-                libc::EBADF,
-                format!("ns_spawn_attr_join: fd {fd}"),
-            ));
+            return Err(Error::new(libc::EBADF, format!("fd {fd}")));
         }
         let covers = if is_namespace(fd)? {
             let t = ns_type(fd)?;
             if types != 0 && types != t.bit() {
-                return Err(
-                    Error::invalid(format!("ns_spawn_attr_join: fd {fd}")).hint(format!(
-                        "a {} namespace, types asks for {}",
-                        t.name(),
-                        mask_text(types)
-                    )),
-                );
+                return Err(Error::invalid(format!("fd {fd}")).hint(format!(
+                    "a {} namespace, types asks for {}",
+                    t.name(),
+                    mask_text(types)
+                )));
             }
             t.bit()
         } else {
@@ -92,18 +87,19 @@ impl SpawnAttr {
             match pidfd_target(fd) {
                 Ok(_) => {}
                 Err(e) if e.errno() == libc::EBADF => {
-                    return Err(Error::invalid(format!("ns_spawn_attr_join: fd {fd}"))
-                        .hint("neither a namespace nor a pidfd"))
+                    return Err(
+                        Error::invalid(format!("fd {fd}")).hint("neither a namespace nor a pidfd")
+                    )
                 }
                 Err(e) => return Err(e),
             }
             if types == 0 {
-                return Err(Error::invalid(format!("ns_spawn_attr_join: pidfd {fd}"))
+                return Err(Error::invalid(format!("pidfd {fd}"))
                     .hint("a pidfd needs a non-empty NS_* mask"));
             }
             types
         };
-        let fd = dup_cloexec(fd, "ns_spawn_attr_join")?;
+        let fd = dup_cloexec(fd, "copy")?;
         self.joins.push(Join { fd, types, covers });
         Ok(())
     }
@@ -161,7 +157,7 @@ impl SpawnAttr {
     }
 
     pub fn set_root(&mut self, dir: &CStr) -> Result<()> {
-        check_dir(dir, "ns_spawn_attr_set_root")?;
+        check_dir(dir, "root")?;
         self.root = Some(dir.to_owned());
         Ok(())
     }
@@ -183,7 +179,7 @@ impl SpawnAttr {
 
     pub fn set_cwd(&mut self, dir: &CStr) -> Result<()> {
         if dir.to_bytes().is_empty() {
-            return Err(Error::invalid("ns_spawn_attr_set_cwd: dir").hint("empty"));
+            return Err(Error::invalid("dir").hint("empty"));
         }
         self.cwd = Some(dir.to_owned());
         Ok(())
@@ -195,11 +191,11 @@ impl SpawnAttr {
         if child_fd < 0 || parent_fd < -1 {
             return Err(Error::new(
                 libc::EBADF,
-                format!("ns_spawn_attr_set_fd({child_fd}, {parent_fd})"),
+                format!("child fd {child_fd}, parent fd {parent_fd}"),
             ));
         }
         if parent_fd >= 0 {
-            sys::fstat(parent_fd).step(|| format!("ns_spawn_attr_set_fd: fd {parent_fd}"))?;
+            sys::fstat(parent_fd).step(|| format!("fd {parent_fd}"))?;
         }
         self.fds.retain(|&(c, _)| c != child_fd);
         self.fds.push((child_fd, parent_fd));
@@ -221,18 +217,14 @@ impl SpawnAttr {
 
     pub fn set_cgroup(&mut self, fd: RawFd) -> Result<()> {
         if fd < 0 {
-            return Err(Error::new(
-                libc::EBADF,
-                format!("ns_spawn_attr_set_cgroup: fd {fd}"),
-            ));
+            return Err(Error::new(libc::EBADF, format!("fd {fd}")));
         }
-        let st = sys::fstat(fd).step(|| format!("ns_spawn_attr_set_cgroup: fd {fd}"))?;
+        let st = sys::fstat(fd).step(|| format!("fd {fd}"))?;
         let magic = sys::fstatfs_type(fd).step(|| format!("fstatfs fd {fd}"))?;
         if st.st_mode & libc::S_IFMT != libc::S_IFDIR || magic != CGROUP2_SUPER_MAGIC {
-            return Err(Error::invalid(format!("ns_spawn_attr_set_cgroup: fd {fd}"))
-                .hint("not a cgroup2 directory"));
+            return Err(Error::invalid(format!("fd {fd}")).hint("not a cgroup2 directory"));
         }
-        self.cgroup = Some(dup_cloexec(fd, "ns_spawn_attr_set_cgroup")?);
+        self.cgroup = Some(dup_cloexec(fd, "copy")?);
         Ok(())
     }
 

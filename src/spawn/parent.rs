@@ -152,7 +152,7 @@ unsafe fn attempt(
     // Decide.
     let clone3 = have_clone3();
     if attr.cgroup.is_some() && !clone3 {
-        return Err(Error::new(libc::EOPNOTSUPP, "ns_spawn: cgroup")
+        return Err(Error::new(libc::EOPNOTSUPP, "cgroup")
             .hint("CLONE_INTO_CGROUP needs clone3 (5.7), which is missing or blocked by a seccomp filter")
             .into());
     }

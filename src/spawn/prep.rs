@@ -183,7 +183,7 @@ pub(crate) fn have_clone3() -> bool {
 pub(crate) fn resolve(path: &CStr) -> Result<CString> {
     let bytes = path.to_bytes();
     if bytes.is_empty() {
-        return Err(Error::new(libc::ENOENT, "ns_spawn: path").hint("empty"));
+        return Err(Error::new(libc::ENOENT, "path").hint("empty"));
     }
     if bytes.contains(&b'/') {
         return Ok(path.to_owned());
@@ -221,11 +221,7 @@ pub(crate) fn resolve(path: &CStr) -> Result<CString> {
             return Ok(c);
         }
     }
-    Err(Error::new(
-        libc::ENOENT,
-        format!("ns_spawn: {}", path.to_string_lossy()),
-    )
-    .hint("not found in PATH"))
+    Err(Error::new(libc::ENOENT, format!("{}", path.to_string_lossy())).hint("not found in PATH"))
 }
 
 pub(crate) fn time_offsets_text(offsets: &[(libc::clockid_t, i64, i64)]) -> Vec<u8> {

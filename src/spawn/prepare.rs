@@ -83,7 +83,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
     let run = match program {
         Program::Exec { path, argv, envp } => {
             if argv.is_null() {
-                return Err(Error::invalid("ns_spawn: argv").hint("NULL"));
+                return Err(Error::invalid("argv").hint("NULL"));
             }
             let path = resolve(path)?;
             // SAFETY: environ is the C library's, read once here.

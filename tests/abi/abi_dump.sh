@@ -8,7 +8,11 @@ lib=$1 inc=$2 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-abidw --no-corpus-path --no-comp-dir-path --no-show-locs "$lib" > "$out/liblinuxns.abi"
+# Symbols and their versions only: the Rust debug information describes
+# the functions as Rust sees them (paths, no parameters) and changes with
+# the code; the types come from the header below.
+objcopy --strip-debug "$lib" "$tmp/liblinuxns.so"
+abidw --no-corpus-path --no-comp-dir-path --no-show-locs "$tmp/liblinuxns.so" > "$out/liblinuxns.abi"
 sh "$here/abi_shim.sh" "$lib" > "$tmp/shim.c"
 cc -g -O0 -shared -fPIC -I"$inc" -o "$tmp/linuxns-abi-types.so" "$tmp/shim.c"
 abidw --no-corpus-path --no-comp-dir-path --no-show-locs "$tmp/linuxns-abi-types.so" > "$out/types.abi"

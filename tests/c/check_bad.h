@@ -173,9 +173,40 @@ static void bad_expected_text(const int *errs, char *out, size_t size)
                                 bad_errname(errs[i]));
 }
 
+/*
+ * The shape of every error text: "function: what failed: reason (hint)".
+ * The function's name (from the label) comes first, once; no
+ * Rust "(os error N)"; the reason (strerror) is not repeated by a hint.
+ */
+static void bad_check_shape(const struct bad_call *c, int e, const char *le)
+{
+    char fname[64];
+    const char *start = strstr(c->label, "ns_"); /* labels may begin "as 65534: " */
+    if (!start)
+        return;
+    size_t k = strcspn(start, "(");
+    snprintf(fname, sizeof fname, "%.*s", (int)(k < sizeof fname ? k : sizeof fname - 1),
+             start);
+    size_t fl = strlen(fname);
+    if (strncmp(le, fname, fl) != 0 || strncmp(le + fl, ": ", 2) != 0)
+        check_fail(__FILE__, __LINE__, "%s: ns_last_error does not start with \"%s: \": "
+                   "\"%s\"", c->label, fname, le);
+    else if (strstr(le + fl + 2, fname) == le + fl + 2)
+        check_fail(__FILE__, __LINE__, "%s: the function is named twice: \"%s\"",
+                   c->label, le);
+    if (strstr(le, "(os error"))
+        check_fail(__FILE__, __LINE__, "%s: a Rust error text: \"%s\"", c->label, le);
+    const char *reason = strerror(e);
+    const char *first = strcasestr(le, reason);
+    if (first && strcasestr(first + strlen(reason), reason))
+        check_fail(__FILE__, __LINE__, "%s: \"%s\" twice: \"%s\"", c->label, reason, le);
+}
+
 static void bad_check_one(const struct bad_call *c, long long r, int e,
                           const char *le)
 {
+    if (c->errs[0] && r < 0 && le && *le)
+        bad_check_shape(c, e, le);
     bool ok;
     if (!c->errs[0]) {
         ok = r >= 0;

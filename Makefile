@@ -3,6 +3,7 @@
 #   make test     cargo tests, then the C tests under ctest
 #   make demo     run the main example (a shell line in a sandbox)
 #   make bench    benchmarks against the raw syscalls and peer tools (tables)
+#   make man      man/ (the manual pages) from include/linuxns.h
 # Missing tools (cmake, pkg-config, uidmap, iproute2, cargo-c, and Go, Perl's
 # FFI::Platypus, GHC and Python's lxns for the FFI tests) are installed by
 # .ci/deps with apt-get and pip when run as root.
@@ -11,6 +12,7 @@ CARGO     ?= cargo
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+MANDIR    ?= $(PREFIX)/share/man
 DESTDIR   ?=
 VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR     := $(word 1,$(subst ., ,$(VERSION)))
@@ -21,7 +23,7 @@ BUILD_DIR ?= build/ctest
 LIB_DIR   := $(CURDIR)/target/release
 export PKG_CONFIG_PATH := $(LIB_DIR)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 
-.PHONY: all build deps deps-build check-memory miri test test-rust test-c c-build demo bench fuzz install uninstall clean
+.PHONY: all build deps deps-build check-memory miri test test-rust test-c c-build demo bench fuzz man install uninstall clean
 
 all: build
 
@@ -85,12 +87,21 @@ bench: build
 fuzz:
 	fuzz/run.sh
 
-# make install [PREFIX=/usr/local] [LIBDIR=...] [INCLUDEDIR=...] [DESTDIR=...]
+# The manual pages under man/ (section 3, one per function, and linuxns(7)),
+# written by tools/mangen.py from the doc comments of the header; committed
+# like the header, and checked to be current by .ci/run and ctest man_pages.
+man: build
+	python3 tools/mangen.py
+
+# make install [PREFIX=/usr/local] [LIBDIR=...] [INCLUDEDIR=...] [MANDIR=...] [DESTDIR=...]
 SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	-e 's|@MAJOR@|$(MAJOR)|g' -e 's|@MINOR@|$(MINOR)|g' \
 	-e 's|@EXTRA_LIBS@||g' -e 's|@STATIC_LIBS@|$(STATIC_LIBS)|g'
 LIB = $(DESTDIR)$(LIBDIR)
+# The pages, and the .so links that name the shared ns_spawn_attr(3).
+MAN3 = $(notdir $(wildcard man/man3/*.3))
+MAN7 = $(notdir $(wildcard man/man7/*.7))
 
 install: build
 	install -d $(LIB) $(LIB)/pkgconfig $(LIB)/cmake/linuxns $(DESTDIR)$(INCLUDEDIR)
@@ -99,6 +110,9 @@ install: build
 	ln -sf liblinuxns.so.$(MAJOR) $(LIB)/liblinuxns.so
 	install -m 644 target/release/liblinuxns.a $(LIB)/liblinuxns.a
 	install -m 644 include/linuxns.h $(DESTDIR)$(INCLUDEDIR)/linuxns.h
+	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(addprefix man/man3/,$(MAN3)) $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 $(addprefix man/man7/,$(MAN7)) $(DESTDIR)$(MANDIR)/man7/
 	$(SUBST) pkgconfig/linuxns.pc.in > $(LIB)/pkgconfig/linuxns.pc
 	$(SUBST) cmake/linuxnsConfig.cmake.in > $(LIB)/cmake/linuxns/linuxnsConfig.cmake
 	$(SUBST) cmake/linuxnsConfigVersion.cmake.in > $(LIB)/cmake/linuxns/linuxnsConfigVersion.cmake
@@ -109,6 +123,7 @@ uninstall:
 	rm -f $(LIB)/liblinuxns.a $(DESTDIR)$(INCLUDEDIR)/linuxns.h $(LIB)/pkgconfig/linuxns.pc
 	rm -f $(LIB)/cmake/linuxns/linuxnsConfig.cmake $(LIB)/cmake/linuxns/linuxnsConfigVersion.cmake
 	-rmdir $(LIB)/cmake/linuxns 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(MAN3)) $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(MAN7))
 
 clean:
 	$(CARGO) clean

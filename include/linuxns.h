@@ -2,25 +2,192 @@
  * linuxns.h - Linux namespaces as a C library.
  *
  * Generated from the Rust sources by cbindgen (see build.rs); do not edit.
+ * The manual pages (man ns_spawn, man linuxns) are generated from this
+ * header.
  *
- * Conventions (every function):
- *  - int / pid_t / int64_t returns: >= 0 on success, -errno on failure, and
- *    errno is set to the positive value as well.
- *  - Pointer returns: NULL on failure with errno set.
- *  - ns_last_error() describes the calling thread's most recent failure.
- *  - Every descriptor the library creates is O_CLOEXEC; descriptors it opens
- *    for itself are closed before it returns, on success and failure alike.
- *  - Out parameters are written only on success.
- *  - Linux only, kernel 5.3 or later; faster or race-free paths of newer
- *    kernels are used when present (pidfd setns 5.8, PIDFD_GET_*_NAMESPACE
- *    6.11, NS_GET_ID 6.18), with the older way as an automatic fallback.
- *    Setting LINUXNS_FORCE_FALLBACK=1 in the environment (read once) makes
- *    the library take the older paths even on a new kernel; it exists for
- *    testing.
+ * liblinuxns gives C programs, and through their FFIs Go, Haskell, Perl and
+ * Python, the namespace toolbox in one place: namespace handles and ids,
+ * unshare and setns (namespace descriptors and pidfds, several namespaces in
+ * one atomic step), uid and gid maps written the way the kernel requires,
+ * and spawning programs or functions in new or existing namespaces, safely
+ * from any thread of any runtime. Link with the flags of
+ * `pkg-config --cflags --libs linuxns`.
+ *
+ * NAMESPACE HANDLES
+ *
+ * A namespace is handled as a file descriptor of a namespace file, as
+ * /proc/PID/ns/TYPE gives it: opened with ns_open_pid, ns_open_pidfd,
+ * ns_open_path or ns_open_name, or created with ns_new, ns_new_userns or
+ * ns_netns_add. Such a descriptor is the same as other tools' (ip netns,
+ * nsenter, Go's netns, Python's lxns): it can be passed to setns(2),
+ * ns_setns or ns_spawn_attr_join, and kept alive with ns_bind. A namespace
+ * lives as long as a process, a descriptor or a bind mount holds it.
+ *
+ * ns_id gives the inode number that /proc and lsns show, which the kernel
+ * may reuse once the namespace is gone; ns_unique_id gives the kernel's
+ * 64-bit id that is never reused. A pidfd names a process without the race
+ * against pid reuse: ns_open_pidfd opens its namespaces, and ns_setns,
+ * ns_run_in and ns_spawn_attr_join take one with a mask of types, to enter
+ * several namespaces of that process at once.
+ *
+ * TYPES AND MASKS
+ *
+ * Each namespace type is one NS_* constant, the kernel's CLONE_NEW* bit:
+ * NS_MNT, NS_CGROUP, NS_UTS, NS_IPC, NS_USER, NS_PID, NS_NET, NS_TIME. A
+ * parameter named `type` takes exactly one of them (some functions accept 0
+ * for any type); a parameter named `types` takes a mask, an OR of several
+ * (0 means none, or all, as each function says). Any other bit is refused
+ * with -EINVAL before anything changes. NS_ALL is every type;
+ * NS_FOR_CHILDREN, with NS_PID or NS_TIME, names the namespace a process's
+ * next children get.
+ *
+ * ERRORS
+ *
+ * A function returning int, pid_t or int64_t returns a value >= 0 on
+ * success (0, a new descriptor, a pid, a count) and a negative errno on
+ * failure (-EINVAL, -EPERM, ...), and sets errno to the positive value as
+ * well, so perror(3) and the FFI helpers that read errno work. A function
+ * returning a pointer returns NULL with errno set on failure. Each
+ * function's Errors list names the errno values it returns; any function
+ * may also return -EIO for a failure the library cannot classify (a short
+ * write to a /proc file, an internal error), and says which in
+ * ns_last_error.
+ *
+ * ns_last_error() describes the calling thread's most recent failure as a
+ * sentence naming the function, the step, the object and the reason, for
+ * example "ns_write_gid_map: write /proc/4242/gid_map: Operation not
+ * permitted (setgroups was not denied)". Bad input (NULL pointers, unknown flag bits, descriptors of the
+ * wrong kind) is refused with a documented errno before anything changes,
+ * and no Rust panic ever crosses the boundary. Out parameters are written
+ * only on success.
+ *
+ * DESCRIPTORS
+ *
+ * Every descriptor the library creates is O_CLOEXEC; descriptors it opens
+ * for itself are closed before it returns, on success and failure alike.
+ * Descriptors it returns are the caller's to close.
+ *
+ * THREADS AND RUNTIMES
+ *
+ * - Namespace membership is per thread. ns_unshare, ns_setns and
+ *   ns_enter_pid move only the calling thread. The kernel refuses to move a
+ *   multithreaded process into a user namespace, and a thread that shares
+ *   its filesystem context into a mount namespace: -EINVAL, explained in
+ *   ns_last_error. In Go, lock the OS thread first (runtime.LockOSThread);
+ *   in a runtime that cannot, use ns_run_in or ns_spawn.
+ * - ns_run_in, ns_new, ns_new_userns, ns_clone, ns_spawn and ns_spawn_fn
+ *   never move the caller and are safe from any thread of any runtime.
+ *   Helper threads of the library are gone from the kernel before the call
+ *   that started them returns.
+ * - ns_last_error is per OS thread: read it on the thread that made the
+ *   failing call. The negative return value is reliable on any thread.
+ * - SIGCHLD: a spawned program and an ns_clone child are direct children of
+ *   the caller that send SIGCHLD and must be waited for. The library tracks
+ *   every child by a pidfd taken when the child is created, never by a pid
+ *   looked up later, so a runtime that ignores SIGCHLD, reaps in a SIGCHLD
+ *   handler or runs waitpid(-1) in a thread does not change the outcome of
+ *   a call. Helper processes of the library's own (ns_new(NS_USER),
+ *   ns_new_userns, newuidmap) have exit signal 0 and are invisible to the
+ *   caller's handlers; the intermediate process of a spawn with joins or
+ *   time offsets is the caller's child, and a SIGCHLD handler may see it.
+ * - Seccomp: a filter that refuses clone3 makes spawns use clone(2) from
+ *   then on (only clone3 can start a child in a cgroup); one that refuses
+ *   pidfd_open makes ns_enter_pid go through /proc and pdeathsig compare
+ *   getppid().
+ * - Descriptor inheritance: as with posix_spawn, a spawned program inherits
+ *   the caller's descriptors that are not close-on-exec, unless
+ *   ns_spawn_attr_set_close_fds says otherwise; ns_spawn_attr_set_fd places
+ *   descriptors. A child never holds a descriptor of another concurrent
+ *   call: the library's own are tracked and closed first thing in every
+ *   child. Give your own descriptors close-on-exec when several threads
+ *   spawn, or the other children inherit them.
+ * - The shared attribute rule: an ns_spawn_attr may be used by any number
+ *   of threads at once for spawning (ns_spawn, ns_spawn_fn); its setters
+ *   and ns_spawn_attr_free must not run concurrently with any use of the
+ *   same attr.
+ *
+ * KERNEL VERSIONS
+ *
+ * Linux only, kernel 5.3 or later. Newer kernels unlock faster or race-free
+ * paths, and the library falls back to the older way by itself: setns of a
+ * pidfd with several namespaces in one step (5.8; before, one at a time),
+ * PIDFD_GET_*_NAMESPACE (6.11; before, /proc and a check that the pidfd's
+ * process is alive), NS_GET_ID (6.18; before, ns_unique_id fails with
+ * -EOPNOTSUPP), clone3 (5.3; clone(2) where a filter refuses it),
+ * CLONE_INTO_CGROUP (5.7), waitid(P_PIDFD) (5.4), time namespaces (5.6),
+ * close_range (5.9, with CLOSE_RANGE_CLOEXEC 5.11; before, one fcntl per
+ * descriptor) and PIDFD_INFO_EXIT (6.15; before, a supervising process of
+ * the library's own). The constants it needs are its own, never taken from
+ * the build machine's kernel headers.
+ *
+ * ENVIRONMENT
+ *
+ * LINUXNS_FORCE_FALLBACK=1 (read once) makes the library take the older
+ * paths even on a new kernel, as if every probe had found the feature
+ * missing; it exists for testing. PATH is searched for a program named
+ * without '/' (ns_spawn) and for newuidmap and newgidmap.
  */
 
 #ifndef LINUXNS_H
 #define LINUXNS_H
+
+/**
+ * Mount namespace (CLONE_NEWNS).
+ */
+#define NS_MNT 0x00020000
+
+/**
+ * Cgroup namespace (CLONE_NEWCGROUP).
+ */
+#define NS_CGROUP 0x02000000
+
+/**
+ * UTS namespace: hostname and domain name (CLONE_NEWUTS).
+ */
+#define NS_UTS 0x04000000
+
+/**
+ * IPC namespace: System V IPC and POSIX message queues (CLONE_NEWIPC).
+ */
+#define NS_IPC 0x08000000
+
+/**
+ * User namespace: ids and capabilities (CLONE_NEWUSER).
+ */
+#define NS_USER 0x10000000
+
+/**
+ * PID namespace (CLONE_NEWPID).
+ */
+#define NS_PID 0x20000000
+
+/**
+ * Network namespace (CLONE_NEWNET).
+ */
+#define NS_NET 0x40000000
+
+/**
+ * Time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets (CLONE_NEWTIME).
+ */
+#define NS_TIME 0x00000080
+
+/**
+ * With ns_open_pid / ns_open_pidfd and NS_PID or NS_TIME: open the namespace
+ * the process's future children get (pid_for_children, time_for_children).
+ */
+#define NS_FOR_CHILDREN 0x00000001
+
+/**
+ * Map writers, gid maps only: write "deny" to /proc/PID/setgroups first, as
+ * an unprivileged process must before it may write its gid_map.
+ */
+#define NS_MAP_DENY_SETGROUPS 0x1
+
+/**
+ * Map writers: write through newuidmap(1) / newgidmap(1), which allow the
+ * subordinate ranges of /etc/subuid and /etc/subgid.
+ */
+#define NS_MAP_USE_HELPER 0x2
 
 #include <stddef.h>
 #include <stdint.h>
@@ -33,67 +200,9 @@
 
 
 /**
- * Mount namespace (CLONE_NEWNS).
- */
-#define NS_MNT 131072
-
-/**
- * Cgroup namespace (CLONE_NEWCGROUP).
- */
-#define NS_CGROUP 33554432
-
-/**
- * UTS namespace: hostname and domain name (CLONE_NEWUTS).
- */
-#define NS_UTS 67108864
-
-/**
- * IPC namespace: System V IPC and POSIX message queues (CLONE_NEWIPC).
- */
-#define NS_IPC 134217728
-
-/**
- * User namespace: ids and capabilities (CLONE_NEWUSER).
- */
-#define NS_USER 268435456
-
-/**
- * PID namespace (CLONE_NEWPID).
- */
-#define NS_PID 536870912
-
-/**
- * Network namespace (CLONE_NEWNET).
- */
-#define NS_NET 1073741824
-
-/**
- * Time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets (CLONE_NEWTIME).
- */
-#define NS_TIME 128
-
-/**
  * Every namespace type.
  */
 #define NS_ALL (((((((NS_MNT | NS_CGROUP) | NS_UTS) | NS_IPC) | NS_USER) | NS_PID) | NS_NET) | NS_TIME)
-
-/**
- * With ns_open_pid / ns_open_pidfd and NS_PID or NS_TIME: open the namespace
- * the process's future children get (pid_for_children, time_for_children).
- */
-#define NS_FOR_CHILDREN 1
-
-/**
- * Map writers, gid maps only: write "deny" to /proc/PID/setgroups first, as
- * an unprivileged process must before it may write its gid_map.
- */
-#define NS_MAP_DENY_SETGROUPS 1
-
-/**
- * Map writers: write through newuidmap(1) / newgidmap(1), which allow the
- * subordinate ranges of /etc/subuid and /etc/subgid.
- */
-#define NS_MAP_USE_HELPER 2
 
 /**
  * The most ranges a uid or gid map may have (the kernel's limit).
@@ -156,9 +265,17 @@
 #define NS_KCMP_SYSVSEM 6
 
 /**
- * What a spawned child gets: namespaces to create or join, maps, hostname,
- * root, descriptors. Created by ns_spawn_attr_new, freed by
- * ns_spawn_attr_free.
+ * A spawn attribute object: what a spawned child gets (namespaces to
+ * create or join, maps, hostname, root, descriptors).
+ *
+ * Created by ns_spawn_attr_new, set up with the ns_spawn_attr_* setters,
+ * used by ns_spawn and ns_spawn_fn, freed by ns_spawn_attr_free. Every
+ * setter takes an object from ns_spawn_attr_new that has not been freed
+ * (NULL is refused with -EINVAL), checks its own input at once and keeps
+ * a copy of what it is given; ns_spawn checks the combination. An
+ * ns_spawn_attr may be used by any number of threads at once for spawning
+ * (ns_spawn, ns_spawn_fn); its setters and ns_spawn_attr_free must not run
+ * concurrently with any use of the same attr.
  */
 typedef struct ns_spawn_attr ns_spawn_attr;
 
@@ -216,849 +333,1678 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version, "MAJOR.MINOR.PATCH", equal to the
- * LINUXNS_VERSION_* macros this header was generated with.
+ * The library version as a string, "MAJOR.MINOR.PATCH".
+ *
+ * It equals the LINUXNS_VERSION_* macros this header was generated with,
+ * so a program can compare the two to detect a header and a library that
+ * do not match.
+ *
+ * Returns: a static NUL-terminated string owned by the library; never
+ * NULL.
+ *
+ * Errors: none.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ *
+ * Kernel: any.
  */
 const char *ns_version(void);
 
 /**
- * A human-readable account of the calling thread's most recent failure,
- * naming the step, the object and the reason, e.g.
- * "write /proc/4242/gid_map: Operation not permitted (setgroups was not denied)".
+ * The calling thread's most recent failure, as a sentence.
  *
- * "" before any failure on this thread. The string belongs to the library
- * and stays valid until the next ns_* call on the same thread.
+ * A human-readable account naming the function, the step, the object and
+ * the reason, with a hint in parentheses where the library has one, e.g.
+ * "ns_write_gid_map: write /proc/4242/gid_map: Operation not permitted
+ * (setgroups was not denied)". A successful call does not clear it.
+ *
+ * Returns: a NUL-terminated string that belongs to the library: "" before
+ * any failure on this thread; it stays valid until the next ns_* call on
+ * the same thread. Never NULL.
+ *
+ * Errors: none.
+ *
+ * Thread safety: the text is per thread: each thread sees only its own
+ * failures, so read it on the thread that made the failing call (in Go on
+ * a locked OS thread, in Haskell on a bound thread). The negative return
+ * value and errno of the failed call are reliable on any thread.
+ *
+ * Kernel: any.
  */
 const char *ns_last_error(void);
 
 /**
- * The name of namespace type `type` as in /proc/PID/ns: "mnt", "cgroup",
- * "uts", "ipc", "user", "pid", "net" or "time".
+ * The name of a namespace type, as in /proc/PID/ns.
  *
- * Returns NULL (errno EINVAL) unless `type` is exactly one NS_* value.
+ * `type`: exactly one NS_* value.
+ *
+ * Returns: a static string owned by the library: "mnt", "cgroup", "uts",
+ * "ipc", "user", "pid", "net" or "time"; NULL with errno set on failure.
+ *
+ * Errors:
+ * EINVAL: when `type` is not exactly one NS_* value (0, a mask of several,
+ *   unknown bits).
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 const char *ns_type_name(int type);
 
 /**
- * The NS_* value of a namespace type name ("net", "mnt", ...), the
- * inverse of ns_type_name.
+ * The NS_* value of a namespace type name, the inverse of ns_type_name.
  *
- * Errors: -EINVAL for NULL or any other string (names are lower case; the
- * *_for_children names are not types).
+ * `name`: a NUL-terminated string such as "net" or "mnt" (or NULL, which
+ * is refused).
  *
- * # Safety
- * `name` is NULL or a NUL-terminated string.
+ * Returns: the NS_* value, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `name` is NULL or any other string (names are lower case;
+ *   the *_for_children names are not types).
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_type_from_name(const char *name);
 
 /**
  * Moves the calling thread into new namespaces: unshare(2).
  *
- * `flags` is any OR of NS_* values plus CLONE_FILES, CLONE_FS and
- * CLONE_SYSVSEM; 0 does nothing. Only the calling thread changes. For
- * NS_PID and NS_TIME the thread itself stays where it is: its future
+ * For NS_PID and NS_TIME the thread itself stays where it is: its future
  * children are created in the new namespace.
  *
- * Errors: -EINVAL for any other bit (nothing is changed); -EINVAL when the
- * kernel refuses NS_USER because the process has several threads (the text
- * of ns_last_error says so); -EPERM without the privilege the kernel asks
- * for (CAP_SYS_ADMIN, or a new user namespace in the same call);
- * -ENOSPC when a max_*_namespaces limit is reached.
+ * `flags`: any OR of NS_* values plus CLONE_FILES, CLONE_FS and
+ * CLONE_SYSVSEM; 0 does nothing.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `flags` has any other bit (nothing is changed); when the
+ *   kernel refuses NS_USER because the process has several threads (the
+ *   text of ns_last_error says so); when the kernel lacks a requested
+ *   namespace type.
+ * -EPERM: without the privilege the kernel asks for (CAP_SYS_ADMIN, or a
+ *   new user namespace in the same call).
+ * -ENOSPC: when a max_*_namespaces limit, or the nesting limit of user
+ *   or PID namespaces, is reached.
+ * -ENOMEM: when the kernel runs out of memory.
+ *
+ * Thread safety: moves only the calling thread; the process's other
+ * threads keep their namespaces. NS_USER needs a single-threaded process.
+ * A runtime that moves work between OS threads must pin the caller to
+ * its thread first (Go: runtime.LockOSThread); ns_spawn and ns_run_in
+ * never move the caller. ns_last_error is per thread.
+ *
+ * Kernel: any; NS_TIME needs 5.6 (-EINVAL before).
  */
 int ns_unshare(int flags);
 
 /**
  * Moves the calling thread into existing namespaces: setns(2).
  *
- * `fd` a namespace file (from ns_open_pid, ns_open_path, ...): `types` is 0
- * (any) or exactly the namespace's NS_* type. `fd` a pidfd: `types` is a
- * non-empty OR of NS_* values, all entered in one step (kernels from 5.8;
+ * Joining the user namespace the caller is already in succeeds and does
+ * nothing (the kernel itself would refuse it).
+ *
+ * `fd`: a namespace file (from ns_open_pid, ns_open_path, ...) or a
+ * pidfd.
+ *
+ * `types`: for a namespace file, 0 (any) or exactly the namespace's NS_*
+ * type; for a pidfd, a non-empty OR of NS_* values, entered together (see
+ * Kernel).
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EBADF: when `fd` is not open.
+ * -EINVAL: when `fd` is neither a namespace nor a pidfd, when `types` does
+ *   not fit it or has bits that are not NS_*; when the kernel refuses a
+ *   user namespace to a multithreaded process, or a mount namespace to a
+ *   thread that shares its filesystem context (ns_last_error says why).
+ * -ESRCH: when the pidfd's process has exited.
+ * -EPERM: without the needed capabilities.
+ * -EOPNOTSUPP: when a pidfd's `types` names a type this kernel lacks and
+ *   the namespaces are opened through /proc (kernels before 5.8).
+ * -EMFILE: when telling a pidfd from other files, or listing the threads
+ *   for a mount namespace, needs a descriptor and none is free.
+ * -ENOENT: when that needs /proc and it is not mounted ("/proc is not
+ *   mounted").
+ *
+ * Thread safety: moves only the calling thread. The kernel refuses a
+ * user namespace to a multithreaded process, and a mount namespace to a
+ * thread that shares its filesystem context (root, cwd) with other
+ * threads, which every thread of a multithreaded process does unless it
+ * called ns_unshare(CLONE_FS). (Through a pidfd with more types in the
+ * mask, the kernel would instead move the root of every thread sharing
+ * the context; the library refuses that too, before anything changes.)
+ * Use ns_run_in from multithreaded programs. ns_last_error is per thread.
+ *
+ * Kernel: any. A pidfd's namespaces are entered in one step from 5.8;
  * before, one at a time, user namespace first, and if one fails the ones
  * already joined are left again where the kernel allows it, which it does
- * not for a user namespace).
- *
- * Joining the user namespace the caller is already in succeeds and does
- * nothing (the kernel itself would refuse it). Only the calling thread
- * changes. The kernel refuses a user namespace to a multithreaded
- * process, and a mount namespace to a thread that shares its filesystem
- * context (root, cwd) with other threads, which every thread of a
- * multithreaded process does unless it called ns_unshare(CLONE_FS): both
- * are -EINVAL, with ns_last_error saying why. (Through a pidfd with more
- * types in the mask, the kernel would instead move the root of every
- * thread sharing the context; the library refuses that too, before
- * anything changes.) Use ns_run_in from multithreaded programs.
- *
- * Errors: -EBADF when fd is not open; -EINVAL when fd is neither a
- * namespace nor a pidfd, when types does not fit it, or for bits that are
- * not NS_*; -ESRCH when the pidfd's process has exited; -EPERM without the
- * needed capabilities; -EMFILE when telling a pidfd from other files, or
- * listing the threads for a mount namespace, needs a descriptor and none
- * is free; -ENOENT when that needs /proc and it is not mounted.
+ * not for a user namespace.
  */
 int ns_setns(int fd, int types);
 
 /**
- * Opens namespace `type` of process (or thread id) `pid`; 0 is the calling
- * thread (/proc/thread-self). `type` is one NS_* value; for NS_PID and
- * NS_TIME, `type | NS_FOR_CHILDREN` opens pid_for_children /
- * time_for_children, the namespace the process's next children get.
+ * Opens a namespace of a process or thread, by pid.
  *
- * Returns a new O_CLOEXEC descriptor, the caller's to close.
+ * `pid`: a process (or thread) id; 0 is the calling thread
+ * (/proc/thread-self).
  *
- * Errors: -EINVAL for a negative pid, a type that is not exactly one NS_*
- * value, NS_FOR_CHILDREN with other types; -ESRCH when there is no such
- * process; -EOPNOTSUPP when this kernel lacks the namespace type; -EACCES
- * or -EPERM when the caller may not inspect the process; -ENOENT with
- * "/proc is not mounted" when there is no /proc.
+ * `type`: one NS_* value; for NS_PID and NS_TIME, `type | NS_FOR_CHILDREN`
+ * opens pid_for_children / time_for_children, the namespace the process's
+ * next children get.
+ *
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `pid` is negative, `type` is not exactly one NS_* value, or
+ *   NS_FOR_CHILDREN comes with another type than NS_PID or NS_TIME.
+ * -ESRCH: when there is no such process, or it has exited.
+ * -EOPNOTSUPP: when this kernel lacks the namespace type.
+ * -EACCES: when the caller may not inspect the process.
+ * -EPERM: when the caller may not inspect the process.
+ * -ENOENT: with "/proc is not mounted" when there is no /proc; with
+ *   NS_FOR_CHILDREN, when no process is in that namespace yet (the kernel
+ *   shows it only then).
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread of any runtime.
+ * `pid` 0 names the calling thread, whose namespaces may differ from the
+ * other threads'. ns_last_error is per thread.
+ *
+ * Kernel: any; NS_TIME needs 5.6 (-EOPNOTSUPP before).
  */
 int ns_open_pid(pid_t pid, int type);
 
 /**
- * The namespace's inode number into `*id`: the N of `readlink
- * /proc/PID/ns/TYPE` = `type:[N]`, and lsns's NS column. Two namespaces
- * alive at the same time never share it, but the kernel may reuse it after
- * one is gone (see ns_unique_id for an id that is never reused).
+ * The inode number of a namespace, as /proc and lsns show it.
  *
- * Errors: -EINVAL when id is NULL or fd is not a namespace; -EBADF when fd
- * is not open.
+ * The id is the N of `readlink /proc/PID/ns/TYPE` = `type:[N]`, and
+ * lsns's NS column. Two namespaces alive at the same time never share it,
+ * but the kernel may reuse it after one is gone (see ns_unique_id for an
+ * id that is never reused).
  *
- * # Safety
- * `id` is NULL or valid for writing.
+ * `fd`: a namespace descriptor.
+ *
+ * `id`: points at a uint64_t that receives the id (NULL is refused).
+ *
+ * Returns: 0 with `*id` set, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `id` is NULL or `fd` is not a namespace.
+ * -EBADF: when `fd` is not open.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_id(int fd, uint64_t *id);
 
 /**
- * Writes /proc/PID/uid_map (pid 0: the calling process) in the single
- * write the kernel allows.
+ * Writes the uid map of a process's user namespace, /proc/PID/uid_map.
  *
- * The map is checked before anything is written: 1 <= count <= 340
- * (-EINVAL, -E2BIG), every range's count >= 1, no range reaching id
- * 4294967295 ((uid_t)-1 is never mapped), inside ranges pairwise disjoint,
- * outside ranges pairwise disjoint (-EINVAL); ns_last_error names the bad
- * entry. The text must also fit in less than one page, as the kernel
- * requires, also through NS_MAP_USE_HELPER (newuidmap writes it the same
- * way): -E2BIG; about 120 ranges of 10-digit numbers fit in 4 KiB.
+ * The whole map goes in the single write the kernel allows. It is checked
+ * before anything is written: 1 <= count <= 340, every range's count >= 1,
+ * no range reaching id 4294967295 ((uid_t)-1 is never mapped), inside
+ * ranges pairwise disjoint, outside ranges pairwise disjoint; ns_last_error
+ * names the bad entry. The text must also fit in less than one page, as
+ * the kernel requires, also through NS_MAP_USE_HELPER (newuidmap writes it
+ * the same way); about 120 ranges of 10-digit numbers fit in 4 KiB.
  *
- * `flags`: NS_MAP_USE_HELPER writes through newuidmap(1), which allows the
- * ranges /etc/subuid grants the caller (-ENOENT if it is not in PATH;
- * -EPERM with its stderr in ns_last_error if it refuses).
- * NS_MAP_DENY_SETGROUPS is for gid maps only: -EINVAL here.
+ * `pid`: the process; 0 is the calling process.
  *
- * Errors, besides the above: -EINVAL for a negative pid, a NULL map or
- * unknown flags; -ESRCH when there is no such process; -EPERM from the
- * kernel (a map already written, or one the caller may not write, also
- * when the caller may not even open another user's /proc/PID files);
- * -ENOENT when /proc is not mounted; -EOPNOTSUPP for a pid other than 0
- * (or with NS_MAP_USE_HELPER) when /proc belongs to another PID namespace,
- * where that pid would name another process. newuidmap runs as the
- * library's own child, so a runtime that reaps children itself cannot
- * take its exit status.
+ * `map`: points at `count` struct ns_idmap entries.
  *
- * # Safety
- * `map` is NULL or points at `count` entries.
+ * `count`: the number of entries, 1 to NS_MAP_MAX_RANGES (340).
+ *
+ * `flags`: 0, or NS_MAP_USE_HELPER to write through newuidmap(1), which
+ * allows the ranges /etc/subuid grants the caller. NS_MAP_DENY_SETGROUPS
+ * is for gid maps only: -EINVAL here.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `pid` is negative, `map` is NULL, `count` is 0, `flags`
+ *   has unknown bits or NS_MAP_DENY_SETGROUPS, or a range is empty, runs
+ *   past 4294967294 or overlaps another.
+ * -E2BIG: when `count` is above 340 or the text is a page or longer.
+ * -ESRCH: when there is no such process.
+ * -EPERM: from the kernel (a map already written, or one the caller may
+ *   not write, also when the caller may not even open another user's
+ *   /proc/PID files); with NS_MAP_USE_HELPER when newuidmap refuses (its
+ *   stderr in ns_last_error).
+ * -ENOENT: when /proc is not mounted; with NS_MAP_USE_HELPER when
+ *   newuidmap is not in PATH.
+ * -EOPNOTSUPP: for a `pid` other than 0 (or with NS_MAP_USE_HELPER) when
+ *   /proc belongs to another PID namespace, where that pid would name
+ *   another process.
+ * -EMFILE: when no descriptor is free.
+ * -EAGAIN: with NS_MAP_USE_HELPER when no process can be started
+ *   (RLIMIT_NPROC).
+ *
+ * Thread safety: moves nothing; safe from any thread of any runtime.
+ * newuidmap runs as the library's own child (exit signal 0), so a
+ * runtime that reaps children itself cannot take its exit status.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any. newuidmap's exit status is read through its pidfd
+ * (PIDFD_INFO_EXIT, 6.15); before, through a supervising process of the
+ * library's own.
  */
 int ns_write_uid_map(pid_t pid, const struct ns_idmap *map, size_t count, unsigned int flags);
 
 /**
- * Writes /proc/PID/gid_map; everything as ns_write_uid_map, with newgidmap
- * for NS_MAP_USE_HELPER, and NS_MAP_DENY_SETGROUPS, which first writes
- * "deny" to /proc/PID/setgroups: an unprivileged process must, before the
- * kernel lets it write a gid map (without it, -EPERM and ns_last_error
- * says "setgroups was not denied").
+ * Writes the gid map of a process's user namespace, /proc/PID/gid_map.
  *
- * # Safety
- * `map` is NULL or points at `count` entries.
+ * Everything as ns_write_uid_map: the same checks before anything is
+ * written, the single write, newgidmap(1) for NS_MAP_USE_HELPER.
+ *
+ * `pid`: the process; 0 is the calling process.
+ *
+ * `map`: points at `count` struct ns_idmap entries.
+ *
+ * `count`: the number of entries, 1 to NS_MAP_MAX_RANGES (340).
+ *
+ * `flags`: an OR of NS_MAP_USE_HELPER (write through newgidmap, which
+ * allows the ranges /etc/subgid grants the caller) and
+ * NS_MAP_DENY_SETGROUPS, which first writes "deny" to
+ * /proc/PID/setgroups: an unprivileged process must, before the kernel
+ * lets it write a gid map.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `pid` is negative, `map` is NULL, `count` is 0, `flags`
+ *   has unknown bits, or a range is empty, runs past 4294967294 or
+ *   overlaps another.
+ * -E2BIG: when `count` is above 340 or the text is a page or longer.
+ * -ESRCH: when there is no such process.
+ * -EPERM: from the kernel (a map already written, or one the caller may
+ *   not write, also when the caller may not even open another user's
+ *   /proc/PID files); without NS_MAP_DENY_SETGROUPS where the kernel
+ *   requires it (ns_last_error says "setgroups was not denied"); with
+ *   NS_MAP_USE_HELPER when newgidmap refuses (its stderr in ns_last_error).
+ * -ENOENT: when /proc is not mounted; with NS_MAP_USE_HELPER when
+ *   newgidmap is not in PATH.
+ * -EOPNOTSUPP: for a `pid` other than 0 (or with NS_MAP_USE_HELPER) when
+ *   /proc belongs to another PID namespace, where that pid would name
+ *   another process.
+ * -EMFILE: when no descriptor is free.
+ * -EAGAIN: with NS_MAP_USE_HELPER when no process can be started
+ *   (RLIMIT_NPROC).
+ *
+ * Thread safety: moves nothing; safe from any thread of any runtime.
+ * newgidmap runs as the library's own child (exit signal 0), so a
+ * runtime that reaps children itself cannot take its exit status.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any. newgidmap's exit status is read through its pidfd
+ * (PIDFD_INFO_EXIT, 6.15); before, through a supervising process of the
+ * library's own.
  */
 int ns_write_gid_map(pid_t pid, const struct ns_idmap *map, size_t count, unsigned int flags);
 
 /**
- * Starts a child in new namespaces `types` (an OR of NS_* values, 0 for
- * none) running `fn(arg)`; fn's return value is the child's exit status.
+ * Starts a child running a function in new namespaces.
  *
- * The child has its own copy of the caller's memory, as after fork(), and
- * the same rule applies: if the caller is multithreaded, fn may call only
- * async-signal-safe functions. fork()'s library hooks (pthread_atfork) do
- * not run, and when fn returns the child leaves with _exit(2): stdio
- * buffers are not flushed, so fflush or write(2) what must be seen. With
- * NS_PID the child is pid 1 of the new PID namespace.
+ * The child has its own copy of the caller's memory, as after fork().
+ * fork()'s library hooks (pthread_atfork) do not run, and when `fn`
+ * returns the child leaves with _exit(2): stdio buffers are not flushed,
+ * so fflush or write(2) what must be seen. With NS_PID the child is pid 1
+ * of the new PID namespace. This is ns_spawn_fn with an attribute that
+ * sets only `types`.
  *
- * Returns the child's pid: a direct child of the caller that sends SIGCHLD
- * when it ends and must be waited for. When `pidfd` is not NULL, `*pidfd`
- * receives an O_CLOEXEC pidfd of the child (the caller's to close).
+ * `types`: the namespaces the child gets new, an OR of NS_* values; 0 for
+ * none.
  *
- * This is ns_spawn_fn with an attribute that sets only `types`.
+ * `fn`: the function the child runs with `arg`; its return value is the
+ * child's exit status.
  *
- * Errors: -EINVAL for a NULL fn or bits that are not NS_*; -EPERM, -ENOSPC,
- * -EUSERS as clone(2) returns them.
+ * `pidfd`: NULL, or where an O_CLOEXEC pidfd of the child is stored (the
+ * caller's to close).
  *
- * # Safety
- * `fn` is callable with `arg` in the child; `pidfd` is NULL or writable.
+ * Returns: the child's pid, a direct child of the caller that sends
+ * SIGCHLD when it ends and must be waited for; or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `fn` is NULL or `types` has bits that are not NS_*; when
+ *   the kernel lacks a requested namespace type.
+ * -EPERM: as clone(2) returns it (no privilege for these namespaces).
+ * -ENOSPC: as clone(2) returns it (a namespace limit is reached).
+ * -EUSERS: as clone(2) returns it.
+ * -EAGAIN: when no process can be started (RLIMIT_NPROC).
+ * -ENOMEM: when the kernel runs out of memory.
+ * -EMFILE: when no descriptor is free for the pidfd or the report pipe.
+ *
+ * Thread safety: the caller never moves; safe from any thread of any
+ * runtime. If the caller is multithreaded, `fn` may call only
+ * async-signal-safe functions, as after fork(). The outcome does not
+ * depend on who else reaps children in the process: the library tracks
+ * the child by a pidfd taken when it is created. ns_last_error is per
+ * thread.
+ *
+ * Kernel: clone3 (5.3), or clone(2) when a seccomp filter refuses clone3;
+ * NS_TIME needs 5.6 and is created through a short-lived intermediate
+ * process where clone3 is refused.
  */
 pid_t ns_clone(int types, int (*fn)(void *arg), void *arg, int *pidfd);
 
 /**
- * Moves the calling thread into namespaces `types` of process `pid`, like
- * `nsenter -t PID`. `types` 0 means every namespace in which pid differs
- * from the caller; namespaces the caller is already in are skipped. One
- * atomic setns of a pidfd where the kernel allows it (5.8); before, one at
- * a time, the user namespace first when the caller is not root and last
- * when it is, as nsenter does.
+ * Moves the calling thread into a process's namespaces, like `nsenter -t PID`.
  *
- * Only the calling thread moves, so the rules of ns_setns apply: a user
- * namespace needs a single-threaded caller, and a mount namespace a
- * thread that does not share its filesystem context (-EINVAL, explained
- * in ns_last_error; nothing is changed). Use ns_run_in or ns_spawn from
- * multithreaded programs.
+ * Namespaces the caller is already in are skipped.
  *
+ * `pid`: the process, > 0.
+ *
+ * `types`: an OR of NS_* values; 0 means every namespace in which `pid`
+ * differs from the caller.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `pid` <= 0 or `types` has bits that are not NS_*; when a
+ *   user namespace is to be joined by a multithreaded caller, or a mount
+ *   namespace by a thread that shares its filesystem context (explained
+ *   in ns_last_error; nothing is changed).
+ * -ESRCH: when there is no such process.
+ * -EPERM: without the needed privileges, also when the caller may not
+ *   inspect the target.
+ * -EOPNOTSUPP: when `types` names a type this kernel lacks, or (without
+ *   pidfd_open) when /proc belongs to another PID namespace.
+ * -ENOENT: when /proc is not mounted and it is needed.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves only the calling thread, so the rules of ns_setns
+ * apply: a user namespace needs a single-threaded caller, and a mount
+ * namespace a thread that does not share its filesystem context. Use
+ * ns_run_in or ns_spawn from multithreaded programs. ns_last_error is per
+ * thread.
+ *
+ * Kernel: pidfd_open (5.3) and one atomic setns of the pidfd where the
+ * kernel allows it (5.8); before 5.8, one at a time, the user namespace
+ * first when the caller is not root and last when it is, as nsenter does.
  * With pidfd_open refused (a seccomp filter) or missing, the namespaces
  * are opened through /proc/PID and the process is checked to be the same
  * (its start time) before any is joined.
- *
- * Errors: -EINVAL for pid <= 0 or bits that are not NS_*; -ESRCH when
- * there is no such process; -EPERM without the needed privileges, also
- * when the caller may not inspect the target; -EOPNOTSUPP when `types`
- * names a type this kernel lacks, or (without pidfd_open) when /proc
- * belongs to another PID namespace; -ENOENT when /proc is not mounted
- * and it is needed; -EMFILE when no descriptor is free.
  */
 int ns_enter_pid(pid_t pid, int types);
 
 /**
- * Runs `fn(arg)` on a fresh thread that has joined `fd` (a namespace fd
- * with `types` 0 or its type, or a pidfd with a mask, as ns_setns takes
- * them), waits for it, and stores its return value in `*result` (when
- * not NULL). The calling thread never changes namespaces, so this is safe
- * from any thread of any runtime (Go, GHC, Perl).
+ * Runs a function on a new thread inside namespaces, and waits for it.
  *
  * Mount namespaces work: the thread first unshares its filesystem context
  * (CLONE_FS). User namespaces cannot be joined by a thread of a
- * multithreaded process: -EINVAL. The thread ends after fn returns, taking
- * its namespaces with it; fn must not leave threads or state behind that
+ * multithreaded process. The thread ends after `fn` returns, taking its
+ * namespaces with it; `fn` must not leave threads or state behind that
  * expect them.
  *
- * Errors: -EINVAL for a NULL fn, a user namespace, bits that are not NS_*,
- * or a fd that is neither a namespace nor a pidfd; -EBADF; -EMFILE when
- * telling a pidfd from other files needs a descriptor and none is free;
- * -EAGAIN when no thread can be started (RLIMIT_NPROC); the errors of
- * ns_setns for the join.
+ * `fd`: a namespace descriptor or a pidfd, as ns_setns takes them.
  *
- * # Safety
- * `fn` is callable with `arg` on another thread; `result` is NULL or
- * writable.
+ * `types`: for a namespace, 0 or its NS_* type; for a pidfd, a non-empty
+ * NS_* mask.
+ *
+ * `fn`: called with `arg` on the new thread.
+ *
+ * `result`: NULL, or where fn's return value is stored.
+ *
+ * Returns: 0 once `fn` has run, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `fn` is NULL, a user namespace would be joined, `types`
+ *   has bits that are not NS_* or does not fit `fd`, or `fd` is neither a
+ *   namespace nor a pidfd.
+ * -EBADF: when `fd` is not open.
+ * -EMFILE: when telling a pidfd from other files needs a descriptor and
+ *   none is free.
+ * -EAGAIN: when no thread can be started (RLIMIT_NPROC).
+ * -ESRCH: when the pidfd's process has exited.
+ * -EPERM: without the privileges the join needs.
+ * -ENOENT: when telling a pidfd from other files needs /proc and it is
+ *   not mounted.
+ *
+ * Thread safety: the calling thread never changes namespaces, so this is
+ * safe from any thread of any runtime (Go, GHC, Perl); `fn` runs on a
+ * thread of the library's own, gone from the kernel before the call
+ * returns. ns_last_error is per thread.
+ *
+ * Kernel: as ns_setns (a pidfd's namespaces in one step from 5.8).
  */
 int ns_run_in(int fd, int types, int (*fn)(void *arg), void *arg, int *result);
 
 /**
- * A new namespace of exactly one `type`, as a descriptor, created without
- * moving the caller (a helper thread unshares it; for NS_USER a helper
- * process). For NS_PID and NS_TIME it is the namespace children would
- * get: nobody is in it yet, and the first process to enter it (e.g. a
- * child spawned after joining it) becomes its pid 1 / sees its offsets.
- * NS_USER gives a user namespace without maps (see ns_new_userns).
+ * Creates a namespace of one type, as a descriptor, without moving the caller.
  *
- * Returns a new O_CLOEXEC descriptor.
+ * A helper thread unshares it; for NS_USER a helper process. For NS_PID
+ * and NS_TIME it is the namespace children would get: nobody is in it
+ * yet, and the first process to enter it (e.g. a child spawned after
+ * joining it) becomes its pid 1 / sees its offsets. NS_USER gives a user
+ * namespace without maps (see ns_new_userns).
  *
- * Errors: -EINVAL unless `type` is exactly one NS_* value; -EPERM without
- * CAP_SYS_ADMIN (except NS_USER); -ENOSPC at a max_*_namespaces limit;
- * -EOPNOTSUPP for NS_PID on kernels before 6.11, which cannot show an
- * empty PID namespace (with pidfd_open filtered, NS_PID is opened through
- * a helper process's pidfd instead); -EAGAIN when no thread can be started
- * (RLIMIT_NPROC).
+ * `type`: exactly one NS_* value.
+ *
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EINVAL: unless `type` is exactly one NS_* value; when the kernel lacks
+ *   the namespace type.
+ * -EPERM: without CAP_SYS_ADMIN (except NS_USER).
+ * -ENOSPC: at a max_*_namespaces limit.
+ * -EOPNOTSUPP: for NS_PID on kernels before 6.11, which cannot show an
+ *   empty PID namespace.
+ * -EAGAIN: when no thread (or, for NS_USER, no process) can be started
+ *   (RLIMIT_NPROC).
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: the caller never moves; safe from any thread of any
+ * runtime. The helper thread is gone from the kernel before the call
+ * returns; the helper process is the library's own child with exit
+ * signal 0, unseen by the caller's SIGCHLD handler or waitpid(-1).
+ * ns_last_error is per thread.
+ *
+ * Kernel: NS_PID needs PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (6.11); with
+ * pidfd_open filtered, NS_PID is opened through a helper process's pidfd
+ * instead. NS_TIME needs 5.6. The other types: any.
  */
 int ns_new(int type);
 
 /**
- * A new user namespace with these maps, as a descriptor: for idmapped
- * mounts and ns_spawn_attr_join. A helper process creates it and waits
- * while the caller writes the maps (so several ranges and newuidmap work)
- * and opens it; the caller never moves. Either map may be absent (NULL
- * and count 0). `flags` as the map writers: NS_MAP_DENY_SETGROUPS applies
- * to the gid map, NS_MAP_USE_HELPER to both.
+ * Creates a new user namespace with uid and gid maps, as a descriptor.
  *
- * Returns a new O_CLOEXEC descriptor.
+ * For idmapped mounts and ns_spawn_attr_join. A helper process creates it
+ * and waits while the caller writes the maps (so several ranges and
+ * newuidmap work) and opens it. The helper is addressed through the
+ * /proc/self it opened itself, so a /proc of another PID namespace does no
+ * harm (except with NS_MAP_USE_HELPER: newuidmap looks the pid up in
+ * /proc).
  *
- * Errors: the map checks of ns_write_uid_map; -EINVAL for unknown flags
- * or a NULL map with a non-zero count; the kernel's -EPERM for maps the
- * caller may not write (ns_last_error names the file); -ENOENT when /proc
- * is not mounted. The helper is addressed through the /proc/self it
- * opened itself, so a /proc of another PID namespace does no harm (except
- * with NS_MAP_USE_HELPER: newuidmap looks the pid up in /proc, and the
- * call fails with -EOPNOTSUPP there). The helper is the library's own
- * child with exit signal 0: no SIGCHLD handler or waitpid(-1) of the
- * caller's runtime sees it.
+ * `uid_map`: points at `uid_count` entries, or is NULL when `uid_count` is
+ * 0 (no uid map).
  *
- * # Safety
- * Each map is NULL or points at its count of entries.
+ * `gid_map`: points at `gid_count` entries, or is NULL when `gid_count` is
+ * 0 (no gid map).
+ *
+ * `flags`: as the map writers take them: NS_MAP_DENY_SETGROUPS applies to
+ * the gid map, NS_MAP_USE_HELPER to both.
+ *
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EINVAL: for unknown flags, a NULL map with a non-zero count, and the
+ *   map checks of ns_write_uid_map (an empty or overlapping range, one
+ *   running past 4294967294).
+ * -E2BIG: when a map has more than 340 ranges or its text is a page or
+ *   longer.
+ * -EPERM: the kernel's, for maps the caller may not write (ns_last_error
+ *   names the file); when newuidmap or newgidmap refuses.
+ * -ENOENT: when /proc is not mounted; with NS_MAP_USE_HELPER when
+ *   newuidmap or newgidmap is not in PATH.
+ * -EOPNOTSUPP: with NS_MAP_USE_HELPER when /proc belongs to another PID
+ *   namespace.
+ * -ENOSPC: at the max_user_namespaces limit.
+ * -EAGAIN: when no process can be started (RLIMIT_NPROC).
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: the caller never moves; safe from any thread of any
+ * runtime. The helper is the library's own child with exit signal 0: no
+ * SIGCHLD handler or waitpid(-1) of the caller's runtime sees it.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any (the helper is started with clone3, 5.3, or clone(2) when a
+ * seccomp filter refuses clone3).
  */
 int ns_new_userns(const struct ns_idmap *uid_map, size_t uid_count, const struct ns_idmap *gid_map, size_t gid_count, unsigned int flags);
 
 /**
- * Opens namespace `type` of the process behind `pidfd`, like ns_open_pid
- * but without the race against pid reuse: it uses the kernel's
- * PIDFD_GET_*_NAMESPACE (6.11) where present, else /proc/PID/ns and then
- * checks that the pidfd's process is still alive (so the pid was not
- * reused in between). NS_FOR_CHILDREN works as with ns_open_pid.
+ * Opens a namespace of the process behind a pidfd, safe from pid reuse.
  *
- * Returns a new O_CLOEXEC descriptor.
+ * Like ns_open_pid, but the process is named by a pidfd, so a pid reused
+ * in between cannot be opened by mistake.
  *
- * Errors: -EBADF when pidfd is not open or not a pidfd; -ESRCH when its
- * process has exited; -EINVAL for a bad type; -EOPNOTSUPP when the kernel
- * lacks the namespace type; -EACCES/-EPERM when the caller may not
- * inspect the process.
+ * `pidfd`: a pidfd (pidfd_open(2), CLONE_PIDFD, the `pidfd` of ns_spawn).
+ *
+ * `type`: one NS_* value; NS_FOR_CHILDREN works as with ns_open_pid.
+ *
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EBADF: when `pidfd` is not open or not a pidfd.
+ * -ESRCH: when its process has exited.
+ * -EINVAL: for a bad `type`.
+ * -EOPNOTSUPP: when the kernel lacks the namespace type.
+ * -EACCES: when the caller may not inspect the process.
+ * -EPERM: when the caller may not inspect the process.
+ * -ENOENT: when the /proc fallback is needed and /proc is not mounted.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: the kernel's PIDFD_GET_*_NAMESPACE (6.11) where present; else
+ * /proc/PID/ns, then a check that the pidfd's process is still alive (so
+ * the pid was not reused in between).
  */
 int ns_open_pidfd(int pidfd, int type);
 
 /**
- * Opens a namespace file: /proc/PID/ns/X, a bind mount of one (see
- * ns_bind), /run/netns/NAME. `type` 0 accepts any namespace, else it is
- * the one NS_* type required.
+ * Opens a namespace file by path.
  *
- * Returns a new O_CLOEXEC descriptor.
+ * `path`: a NUL-terminated path of a namespace file: /proc/PID/ns/X, a
+ * bind mount of one (see ns_bind), /run/netns/NAME.
  *
- * Errors: -EINVAL when path is NULL, the file is not a namespace or not of
- * `type`, or `type` is not 0 or one NS_* value; open(2)'s errors (-ENOENT,
- * -EACCES, ...).
+ * `type`: 0 accepts any namespace, else the one NS_* type required.
  *
- * # Safety
- * `path` is NULL or a NUL-terminated string.
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `path` is NULL, the file is not a namespace or not of
+ *   `type`, or `type` is not 0 or one NS_* value.
+ * -ENOENT: open(2)'s: when the file does not exist.
+ * -EACCES: open(2)'s: when the caller may not open it.
+ * -ENOTDIR: open(2)'s: when a directory in the path is not one.
+ * -ELOOP: open(2)'s: when the path has too many symbolic links.
+ * -ENAMETOOLONG: open(2)'s: when the path is too long.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_open_path(const char *path, int type);
 
 /**
- * Opens the network namespace that `ip netns` calls `name`:
- * /run/netns/NAME, else /var/run/netns/NAME. The name is never a symlink
- * to follow (O_NOFOLLOW: -ELOOP).
+ * Opens a network namespace by the name `ip netns` gives it.
  *
- * Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
- * 255 bytes, and files that are not network namespaces; -ENOENT when no
- * such name exists.
+ * Looks in /run/netns/NAME, else /var/run/netns/NAME. The name is never a
+ * symlink to follow (O_NOFOLLOW).
  *
- * # Safety
- * `name` is NULL or a NUL-terminated string.
+ * `name`: a NUL-terminated name, as `ip netns add` takes it.
+ *
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EINVAL: for NULL, "", ".", "..", names with '/' or longer than 255
+ *   bytes, and files that are not network namespaces.
+ * -ENOENT: when no such name exists.
+ * -ELOOP: when the name is a symbolic link.
+ * -EACCES: when the caller may not open the file.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_open_name(const char *name);
 
 /**
  * The NS_* type of a namespace descriptor.
  *
- * Errors: -EBADF when fd is not open; -EINVAL when it is not a namespace.
+ * `fd`: a namespace descriptor.
+ *
+ * Returns: one NS_* value, or a negative errno.
+ *
+ * Errors:
+ * -EBADF: when `fd` is not open.
+ * -EINVAL: when it is not a namespace.
+ * -EOPNOTSUPP: when it is a namespace of a type this library does not
+ *   know (a newer kernel's).
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_type(int fd);
 
 /**
- * Opens the user namespace that owns namespace `fd` (for a user namespace:
- * its parent). Returns a new O_CLOEXEC descriptor.
+ * Opens the user namespace that owns a namespace.
  *
- * Errors: -EBADF, -EINVAL as ns_type; -EPERM when the owner lies outside
- * the caller's user namespace (e.g. for anything owned by the initial user
- * namespace, seen from inside a child one... or from the initial one
- * itself when asking about the initial user namespace).
+ * `fd`: a namespace descriptor; for a user namespace the owner is its
+ * parent.
+ *
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EBADF: when `fd` is not open.
+ * -EINVAL: when `fd` is not a namespace.
+ * -EPERM: when the owner lies outside the caller's user namespace (e.g.
+ *   for anything owned by the initial user namespace, seen from inside a
+ *   child one, or from the initial one itself when asking about the
+ *   initial user namespace).
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_get_userns(int fd);
 
 /**
- * Opens the parent of a pid or user namespace. Returns a new O_CLOEXEC
- * descriptor.
+ * Opens the parent of a PID or user namespace.
  *
- * Errors: -EBADF, -EINVAL as ns_type; -EINVAL for the other namespace
- * types; -EPERM at the top of what the caller may see (the initial
- * namespace, or the caller's own when it is the root of its view).
+ * `fd`: a PID or user namespace descriptor.
+ *
+ * Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EBADF: when `fd` is not open.
+ * -EINVAL: when `fd` is not a namespace, or one of the other types.
+ * -EPERM: at the top of what the caller may see (the initial namespace,
+ *   or the caller's own when it is the root of its view).
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_get_parent(int fd);
 
 /**
- * The uid that created user namespace `fd`, as seen in the caller's user
- * namespace (65534, the overflow uid, when it has no mapping there).
+ * The uid that created a user namespace.
  *
- * Errors: -EINVAL when uid is NULL or fd is not a user namespace; -EBADF.
+ * The uid is as seen in the caller's user namespace (65534, the overflow
+ * uid, when it has no mapping there).
  *
- * # Safety
- * `uid` is NULL or valid for writing.
+ * `fd`: a user namespace descriptor.
+ *
+ * `uid`: points at a uid_t that receives the uid (NULL is refused).
+ *
+ * Returns: 0 with `*uid` set, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `uid` is NULL or `fd` is not a user namespace.
+ * -EBADF: when `fd` is not open.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_owner_uid(int fd, uid_t *uid);
 
 /**
- * 1 if both descriptors name the same namespace (same device and inode),
- * 0 if not.
+ * Tells whether two descriptors name the same namespace.
  *
- * Errors: -EBADF when either is not open; -EINVAL when either is not a
- * namespace.
+ * They do when device and inode are the same.
+ *
+ * `fd_a`: a namespace descriptor.
+ *
+ * `fd_b`: another namespace descriptor.
+ *
+ * Returns: 1 if both name the same namespace, 0 if not, or a negative
+ * errno.
+ *
+ * Errors:
+ * -EBADF: when either is not open.
+ * -EINVAL: when either is not a namespace.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_same(int fd_a, int fd_b);
 
 /**
- * The kernel's 64-bit namespace id into `*id`: unique for the life of the
- * system, never reused (unlike the inode number of ns_id), and increasing
- * with creation order. Uses NS_GET_ID (kernel 6.18).
+ * The kernel's 64-bit namespace id, never reused.
  *
- * Errors: -EOPNOTSUPP on older kernels; -EINVAL when id is NULL or fd is
- * not a namespace; -EBADF.
+ * Unique for the life of the system, never reused (unlike the inode
+ * number of ns_id), and increasing with creation order.
  *
- * # Safety
- * `id` is NULL or valid for writing.
+ * `fd`: a namespace descriptor.
+ *
+ * `id`: points at a uint64_t that receives the id (NULL is refused).
+ *
+ * Returns: 0 with `*id` set, or a negative errno.
+ *
+ * Errors:
+ * -EOPNOTSUPP: on kernels before 6.18.
+ * -EINVAL: when `id` is NULL or `fd` is not a namespace.
+ * -EBADF: when `fd` is not open.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: NS_GET_ID, 6.18; no fallback (-EOPNOTSUPP before).
  */
 int ns_unique_id(int fd, uint64_t *id);
 
 /**
- * Keeps namespace `fd` alive by bind-mounting it on `path` (created as an
- * empty file if missing), as `ip netns` and `unshare --net=FILE` do. The
- * namespace lives until ns_unbind, even with no process in it; ns_open_path
- * opens it again.
+ * Keeps a namespace alive by bind-mounting it on a file.
  *
- * Errors: -EBADF, -EINVAL when fd is not a namespace or path is NULL;
- * -EEXIST when a namespace is already bound at path; mount(2)'s errors
- * (-EPERM without CAP_SYS_ADMIN; -EINVAL for a mount namespace bound
- * inside itself). A failed call leaves no file or mount behind.
+ * As `ip netns` and `unshare --net=FILE` do. The namespace lives until
+ * ns_unbind, even with no process in it; ns_open_path opens it again. A
+ * failed call leaves no file or mount behind.
  *
- * # Safety
- * `path` is NULL or a NUL-terminated string.
+ * `fd`: a namespace descriptor.
+ *
+ * `path`: a NUL-terminated path; the file is created empty if missing.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EBADF: when `fd` is not open.
+ * -EINVAL: when `fd` is not a namespace or `path` is NULL; mount(2)'s, for
+ *   a mount namespace bound inside itself.
+ * -EEXIST: when a namespace is already bound at `path`.
+ * -EPERM: mount(2)'s, without CAP_SYS_ADMIN.
+ * -EACCES: when the file cannot be created there.
+ * -ENOENT: when the directory of `path` does not exist, or /proc is not
+ *   mounted ("/proc is not mounted").
+ *
+ * Thread safety: moves nothing; safe from any thread. The bind mount is
+ * made in the calling thread's mount namespace. ns_last_error is per
+ * thread.
+ *
+ * Kernel: any.
  */
 int ns_bind(int fd, const char *path);
 
 /**
- * Undoes ns_bind: detaches the namespace mounted at `path` (lazily, as
- * umount -l) and removes the file.
+ * Undoes ns_bind: detaches a namespace bind mount and removes the file.
  *
- * Errors: -EINVAL for NULL or when no namespace is bound at path; -ENOENT
- * when path does not exist; umount2(2)'s errors.
+ * The mount is detached lazily, as umount -l does.
  *
- * # Safety
- * `path` is NULL or a NUL-terminated string.
+ * `path`: a NUL-terminated path where a namespace is bound.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for NULL or when no namespace is bound at `path`.
+ * -ENOENT: when `path` does not exist.
+ * -EPERM: umount2(2)'s, without CAP_SYS_ADMIN.
+ * -EACCES: when the file cannot be removed.
+ *
+ * Thread safety: moves nothing; safe from any thread. The mount is
+ * detached in the calling thread's mount namespace. ns_last_error is per
+ * thread.
+ *
+ * Kernel: any.
  */
 int ns_unbind(const char *path);
 
 /**
- * As `ip netns add NAME`: a new network namespace bind-mounted at
- * /run/netns/NAME, with /run/netns made a shared mount point the way
- * iproute2 does it, so `ip netns list/exec/delete`, Go's netns and
- * pyroute2 see it and the other way round. Returns an O_CLOEXEC
- * descriptor of the new namespace.
+ * Creates a named network namespace, as `ip netns add NAME`.
  *
- * Errors: -EINVAL for NULL, "", ".", "..", names with '/' or longer than
- * 255 bytes; -EEXIST when the name is taken; -EPERM without CAP_SYS_ADMIN
- * or without write access to /run/netns. A failed call leaves no file,
- * directory or mount behind.
+ * A new network namespace is bind-mounted at /run/netns/NAME, with
+ * /run/netns made a shared mount point the way iproute2 does it, so `ip
+ * netns list/exec/delete`, Go's netns and pyroute2 see it and the other
+ * way round. A failed call leaves no file, directory or mount behind.
  *
- * # Safety
- * `name` is NULL or a NUL-terminated string.
+ * `name`: a NUL-terminated name: not empty, ".", "..", no '/', at most
+ * 255 bytes.
+ *
+ * Returns: an O_CLOEXEC descriptor of the new namespace, the caller's to
+ * close, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for NULL, "", ".", "..", names with '/' or longer than 255
+ *   bytes.
+ * -EEXIST: when the name is taken.
+ * -EPERM: without CAP_SYS_ADMIN or without write access to /run/netns.
+ * -ENOSPC: at the max_net_namespaces limit.
+ * -EAGAIN: when no thread can be started (RLIMIT_NPROC).
+ * -ENOENT: when /proc is not mounted ("/proc is not mounted").
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: the caller never moves (a helper thread creates the
+ * namespace); safe from any thread. The mounts are made in the calling
+ * thread's mount namespace. ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_netns_add(const char *name);
 
 /**
- * As `ip netns delete NAME`: detaches /run/netns/NAME and removes it. The
- * namespace itself lives on while processes or descriptors use it.
+ * Deletes a named network namespace, as `ip netns delete NAME`.
  *
- * Errors: -EINVAL for bad names (as ns_netns_add); -ENOENT when no such
- * name exists; -EPERM without privilege.
+ * Detaches /run/netns/NAME and removes it. The namespace itself lives on
+ * while processes or descriptors use it.
  *
- * # Safety
- * `name` is NULL or a NUL-terminated string.
+ * `name`: a NUL-terminated name, as ns_netns_add takes it.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for NULL and bad names (as ns_netns_add).
+ * -ENOENT: when no such name exists.
+ * -EPERM: without privilege.
+ * -EACCES: when the file cannot be removed.
+ *
+ * Thread safety: moves nothing; safe from any thread. The mount is
+ * detached in the calling thread's mount namespace. ns_last_error is per
+ * thread.
+ *
+ * Kernel: any.
  */
 int ns_netns_del(const char *name);
 
 /**
- * Starts `path` with `argv` and `envp` in the namespaces `attr` describes.
+ * Starts a program in new or existing namespaces, as a direct child.
  *
- * `attr` NULL is a plain spawn. `envp` NULL passes the caller's
- * environment. A `path` without '/' is looked up in the caller's PATH
- * before the child exists, and the file found is the file executed: a
- * relative PATH entry ("", ".") is taken in the caller's cwd, whatever
- * ns_spawn_attr_set_cwd says (with ns_spawn_attr_set_root, a path with
- * '/' is taken inside the new root, and a relative one after the chdir).
+ * Before anything starts, the attribute is checked so a spawn can never
+ * change the caller's own host: a hostname needs a new or joined UTS
+ * namespace, a root or propagation change a new mount namespace, a fresh
+ * /proc new PID and mount namespaces, time offsets a new time namespace,
+ * uid/gid maps a new user namespace.
+ *
+ * In the child, in this order: pdeathsig; join (ns_spawn_attr_join);
+ * create (ns_spawn_attr_set_namespaces); the uid/gid maps (a single id of
+ * the caller's own, as ns_spawn_attr_map_root makes, written by the child
+ * itself; others by the caller while the child waits); hostname; mount
+ * propagation; root and /proc; cwd; descriptors; then every signal
+ * disposition is reset to the default and the signal mask emptied, and
+ * the program is executed. No signal handler of the calling runtime ever
+ * runs in the child.
  *
  * Descriptors: as with posix_spawn, those open without close-on-exec and
  * not named by ns_spawn_attr_set_fd are inherited unchanged; set_fd reads
  * every source descriptor as the caller had it, even when another set_fd
  * writes that number, and works up to RLIMIT_NOFILE.
  *
- * Returns the pid of the process that runs the program: a direct child of
- * the caller that sends SIGCHLD when it ends and must be waited for, also
- * when a PID namespace is joined or created (then it is pid 1 of the new
- * one). When `pidfd` is not NULL, `*pidfd` receives an O_CLOEXEC pidfd of
- * it, taken by clone itself (CLONE_PIDFD) when the child was created.
- *
- * Runtimes that reap children themselves (SIGCHLD ignored, a SIGCHLD
- * handler or a thread calling waitpid(-1)) do not change the outcome:
- * success means the program started, failure that it did not. The
- * library tracks its children only by pidfds (never by a pid looked up
- * later) and reaps them with waitid(P_PIDFD) (5.4; before that waitpid on
- * the pid, while the pidfd keeps it from being reused). The intermediate
- * process of a join or time offset is the caller's child too and sends
- * SIGCHLD when it exits (the final child inherits its exit signal through
- * CLONE_PARENT): a SIGCHLD handler may see that pid, and the library
- * reaps it unless the handler already did.
- *
- * Threads: any number of threads may spawn at once, also with one shared
- * attribute; a child of one call never holds a descriptor of another
- * call (the library's descriptors are tracked, and a child closes every
- * other call's before anything else).
- *
- * Before anything starts, the attribute is checked so a spawn can never
- * change the caller's own host: a hostname needs a new or joined UTS
- * namespace, a root or propagation change a new mount namespace, a fresh
- * /proc new PID and mount namespaces, time offsets a new time namespace,
- * uid/gid maps a new user namespace; otherwise -EINVAL.
- *
- * In the child, in this order: pdeathsig; join (ns_spawn_attr_join);
- * create (ns_spawn_attr_set_namespaces); the uid/gid maps (a single id of
- * the caller's own, as ns_spawn_attr_map_root makes, written by the child
- * itself; others by the caller while the child waits); hostname; mount propagation; root and
- * /proc; cwd; descriptors; then every signal disposition is reset to the
- * default and the signal mask emptied, and the program is executed. No
- * signal handler of the calling runtime ever runs in the child.
- *
  * The child shares the caller's memory on a stack of its own until it
  * executes the program (CLONE_VM, and CLONE_VFORK when no join, time
  * offset or caller-written map needs a round trip, as posix_spawn), so
- * the cost does not grow with the caller's memory, and it is safe from any thread of any
- * runtime: nothing in the child allocates, takes a lock or touches errno.
- * Joins and time offsets use a short-lived intermediate process, which
- * creates the final child with CLONE_PARENT.
+ * the cost does not grow with the caller's memory: nothing in the child
+ * allocates, takes a lock or touches errno. Joins and time offsets use a
+ * short-lived intermediate process, which creates the final child with
+ * CLONE_PARENT.
  *
- * Errors: a failure of any step before the program runs is returned as
- * that step's negative errno, with ns_last_error reading
- * "child: <step>: <reason>" (e.g. "child: sethostname: Operation not
- * permitted", "child: execve: No such file or directory"); the child has
- * then been reaped and no descriptor is left open. Also: -EINVAL for a
- * NULL path or argv and the checks above; -ENOENT when PATH has no such
- * program; clone's -EPERM, -ENOSPC, -EUSERS, -EAGAIN (RLIMIT_NPROC);
- * -EMFILE when no descriptor is free for the report socket or the pidfd;
- * -ENOENT "/proc is not mounted" when the caller must write maps and
- * there is no /proc. A seccomp filter that refuses clone3 (ENOSYS or
+ * A failure of any step before the program runs is returned as that
+ * step's negative errno, with ns_last_error reading "ns_spawn: child:
+ * <step>: <reason>"; the child has then been reaped and no descriptor is
+ * left open.
+ *
+ * `path`: the program. A path without '/' is looked up in the caller's
+ * PATH before the child exists, and the file found is the file executed:
+ * a relative PATH entry ("", ".") is taken in the caller's cwd, whatever
+ * ns_spawn_attr_set_cwd says. With ns_spawn_attr_set_root, a path with '/'
+ * is taken inside the new root, and a relative one after the chdir.
+ *
+ * `argv`: the program's arguments, a NULL-terminated array of strings.
+ *
+ * `envp`: its environment, a NULL-terminated array of strings, or NULL
+ * for the caller's environment.
+ *
+ * `attr`: the namespaces and the rest of the child's setup
+ * (ns_spawn_attr_new), or NULL for a plain spawn.
+ *
+ * `pidfd`: NULL, or where an O_CLOEXEC pidfd of the child is stored (the
+ * caller's to close), taken by clone itself (CLONE_PIDFD) when the child
+ * was created.
+ *
+ * Returns: the pid of the process that runs the program: a direct child
+ * of the caller that sends SIGCHLD when it ends and must be waited for,
+ * also when a PID namespace is joined or created (then it is pid 1 of the
+ * new one); or a negative errno, and then no program runs.
+ *
+ * Errors:
+ * -EINVAL: for a NULL `path` or `argv`, and an attribute that fails the
+ *   checks above; from a step in the child (e.g. pivot_root, a mount, a
+ *   join that does not fit).
+ * -ENOENT: when PATH has no such program, or `path` is ""; "/proc is not
+ *   mounted" when the caller must write maps and there is no /proc; from
+ *   execve or a step in the child ("child: execve: No such file or
+ *   directory").
+ * -EACCES: from execve or chdir in the child (no permission).
+ * -ENOEXEC: from execve (not an executable format).
+ * -ENOTDIR: from a step in the child (a path component is not a
+ *   directory).
+ * -EPERM: clone's (no privilege for these namespaces); from a step in the
+ *   child (e.g. "child: sethostname: Operation not permitted", a join or
+ *   mount without privilege); the kernel's, for maps the caller may not
+ *   write.
+ * -ENOSPC: clone's (a namespace limit is reached).
+ * -EUSERS: clone's.
+ * -EAGAIN: clone's, when no process can be started (RLIMIT_NPROC).
+ * -ENOMEM: when memory runs out (the child's stack, the kernel).
+ * -EMFILE: when no descriptor is free for the report socket or the
+ *   pidfd.
+ * -EBADF: when a descriptor given to ns_spawn_attr_set_fd is no longer
+ *   open ("child: dup2 (fd N)").
+ * -EOPNOTSUPP: for ns_spawn_attr_set_cgroup once clone3 is known to be
+ *   missing.
+ * -ECHILD: when the intermediate process ended without starting the
+ *   program.
+ *
+ * Thread safety: the caller never moves; safe from any thread of any
+ * runtime. Any number of threads may spawn at once, also with one shared
+ * attr: an ns_spawn_attr may be used by any number of threads at once for
+ * spawning (ns_spawn, ns_spawn_fn), but its setters and
+ * ns_spawn_attr_free must not run concurrently with any use of the same
+ * attr. A child of one call never holds a descriptor of another call (the
+ * library's descriptors are tracked, and a child closes every other
+ * call's before anything else). Runtimes that reap children themselves
+ * (SIGCHLD ignored, a SIGCHLD handler or a thread calling waitpid(-1)) do
+ * not change the outcome: success means the program started, failure
+ * that it did not; the library tracks its children only by pidfds (never
+ * by a pid looked up later). The intermediate process of a join or time
+ * offset is the caller's child too and sends SIGCHLD when it exits (the
+ * final child inherits its exit signal through CLONE_PARENT): a SIGCHLD
+ * handler may see that pid, and the library reaps it unless the handler
+ * already did. ns_last_error is per thread.
+ *
+ * Kernel: clone3 (5.3); a seccomp filter that refuses clone3 (ENOSYS or
  * EPERM), also one installed after earlier spawns, makes the library use
  * clone(2) for that spawn and from then on; when clone(2) is refused too,
  * the error is clone's, and ns_last_error names clone3 and a seccomp
  * filter as the likely cause. Only clone3 can start a child in a cgroup
- * (ns_spawn_attr_set_cgroup): with clone3 refused, that spawn fails with
+ * (CLONE_INTO_CGROUP, 5.7): with clone3 refused, that spawn fails with
  * clone3's errno (or -EOPNOTSUPP once clone3 is known to be missing).
+ * Children are reaped with waitid(P_PIDFD) (5.4; before that waitpid on
+ * the pid, while the pidfd keeps it from being reused). Time namespaces
+ * need 5.6; close_range(2) with CLOSE_RANGE_CLOEXEC is used for
+ * ns_spawn_attr_set_close_fds (5.11; before, one fcntl per descriptor).
  * With pidfd_open filtered, pdeathsig is checked with getppid() instead.
- *
- * # Safety
- * `path` and `argv` (NULL-terminated) are valid C strings; `envp` is NULL
- * or NULL-terminated; `attr` is NULL or live; `pidfd` NULL or writable.
  */
 pid_t ns_spawn(const char *path, char *const *argv, char *const *envp, const struct ns_spawn_attr *attr, int *pidfd);
 
 /**
- * Runs `fn(arg)` in a child set up exactly as ns_spawn would, but with its
- * own copy of the caller's memory (fork-like), so fn can never corrupt the
- * caller; fn's return value is the child's exit status. ns_clone's rules
- * apply: in a multithreaded caller fn may call only async-signal-safe
- * functions, fork's hooks do not run, the child leaves with _exit(2), and
- * the child keeps the caller's signal dispositions and mask.
+ * Runs a function in a child set up as ns_spawn would set it up.
  *
- * Returns the child's pid (waitable, SIGCHLD); `*pidfd` as ns_spawn.
+ * The child is set up exactly as ns_spawn would, but runs `fn` with its
+ * own copy of the caller's memory (fork-like), so `fn` can never corrupt
+ * the caller. ns_clone's rules apply: fork's hooks do not run, the child
+ * leaves with _exit(2), and the child keeps the caller's signal
+ * dispositions and mask.
  *
- * Errors: -EINVAL for a NULL fn; otherwise as ns_spawn.
+ * `attr`: the namespaces and the rest of the child's setup, or NULL.
  *
- * # Safety
- * `fn(arg)` is safe to run in a fork-like child; `attr` NULL or live;
- * `pidfd` NULL or writable.
+ * `fn`: the function the child runs with `arg`; its return value is the
+ * child's exit status.
+ *
+ * `pidfd`: NULL, or where an O_CLOEXEC pidfd of the child is stored, as
+ * with ns_spawn.
+ *
+ * Returns: the child's pid (a direct child: waitable, SIGCHLD), or a
+ * negative errno.
+ *
+ * Errors:
+ * -EINVAL: for a NULL `fn`; an attribute that fails ns_spawn's checks; a
+ *   step in the child that refuses (as ns_spawn).
+ * -ENOENT: "/proc is not mounted" when the caller must write maps and
+ *   there is no /proc; from a step in the child.
+ * -EPERM: clone's; from a step in the child; the kernel's, for maps the
+ *   caller may not write.
+ * -ENOSPC: clone's (a namespace limit is reached).
+ * -EUSERS: clone's.
+ * -EAGAIN: clone's, when no process can be started (RLIMIT_NPROC).
+ * -ENOMEM: when memory runs out.
+ * -EMFILE: when no descriptor is free for the report socket or the
+ *   pidfd.
+ * -EBADF: when a descriptor given to ns_spawn_attr_set_fd is no longer
+ *   open.
+ * -EOPNOTSUPP: for ns_spawn_attr_set_cgroup once clone3 is known to be
+ *   missing.
+ * -ECHILD: when the intermediate process ended without starting `fn`.
+ *
+ * Thread safety: as ns_spawn: the caller never moves; safe from any
+ * thread of any runtime, also with one attr shared by several spawning
+ * threads (setters and ns_spawn_attr_free must not run concurrently with
+ * any use of the same attr). In a multithreaded caller `fn` may call only
+ * async-signal-safe functions. ns_last_error is per thread.
+ *
+ * Kernel: as ns_spawn.
  */
 pid_t ns_spawn_fn(const struct ns_spawn_attr *attr, int (*fn)(void *arg), void *arg, int *pidfd);
 
 /**
- * A new spawn attribute object: no namespaces, no maps, nothing changed
- * (ns_spawn with it is a plain spawn). Free it with ns_spawn_attr_free.
+ * Creates a spawn attribute object.
  *
- * Returns NULL with errno ENOMEM only if memory runs out.
+ * The new object asks for nothing: no namespaces, no maps, nothing
+ * changed (ns_spawn with it is a plain spawn). Free it with
+ * ns_spawn_attr_free.
+ *
+ * Returns: a new attribute object, or NULL with errno set.
+ *
+ * Errors:
+ * ENOMEM: only if memory runs out.
+ *
+ * Thread safety: safe from any thread. The object is the caller's: an
+ * ns_spawn_attr may be used by any number of threads at once for spawning
+ * (ns_spawn, ns_spawn_fn), but its setters and ns_spawn_attr_free must
+ * not run concurrently with any use of the same attr.
+ *
+ * Kernel: any.
  */
 struct ns_spawn_attr *ns_spawn_attr_new(void);
 
 /**
- * Frees an attribute object and the descriptors it keeps (its own copies
- * of those given to ns_spawn_attr_join and ns_spawn_attr_set_cgroup).
- * NULL is fine.
+ * Frees a spawn attribute object.
  *
- * # Safety
- * `attr` is NULL or from ns_spawn_attr_new and not yet freed.
+ * Also closes the descriptors it keeps (its own copies of those given to
+ * ns_spawn_attr_join and ns_spawn_attr_set_cgroup).
+ *
+ * `attr`: an object from ns_spawn_attr_new not yet freed, or NULL (then
+ * nothing happens).
+ *
+ * Returns: nothing.
+ *
+ * Errors: none.
+ *
+ * Thread safety: must not run concurrently with any other use of the same
+ * attr (a setter, a spawn): free it once every spawn that uses it has
+ * returned.
+ *
+ * Kernel: any.
  */
 void ns_spawn_attr_free(struct ns_spawn_attr *attr);
 
 /**
- * The namespaces the child gets new: an OR of NS_* values (0: none),
- * replacing an earlier call. Created in one step, after the joins.
- * With NS_PID the program is pid 1 of the new PID namespace; with
+ * Sets the namespaces the child gets new.
+ *
+ * Replaces an earlier call. They are created in one step, after the
+ * joins. With NS_PID the program is pid 1 of the new PID namespace; with
  * NS_MNT every mount becomes private unless ns_spawn_attr_set_propagation
  * says otherwise.
  *
- * Errors: -EINVAL for bits that are not NS_*, or a NULL attr.
+ * `types`: an OR of NS_* values; 0 for none.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `types` has bits that are not NS_*, or `attr` is NULL.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any; NS_TIME needs 5.6, and clone3 (5.3) or else a short-lived
+ * intermediate process at spawn time.
  */
 int ns_spawn_attr_set_namespaces(struct ns_spawn_attr *attr, int types);
 
 /**
- * Existing namespaces for the child to join, as ns_setns takes them: a
- * namespace fd with `types` 0 or its type, or a pidfd with a non-empty
- * NS_* mask. Repeatable; joins happen before new namespaces are
- * created, user namespaces first when the caller is not root (last
- * when it is). The attribute keeps its own copy of `fd`.
+ * Adds existing namespaces for the child to join.
  *
- * Errors: -EBADF when fd is not open; -EINVAL when it is neither a
- * namespace nor a pidfd, or types does not fit it; -ESRCH when the
- * pidfd's process has exited; -EMFILE when no descriptor is free (for
- * the attribute's own copy of fd, or to tell a pidfd from other files).
+ * Repeatable; joins happen before new namespaces are created, user
+ * namespaces first when the caller is not root (last when it is). The
+ * attribute keeps its own copy of `fd`: one of the library's tracked
+ * descriptors, so a child that another call starts meanwhile (ns_clone,
+ * ns_spawn_fn, any spawn) closes it first thing, and it never keeps the
+ * namespace alive.
  *
- * The attribute's copy is one of the library's tracked descriptors: a
- * child that another call starts meanwhile (ns_clone, ns_spawn_fn, any
- * spawn) closes it first thing, so it never keeps the namespace alive.
+ * `fd`: a namespace descriptor or a pidfd, as ns_setns takes them.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `types`: for a namespace, 0 or its NS_* type; for a pidfd, a non-empty
+ * NS_* mask.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EBADF: when `fd` is not open.
+ * -EINVAL: when `fd` is neither a namespace nor a pidfd, or `types` does
+ *   not fit it; when `attr` is NULL.
+ * -ESRCH: when the pidfd's process has exited.
+ * -EMFILE: when no descriptor is free (for the attribute's own copy of
+ *   `fd`, or to tell a pidfd from other files).
+ * -ENOENT: when telling a pidfd from other files needs /proc and it is
+ *   not mounted.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any; a pidfd's namespaces are joined in one step from 5.8,
+ * one at a time before.
  */
 int ns_spawn_attr_join(struct ns_spawn_attr *attr, int fd, int types);
 
 /**
- * Maps the caller's effective uid and gid to 0 in the child's new user
- * namespace, with setgroups denied, like `unshare -r`. Needs NS_USER
- * in ns_spawn_attr_set_namespaces. Replaces earlier maps.
+ * Maps the caller's uid and gid to root in the child's new user namespace.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * Like `unshare -r`: the caller's euid and egid become 0, with setgroups
+ * denied. Needs NS_USER in ns_spawn_attr_set_namespaces (checked by
+ * ns_spawn). Replaces earlier maps. The child writes these maps itself.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` is NULL.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_map_root(struct ns_spawn_attr *attr);
 
 /**
- * The uid map of the child's new user namespace (needs NS_USER), with
- * ns_write_uid_map's checks and flags, checked now (the page-size limit
- * too: -E2BIG); the array is copied.
+ * Sets the uid map of the child's new user namespace.
+ *
+ * Needs NS_USER (checked by ns_spawn). The map gets ns_write_uid_map's
+ * checks and flags, now (the page-size limit too); the array is copied.
  * A single id mapping the caller's own euid is written by the child
  * itself, as the kernel allows; any other map is written by the caller
  * while the child waits, so several ranges and NS_MAP_USE_HELPER work.
  *
- * Errors: as ns_write_uid_map's checks.
+ * `m`: points at `n` struct ns_idmap entries.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `n`: the number of entries, 1 to NS_MAP_MAX_RANGES (340).
+ *
+ * `flags`: 0 or NS_MAP_USE_HELPER.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` or `m` is NULL, `n` is 0, `flags` has unknown bits
+ *   or NS_MAP_DENY_SETGROUPS, or a range is empty, runs past 4294967294 or
+ *   overlaps another.
+ * -E2BIG: when `n` is above 340 or the map's text is a page or longer.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_uid_map(struct ns_spawn_attr *attr, const struct ns_idmap *m, size_t n, unsigned int flags);
 
 /**
- * The gid map of the child's new user namespace, as
- * ns_spawn_attr_set_uid_map; NS_MAP_DENY_SETGROUPS writes "deny" to
+ * Sets the gid map of the child's new user namespace.
+ *
+ * As ns_spawn_attr_set_uid_map; NS_MAP_DENY_SETGROUPS writes "deny" to
  * the child's setgroups first.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `m`: points at `n` struct ns_idmap entries.
+ *
+ * `n`: the number of entries, 1 to NS_MAP_MAX_RANGES (340).
+ *
+ * `flags`: an OR of NS_MAP_USE_HELPER and NS_MAP_DENY_SETGROUPS.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` or `m` is NULL, `n` is 0, `flags` has unknown
+ *   bits, or a range is empty, runs past 4294967294 or overlaps another.
+ * -E2BIG: when `n` is above 340 or the map's text is a page or longer.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_gid_map(struct ns_spawn_attr *attr, const struct ns_idmap *m, size_t n, unsigned int flags);
 
 /**
- * The child's hostname (1 to 64 bytes). Needs a new or joined UTS
- * namespace, checked by ns_spawn.
+ * Sets the child's hostname.
  *
- * Errors: -EINVAL for NULL, "" or a longer name.
+ * Needs a new or joined UTS namespace, checked by ns_spawn.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `name`: a NUL-terminated name of 1 to 64 bytes; it is copied.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` or `name` is NULL, or `name` is "" or longer than
+ *   64 bytes.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_hostname(struct ns_spawn_attr *attr, const char *name);
 
 /**
- * The directory that becomes the child's root: it is bind-mounted on
- * itself, pivot_root(2) moves the child into it and the old root is
- * detached, so nothing of the host's tree stays reachable. Needs
- * NS_MNT. The program path, the cwd and /proc are then taken inside
- * the new root.
+ * Sets the directory that becomes the child's root.
  *
- * Errors: -EINVAL for NULL; stat(2)'s errors for the directory;
- * -ENOTDIR when it is not one.
+ * It is bind-mounted on itself, pivot_root(2) moves the child into it and
+ * the old root is detached, so nothing of the host's tree stays
+ * reachable. Needs NS_MNT. The program path, the cwd and /proc are then
+ * taken inside the new root.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `dir`: a NUL-terminated path of a directory; it is copied.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` or `dir` is NULL.
+ * -ENOTDIR: when `dir` is not a directory.
+ * -ENOENT: stat(2)'s, when `dir` does not exist.
+ * -EACCES: stat(2)'s, when `dir` cannot be reached.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_root(struct ns_spawn_attr *attr, const char *dir);
 
 /**
- * With `on` non-zero, mounts a fresh proc on /proc in the child (after
- * the root change), showing the child's new PID namespace. Needs new
- * PID and mount namespaces.
+ * Asks for a fresh /proc in the child.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * A fresh proc is mounted on /proc in the child (after the root change),
+ * showing the child's new PID namespace. Needs new PID and mount
+ * namespaces, checked by ns_spawn.
+ *
+ * `on`: non-zero to mount it, 0 not to.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` is NULL.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_mount_proc(struct ns_spawn_attr *attr, int on);
 
 /**
- * The mount propagation of the child's new mount namespace (needs
- * NS_MNT): NS_PROPAGATION_PRIVATE (the default, as unshare(1)),
- * _SLAVE, _SHARED, or _UNCHANGED to keep what was copied.
+ * Sets the mount propagation of the child's new mount namespace.
  *
- * Errors: -EINVAL for any other value.
+ * Needs NS_MNT, checked by ns_spawn.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `mode`: NS_PROPAGATION_PRIVATE (the default, as unshare(1)),
+ * NS_PROPAGATION_SLAVE, NS_PROPAGATION_SHARED, or
+ * NS_PROPAGATION_UNCHANGED to keep what was copied.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for any other `mode`, or a NULL `attr`.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_propagation(struct ns_spawn_attr *attr, int mode);
 
 /**
- * The child's working directory, entered after the root change and
- * /proc (relative paths are relative to the caller's cwd, or to the
- * new root).
+ * Sets the child's working directory.
  *
- * Errors: -EINVAL for NULL or "".
+ * It is entered after the root change and /proc.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `dir`: a NUL-terminated path, relative to the caller's cwd or, with
+ * ns_spawn_attr_set_root, to the new root; it is copied.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` or `dir` is NULL, or `dir` is "".
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_cwd(struct ns_spawn_attr *attr, const char *dir);
 
 /**
- * In the child, descriptor `child_fd` becomes a copy of the caller's
- * `parent_fd` (dup2, without close-on-exec), or is closed when
- * parent_fd is -1. Repeatable; a later call for the same child_fd
- * replaces the earlier one. All copies are made as if at once, so
- * swapping two descriptors works. As with posix_spawn's adddup2,
- * parent_fd is taken by number when ns_spawn runs: it is checked now, but
- * must still be open then and name the file meant (a closed one gives
- * "child: dup2 (fd N)" and -EBADF).
+ * Makes a child descriptor a copy of a caller's descriptor, or closes it.
  *
- * Errors: -EBADF for a negative child_fd, parent_fd < -1, or a
- * parent_fd that is not open now.
+ * Repeatable; a later call for the same `child_fd` replaces the earlier
+ * one. All copies are made as if at once, so swapping two descriptors
+ * works. As with posix_spawn's adddup2, `parent_fd` is taken by number
+ * when ns_spawn runs: it is checked now, but must still be open then and
+ * name the file meant (a closed one gives "child: dup2 (fd N)" and
+ * -EBADF from ns_spawn).
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `child_fd`: the descriptor number in the child, >= 0.
+ *
+ * `parent_fd`: the caller's descriptor that `child_fd` becomes a copy of
+ * (dup2, without close-on-exec), or -1 to close `child_fd`.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EBADF: for a negative `child_fd`, `parent_fd` < -1, or a `parent_fd`
+ *   that is not open now.
+ * -EINVAL: when `attr` is NULL.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_spawn_attr_set_fd(struct ns_spawn_attr *attr, int child_fd, int parent_fd);
 
 /**
- * With `on` non-zero, the child closes every descriptor >= 3 except
- * those set with ns_spawn_attr_set_fd (they are marked close-on-exec,
- * with close_range(2) where the kernel has it).
+ * Asks the child to close every other descriptor >= 3.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * Every descriptor >= 3 except those set with ns_spawn_attr_set_fd is
+ * marked close-on-exec in the child, so the program starts without them.
+ *
+ * `on`: non-zero to close them, 0 not to.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` is NULL.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: close_range(2) with CLOSE_RANGE_CLOEXEC (5.11); before, one
+ * fcntl per descriptor up to RLIMIT_NOFILE (at most 65536).
  */
 int ns_spawn_attr_set_close_fds(struct ns_spawn_attr *attr, int on);
 
 /**
- * The signal the child gets when the thread that spawned it ends
- * (prctl PR_SET_PDEATHSIG); 0, the default, for none. If the caller
- * dies before the child has set it, the child does not start the
- * program.
+ * Sets the signal the child gets when the thread that spawned it ends.
  *
- * Errors: -EINVAL for a negative or too large signal.
+ * prctl PR_SET_PDEATHSIG. If the caller dies before the child has set
+ * it, the child does not start the program.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `sig`: a signal number; 0, the default, for none.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for a negative or too large signal, or a NULL `attr`.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any. The caller is watched through a pidfd (pidfd_open, 5.3);
+ * with pidfd_open filtered, the child compares getppid() instead.
  */
 int ns_spawn_attr_set_pdeathsig(struct ns_spawn_attr *attr, int sig);
 
 /**
- * Starts the child in the cgroup v2 directory `cgroup_fd`
- * (CLONE_INTO_CGROUP, kernel 5.7). The attribute keeps its own copy
- * of the descriptor.
+ * Sets the cgroup the child starts in.
  *
- * Errors: -EBADF when not open; -EINVAL when not a cgroup2 directory;
- * ns_spawn gives -EOPNOTSUPP where clone3 is unavailable.
+ * CLONE_INTO_CGROUP: the child is in that cgroup from its first
+ * instruction. The attribute keeps its own copy of the descriptor.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `cgroup_fd`: a descriptor of a cgroup v2 directory.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EBADF: when `cgroup_fd` is not open.
+ * -EINVAL: when it is not a cgroup2 directory, or `attr` is NULL.
+ * -EMFILE: when no descriptor is free for the attribute's copy.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: clone3 with CLONE_INTO_CGROUP, 5.7; ns_spawn gives -EOPNOTSUPP
+ * where clone3 is unavailable.
  */
 int ns_spawn_attr_set_cgroup(struct ns_spawn_attr *attr, int cgroup_fd);
 
 /**
- * The offset of CLOCK_MONOTONIC or CLOCK_BOOTTIME in the child's new
- * time namespace (needs NS_TIME): the child sees clock + offset. One
- * per clock; a later call replaces. The offsets are written before
- * any process enters the namespace, which costs one extra process
+ * Sets a clock offset of the child's new time namespace.
+ *
+ * Needs NS_TIME, checked by ns_spawn: the child sees the clock plus the
+ * offset. One per clock; a later call replaces. The offsets are written
+ * before any process enters the namespace, which costs one extra process
  * step in ns_spawn.
  *
- * Errors: -EINVAL for other clocks or nsec outside 0..999999999.
+ * `clock`: CLOCK_MONOTONIC or CLOCK_BOOTTIME.
  *
- * # Safety
- * `attr` is NULL or a live attribute object; pointers are NULL or valid.
+ * `sec`: the offset's seconds (may be negative).
+ *
+ * `nsec`: the offset's nanoseconds, 0 to 999999999.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for other clocks or `nsec` outside 0..999999999, or a NULL
+ *   `attr`.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: time namespaces, 5.6.
  */
 int ns_spawn_attr_set_time_offset(struct ns_spawn_attr *attr, int clock, int64_t sec, int64_t nsec);
 
 /**
- * Calls `cb(info, arg)` once for every distinct namespace of `types` (an
- * OR of NS_*, 0 for all) visible on the system: those of every process in
- * /proc and those kept by nsfs bind mounts (/proc/self/mountinfo; nprocs 0
- * and pid 0 when no process is in them), in ascending order of (type, id).
- * The same namespaces, process counts and lowest pids as lsns(8). A
- * non-zero return from cb stops the walk. Processes the caller may not
- * inspect are left out, as with lsns.
+ * Lists every namespace on the system, as lsns(8) does.
  *
- * In `struct ns_info`, owner_uid is, for a user namespace, the uid that
- * created it, and for any other namespace the uid that created the user
- * namespace owning it.
+ * Reports every distinct namespace visible on the system: those of every
+ * process in /proc and those kept by nsfs bind mounts
+ * (/proc/self/mountinfo; nprocs 0 and pid 0 when no process is in them),
+ * in ascending order of (type, id). The same namespaces, process counts
+ * and lowest pids as lsns(8). Processes the caller may not inspect, or
+ * that exit meanwhile, are left out, as with lsns. In `struct ns_info`,
+ * owner_uid is, for a user namespace, the uid that created it, and for
+ * any other namespace the uid that created the user namespace owning it.
  *
- * Returns the number of namespaces reported to cb.
+ * The answer is complete or an error, never silently partial: running out
+ * of descriptors or memory while scanning fails the call, and any other
+ * error reading /proc is returned as it is.
  *
- * The answer is complete or an error, never silently partial: running
- * out of descriptors or memory while scanning fails the call (-EMFILE,
- * -ENFILE, -ENOMEM); processes that exit meanwhile or may not be
- * inspected are left out, as lsns does. The scan is shared over up to 4
- * worker threads when there are many processes, and done on the calling
- * thread when no thread can be started (RLIMIT_NPROC).
+ * `types`: an OR of NS_* values; 0 for all.
  *
- * Errors: -EINVAL for a NULL cb or bits that are not NS_*; -ENOENT when
- * /proc is not mounted ("/proc is not mounted"); -EOPNOTSUPP when /proc
- * belongs to another PID namespace (its pids would not be the caller's);
- * reading /proc's other errors.
+ * `cb`: called as cb(info, arg) once per namespace, on the calling
+ * thread; a non-zero return stops the walk.
  *
- * # Safety
- * `cb` is callable with `arg`.
+ * Returns: the number of namespaces reported to `cb`, or a negative
+ * errno.
+ *
+ * Errors:
+ * -EINVAL: for a NULL `cb` or `types` bits that are not NS_*.
+ * -ENOENT: when /proc is not mounted ("/proc is not mounted").
+ * -EOPNOTSUPP: when /proc belongs to another PID namespace (its pids would
+ *   not be the caller's).
+ * -EMFILE: when the scan runs out of descriptors.
+ * -ENFILE: when the system runs out of descriptors.
+ * -ENOMEM: when the kernel runs out of memory during the scan.
+ *
+ * Thread safety: moves nothing; safe from any thread. The scan is shared
+ * over up to 4 worker threads of the library's own when there are many
+ * processes (gone from the kernel before the call returns), and done on
+ * the calling thread when no thread can be started (RLIMIT_NPROC); `cb`
+ * always runs on the calling thread. ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_list(int types, ns_list_cb cb, void *arg);
 
 /**
- * The system-wide limit on namespaces of `type` per user:
- * /proc/sys/user/max_TYPE_namespaces.
+ * Reads the limit on namespaces of one type per user.
  *
- * Errors: -EINVAL unless `type` is exactly one NS_* value; reading the
- * file's errors.
+ * The limit is /proc/sys/user/max_TYPE_namespaces.
+ *
+ * `type`: exactly one NS_* value.
+ *
+ * Returns: the limit (>= 0), or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: unless `type` is exactly one NS_* value.
+ * -ENOENT: when /proc is not mounted ("/proc is not mounted"), or the
+ *   kernel has no such file.
+ * -EACCES: when the file may not be read.
+ * -EIO: when the file does not hold a number.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any; max_time_namespaces exists from 5.6.
  */
 int64_t ns_get_limit(int type);
 
 /**
- * Sets /proc/sys/user/max_TYPE_namespaces to `value` (0 to 2147483647; 0
- * forbids creating namespaces of that type).
+ * Sets the limit on namespaces of one type per user.
  *
- * Errors: -EINVAL for a bad type or value; -EPERM or -EACCES without
- * privilege.
+ * Writes /proc/sys/user/max_TYPE_namespaces.
+ *
+ * `type`: exactly one NS_* value.
+ *
+ * `value`: 0 to 2147483647; 0 forbids creating namespaces of that type.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for a bad `type` or `value`.
+ * -EPERM: without privilege.
+ * -EACCES: without privilege.
+ * -ENOENT: when /proc is not mounted ("/proc is not mounted"), or the
+ *   kernel has no such file.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread. The limit is
+ * system-wide (per user namespace): it applies to every process.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any; max_time_namespaces exists from 5.6.
  */
 int ns_set_limit(int type, int64_t value);
 
 /**
- * Sets the offset of `clock` (CLOCK_MONOTONIC or CLOCK_BOOTTIME) in the
- * time namespace that process `pid`'s children get (/proc/PID/timens_offsets;
- * pid 0 is the caller, e.g. after ns_unshare(NS_TIME)). Processes in that
- * namespace see clock + sec + nsec. The kernel allows it only before any
- * process has entered the namespace (-EACCES after).
+ * Sets a clock offset of a new time namespace.
  *
- * Errors: -EINVAL for other clocks, nsec outside 0..999999999, pid < 0;
- * -ERANGE for an offset the kernel refuses as out of range (it keeps
- * clock + offset within its time range); -ESRCH; -EPERM without
- * CAP_SYS_TIME over the namespace.
+ * The namespace is the one process `pid`'s children get
+ * (/proc/PID/timens_offsets). Processes in that namespace see the clock
+ * plus sec and nsec. The kernel allows it only before any process has
+ * entered the namespace.
+ *
+ * `pid`: the process; 0 is the caller, e.g. after ns_unshare(NS_TIME).
+ *
+ * `clock`: CLOCK_MONOTONIC or CLOCK_BOOTTIME.
+ *
+ * `sec`: the offset's seconds (may be negative).
+ *
+ * `nsec`: the offset's nanoseconds, 0 to 999999999.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for other clocks, `nsec` outside 0..999999999, `pid` < 0.
+ * -EACCES: when a process has already entered that time namespace.
+ * -ERANGE: for an offset the kernel refuses as out of range (it keeps
+ *   clock + offset within its time range).
+ * -ESRCH: when there is no such process.
+ * -EPERM: without CAP_SYS_TIME over the namespace.
+ * -ENOENT: when /proc is not mounted ("/proc is not mounted"), or the
+ *   kernel has no time namespaces.
+ * -EOPNOTSUPP: for a `pid` other than 0 when /proc belongs to another PID
+ *   namespace.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread. `pid` 0 is
+ * /proc/self: the time_for_children namespace of the process's main
+ * thread. ns_last_error is per thread.
+ *
+ * Kernel: time namespaces, 5.6.
  */
 int ns_set_time_offset(pid_t pid, int clock, int64_t sec, int64_t nsec);
 
 /**
- * pivot_root(2): makes `new_root` the root of the caller's mount namespace
- * and moves the old root to `put_old` (which may be the same directory:
- * then umount2(".", MNT_DETACH) after chdir(new_root) drops it).
+ * Changes the root mount of the caller's mount namespace: pivot_root(2).
  *
- * Errors: -EINVAL for NULL and pivot_root(2)'s own (-EINVAL, -EBUSY,
- * -EPERM, ...).
+ * `new_root`: a NUL-terminated path of the directory that becomes the
+ * root.
  *
- * # Safety
- * Both are NULL or NUL-terminated strings.
+ * `put_old`: a NUL-terminated path where the old root is moved; it may be
+ * the same directory: then umount2(".", MNT_DETACH) after chdir(new_root)
+ * drops it.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for NULL; pivot_root(2)'s (e.g. `new_root` is not a mount
+ *   point, or the root is shared).
+ * -EBUSY: pivot_root(2)'s.
+ * -EPERM: pivot_root(2)'s, without CAP_SYS_ADMIN.
+ * -ENOTDIR: pivot_root(2)'s, when either is not a directory.
+ * -ENOENT: when either does not exist.
+ *
+ * Thread safety: changes the root mount of the caller's whole mount
+ * namespace, and (as pivot_root(2) does) the root and cwd of every
+ * process and thread in it that used the old root. Usually called in a
+ * child of its own. ns_last_error is per thread.
+ *
+ * Kernel: any.
  */
 int ns_pivot_root(const char *new_root, const char *put_old);
 
 /**
- * kcmp(2): compares a kernel resource of two processes. `type` is one
- * NS_KCMP_*; idx1 and idx2 are the file descriptors for NS_KCMP_FILE.
- * Returns 0 equal, 1 less, 2 greater, 3 not equal but unordered.
+ * Compares a kernel resource of two processes: kcmp(2).
  *
- * Errors: -EINVAL for another type; -ESRCH; -EPERM without ptrace access
- * to both; -EBADF for NS_KCMP_FILE with a closed fd or an index that is no
- * file descriptor (above INT_MAX); -EOPNOTSUPP/-ENOSYS where the kernel
- * lacks kcmp.
+ * `pid1`: the first process.
+ *
+ * `pid2`: the second process.
+ *
+ * `type`: one NS_KCMP_* value.
+ *
+ * `idx1`: for NS_KCMP_FILE, a file descriptor of `pid1`; else unused.
+ *
+ * `idx2`: for NS_KCMP_FILE, a file descriptor of `pid2`; else unused.
+ *
+ * Returns: 0 equal, 1 less, 2 greater, 3 not equal but unordered; or a
+ * negative errno.
+ *
+ * Errors:
+ * -EINVAL: for another `type`.
+ * -ESRCH: when either process does not exist.
+ * -EPERM: without ptrace access to both.
+ * -EBADF: for NS_KCMP_FILE with a closed fd or an index that is no file
+ *   descriptor (above INT_MAX).
+ * -EOPNOTSUPP: where the kernel lacks kcmp.
+ * -ENOSYS: where the kernel lacks kcmp.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: any kernel built with kcmp (CONFIG_KCMP or
+ * CONFIG_CHECKPOINT_RESTORE).
  */
 int ns_kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2);
 

@@ -290,8 +290,8 @@ fn run_helper(
     pid: libc::pid_t,
     map: &[ns_idmap],
 ) -> Result<()> {
-    // SAFETY: getpid has no memory effects.
     let pid = if pid == 0 {
+        // SAFETY: getpid has no memory effects.
         unsafe { libc::getpid() }
     } else {
         pid

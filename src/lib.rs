@@ -4,6 +4,9 @@
 //! Rust callers can use the safe core modules directly, which return
 //! [`Result`] with an [`Error`] that carries the errno and the failed step.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod capi;
 pub mod clone;
 pub mod create;

@@ -231,6 +231,7 @@ pub(crate) fn proc_mounted() -> bool {
     }
     // f_type's integer type differs between architectures.
     #[allow(clippy::unnecessary_cast)]
+    // SAFETY: statfs succeeded and filled st.
     let t = unsafe { st.assume_init() }.f_type as i64;
     t == PROC_SUPER_MAGIC
 }

@@ -9,20 +9,36 @@ use std::ffi::{c_int, c_uint, c_void, CStr};
 use crate::error::{Error, Result};
 
 /// Mount namespace (CLONE_NEWNS).
+///
+/// cbindgen:ignore
 pub const NS_MNT: c_int = 0x0002_0000;
 /// Cgroup namespace (CLONE_NEWCGROUP).
+///
+/// cbindgen:ignore
 pub const NS_CGROUP: c_int = 0x0200_0000;
 /// UTS namespace: hostname and domain name (CLONE_NEWUTS).
+///
+/// cbindgen:ignore
 pub const NS_UTS: c_int = 0x0400_0000;
 /// IPC namespace: System V IPC and POSIX message queues (CLONE_NEWIPC).
+///
+/// cbindgen:ignore
 pub const NS_IPC: c_int = 0x0800_0000;
 /// User namespace: ids and capabilities (CLONE_NEWUSER).
+///
+/// cbindgen:ignore
 pub const NS_USER: c_int = 0x1000_0000;
 /// PID namespace (CLONE_NEWPID).
+///
+/// cbindgen:ignore
 pub const NS_PID: c_int = 0x2000_0000;
 /// Network namespace (CLONE_NEWNET).
+///
+/// cbindgen:ignore
 pub const NS_NET: c_int = 0x4000_0000;
 /// Time namespace: CLOCK_MONOTONIC and CLOCK_BOOTTIME offsets (CLONE_NEWTIME).
+///
+/// cbindgen:ignore
 pub const NS_TIME: c_int = 0x0000_0080;
 /// Every namespace type.
 pub const NS_ALL: c_int =
@@ -30,13 +46,19 @@ pub const NS_ALL: c_int =
 
 /// With ns_open_pid / ns_open_pidfd and NS_PID or NS_TIME: open the namespace
 /// the process's future children get (pid_for_children, time_for_children).
+///
+/// cbindgen:ignore
 pub const NS_FOR_CHILDREN: c_int = 0x1;
 
 /// Map writers, gid maps only: write "deny" to /proc/PID/setgroups first, as
 /// an unprivileged process must before it may write its gid_map.
+///
+/// cbindgen:ignore
 pub const NS_MAP_DENY_SETGROUPS: c_uint = 0x1;
 /// Map writers: write through newuidmap(1) / newgidmap(1), which allow the
 /// subordinate ranges of /etc/subuid and /etc/subgid.
+///
+/// cbindgen:ignore
 pub const NS_MAP_USE_HELPER: c_uint = 0x2;
 
 /// The most ranges a uid or gid map may have (the kernel's limit).
@@ -99,9 +121,17 @@ pub struct ns_info {
 /// ns_list's callback: a non-zero return stops the walk.
 pub type ns_list_cb = Option<unsafe extern "C" fn(info: *const ns_info, arg: *mut c_void) -> c_int>;
 
-/// What a spawned child gets: namespaces to create or join, maps, hostname,
-/// root, descriptors. Created by ns_spawn_attr_new, freed by
-/// ns_spawn_attr_free.
+/// A spawn attribute object: what a spawned child gets (namespaces to
+/// create or join, maps, hostname, root, descriptors).
+///
+/// Created by ns_spawn_attr_new, set up with the ns_spawn_attr_* setters,
+/// used by ns_spawn and ns_spawn_fn, freed by ns_spawn_attr_free. Every
+/// setter takes an object from ns_spawn_attr_new that has not been freed
+/// (NULL is refused with -EINVAL), checks its own input at once and keeps
+/// a copy of what it is given; ns_spawn checks the combination. An
+/// ns_spawn_attr may be used by any number of threads at once for spawning
+/// (ns_spawn, ns_spawn_fn); its setters and ns_spawn_attr_free must not run
+/// concurrently with any use of the same attr.
 pub struct ns_spawn_attr {
     pub(crate) inner: crate::spawn::SpawnAttr,
 }

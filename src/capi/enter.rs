@@ -7,29 +7,42 @@ use crate::error::Error;
 use crate::types::ns_idmap;
 use crate::{create, enter};
 
-/// Moves the calling thread into namespaces `types` of process `pid`, like
-/// `nsenter -t PID`. `types` 0 means every namespace in which pid differs
-/// from the caller; namespaces the caller is already in are skipped. One
-/// atomic setns of a pidfd where the kernel allows it (5.8); before, one at
-/// a time, the user namespace first when the caller is not root and last
-/// when it is, as nsenter does.
+/// Moves the calling thread into a process's namespaces, like `nsenter -t PID`.
 ///
-/// Only the calling thread moves, so the rules of ns_setns apply: a user
-/// namespace needs a single-threaded caller, and a mount namespace a
-/// thread that does not share its filesystem context (-EINVAL, explained
-/// in ns_last_error; nothing is changed). Use ns_run_in or ns_spawn from
-/// multithreaded programs.
+/// Namespaces the caller is already in are skipped.
 ///
+/// `pid`: the process, > 0.
+///
+/// `types`: an OR of NS_* values; 0 means every namespace in which `pid`
+/// differs from the caller.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `pid` <= 0 or `types` has bits that are not NS_*; when a
+///   user namespace is to be joined by a multithreaded caller, or a mount
+///   namespace by a thread that shares its filesystem context (explained
+///   in ns_last_error; nothing is changed).
+/// -ESRCH: when there is no such process.
+/// -EPERM: without the needed privileges, also when the caller may not
+///   inspect the target.
+/// -EOPNOTSUPP: when `types` names a type this kernel lacks, or (without
+///   pidfd_open) when /proc belongs to another PID namespace.
+/// -ENOENT: when /proc is not mounted and it is needed.
+/// -EMFILE: when no descriptor is free.
+///
+/// Thread safety: moves only the calling thread, so the rules of ns_setns
+/// apply: a user namespace needs a single-threaded caller, and a mount
+/// namespace a thread that does not share its filesystem context. Use
+/// ns_run_in or ns_spawn from multithreaded programs. ns_last_error is per
+/// thread.
+///
+/// Kernel: pidfd_open (5.3) and one atomic setns of the pidfd where the
+/// kernel allows it (5.8); before 5.8, one at a time, the user namespace
+/// first when the caller is not root and last when it is, as nsenter does.
 /// With pidfd_open refused (a seccomp filter) or missing, the namespaces
 /// are opened through /proc/PID and the process is checked to be the same
 /// (its start time) before any is joined.
-///
-/// Errors: -EINVAL for pid <= 0 or bits that are not NS_*; -ESRCH when
-/// there is no such process; -EPERM without the needed privileges, also
-/// when the caller may not inspect the target; -EOPNOTSUPP when `types`
-/// names a type this kernel lacks, or (without pidfd_open) when /proc
-/// belongs to another PID namespace; -ENOENT when /proc is not mounted
-/// and it is needed; -EMFILE when no descriptor is free.
 #[no_mangle]
 pub extern "C" fn ns_enter_pid(pid: libc::pid_t, types: c_int) -> c_int {
     ffi("ns_enter_pid", || enter::enter_pid(pid, types).map(|()| 0))
@@ -40,27 +53,44 @@ struct SendPtr(*mut c_void);
 // thread while the caller waits; sharing it is the caller's contract.
 unsafe impl Send for SendPtr {}
 
-/// Runs `fn(arg)` on a fresh thread that has joined `fd` (a namespace fd
-/// with `types` 0 or its type, or a pidfd with a mask, as ns_setns takes
-/// them), waits for it, and stores its return value in `*result` (when
-/// not NULL). The calling thread never changes namespaces, so this is safe
-/// from any thread of any runtime (Go, GHC, Perl).
+/// Runs a function on a new thread inside namespaces, and waits for it.
 ///
 /// Mount namespaces work: the thread first unshares its filesystem context
 /// (CLONE_FS). User namespaces cannot be joined by a thread of a
-/// multithreaded process: -EINVAL. The thread ends after fn returns, taking
-/// its namespaces with it; fn must not leave threads or state behind that
+/// multithreaded process. The thread ends after `fn` returns, taking its
+/// namespaces with it; `fn` must not leave threads or state behind that
 /// expect them.
 ///
-/// Errors: -EINVAL for a NULL fn, a user namespace, bits that are not NS_*,
-/// or a fd that is neither a namespace nor a pidfd; -EBADF; -EMFILE when
-/// telling a pidfd from other files needs a descriptor and none is free;
-/// -EAGAIN when no thread can be started (RLIMIT_NPROC); the errors of
-/// ns_setns for the join.
+/// `fd`: a namespace descriptor or a pidfd, as ns_setns takes them.
 ///
-/// # Safety
-/// `fn` is callable with `arg` on another thread; `result` is NULL or
-/// writable.
+/// `types`: for a namespace, 0 or its NS_* type; for a pidfd, a non-empty
+/// NS_* mask.
+///
+/// `fn`: called with `arg` on the new thread.
+///
+/// `result`: NULL, or where fn's return value is stored.
+///
+/// Returns: 0 once `fn` has run, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `fn` is NULL, a user namespace would be joined, `types`
+///   has bits that are not NS_* or does not fit `fd`, or `fd` is neither a
+///   namespace nor a pidfd.
+/// -EBADF: when `fd` is not open.
+/// -EMFILE: when telling a pidfd from other files needs a descriptor and
+///   none is free.
+/// -EAGAIN: when no thread can be started (RLIMIT_NPROC).
+/// -ESRCH: when the pidfd's process has exited.
+/// -EPERM: without the privileges the join needs.
+/// -ENOENT: when telling a pidfd from other files needs /proc and it is
+///   not mounted.
+///
+/// Thread safety: the calling thread never changes namespaces, so this is
+/// safe from any thread of any runtime (Go, GHC, Perl); `fn` runs on a
+/// thread of the library's own, gone from the kernel before the call
+/// returns. ns_last_error is per thread.
+///
+/// Kernel: as ns_setns (a pidfd's namespaces in one step from 5.8).
 #[no_mangle]
 pub unsafe extern "C" fn ns_run_in(
     fd: c_int,
@@ -85,47 +115,88 @@ pub unsafe extern "C" fn ns_run_in(
     })
 }
 
-/// A new namespace of exactly one `type`, as a descriptor, created without
-/// moving the caller (a helper thread unshares it; for NS_USER a helper
-/// process). For NS_PID and NS_TIME it is the namespace children would
-/// get: nobody is in it yet, and the first process to enter it (e.g. a
-/// child spawned after joining it) becomes its pid 1 / sees its offsets.
-/// NS_USER gives a user namespace without maps (see ns_new_userns).
+/// Creates a namespace of one type, as a descriptor, without moving the caller.
 ///
-/// Returns a new O_CLOEXEC descriptor.
+/// A helper thread unshares it; for NS_USER a helper process. For NS_PID
+/// and NS_TIME it is the namespace children would get: nobody is in it
+/// yet, and the first process to enter it (e.g. a child spawned after
+/// joining it) becomes its pid 1 / sees its offsets. NS_USER gives a user
+/// namespace without maps (see ns_new_userns).
 ///
-/// Errors: -EINVAL unless `type` is exactly one NS_* value; -EPERM without
-/// CAP_SYS_ADMIN (except NS_USER); -ENOSPC at a max_*_namespaces limit;
-/// -EOPNOTSUPP for NS_PID on kernels before 6.11, which cannot show an
-/// empty PID namespace (with pidfd_open filtered, NS_PID is opened through
-/// a helper process's pidfd instead); -EAGAIN when no thread can be started
-/// (RLIMIT_NPROC).
+/// `type`: exactly one NS_* value.
+///
+/// Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+/// negative errno.
+///
+/// Errors:
+/// -EINVAL: unless `type` is exactly one NS_* value; when the kernel lacks
+///   the namespace type.
+/// -EPERM: without CAP_SYS_ADMIN (except NS_USER).
+/// -ENOSPC: at a max_*_namespaces limit.
+/// -EOPNOTSUPP: for NS_PID on kernels before 6.11, which cannot show an
+///   empty PID namespace.
+/// -EAGAIN: when no thread (or, for NS_USER, no process) can be started
+///   (RLIMIT_NPROC).
+/// -EMFILE: when no descriptor is free.
+///
+/// Thread safety: the caller never moves; safe from any thread of any
+/// runtime. The helper thread is gone from the kernel before the call
+/// returns; the helper process is the library's own child with exit
+/// signal 0, unseen by the caller's SIGCHLD handler or waitpid(-1).
+/// ns_last_error is per thread.
+///
+/// Kernel: NS_PID needs PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (6.11); with
+/// pidfd_open filtered, NS_PID is opened through a helper process's pidfd
+/// instead. NS_TIME needs 5.6. The other types: any.
 #[no_mangle]
 pub extern "C" fn ns_new(r#type: c_int) -> c_int {
     ffi("ns_new", || create::new_ns(r#type).map(give_fd))
 }
 
-/// A new user namespace with these maps, as a descriptor: for idmapped
-/// mounts and ns_spawn_attr_join. A helper process creates it and waits
-/// while the caller writes the maps (so several ranges and newuidmap work)
-/// and opens it; the caller never moves. Either map may be absent (NULL
-/// and count 0). `flags` as the map writers: NS_MAP_DENY_SETGROUPS applies
-/// to the gid map, NS_MAP_USE_HELPER to both.
+/// Creates a new user namespace with uid and gid maps, as a descriptor.
 ///
-/// Returns a new O_CLOEXEC descriptor.
+/// For idmapped mounts and ns_spawn_attr_join. A helper process creates it
+/// and waits while the caller writes the maps (so several ranges and
+/// newuidmap work) and opens it. The helper is addressed through the
+/// /proc/self it opened itself, so a /proc of another PID namespace does no
+/// harm (except with NS_MAP_USE_HELPER: newuidmap looks the pid up in
+/// /proc).
 ///
-/// Errors: the map checks of ns_write_uid_map; -EINVAL for unknown flags
-/// or a NULL map with a non-zero count; the kernel's -EPERM for maps the
-/// caller may not write (ns_last_error names the file); -ENOENT when /proc
-/// is not mounted. The helper is addressed through the /proc/self it
-/// opened itself, so a /proc of another PID namespace does no harm (except
-/// with NS_MAP_USE_HELPER: newuidmap looks the pid up in /proc, and the
-/// call fails with -EOPNOTSUPP there). The helper is the library's own
-/// child with exit signal 0: no SIGCHLD handler or waitpid(-1) of the
-/// caller's runtime sees it.
+/// `uid_map`: points at `uid_count` entries, or is NULL when `uid_count` is
+/// 0 (no uid map).
 ///
-/// # Safety
-/// Each map is NULL or points at its count of entries.
+/// `gid_map`: points at `gid_count` entries, or is NULL when `gid_count` is
+/// 0 (no gid map).
+///
+/// `flags`: as the map writers take them: NS_MAP_DENY_SETGROUPS applies to
+/// the gid map, NS_MAP_USE_HELPER to both.
+///
+/// Returns: a new O_CLOEXEC descriptor, the caller's to close, or a
+/// negative errno.
+///
+/// Errors:
+/// -EINVAL: for unknown flags, a NULL map with a non-zero count, and the
+///   map checks of ns_write_uid_map (an empty or overlapping range, one
+///   running past 4294967294).
+/// -E2BIG: when a map has more than 340 ranges or its text is a page or
+///   longer.
+/// -EPERM: the kernel's, for maps the caller may not write (ns_last_error
+///   names the file); when newuidmap or newgidmap refuses.
+/// -ENOENT: when /proc is not mounted; with NS_MAP_USE_HELPER when
+///   newuidmap or newgidmap is not in PATH.
+/// -EOPNOTSUPP: with NS_MAP_USE_HELPER when /proc belongs to another PID
+///   namespace.
+/// -ENOSPC: at the max_user_namespaces limit.
+/// -EAGAIN: when no process can be started (RLIMIT_NPROC).
+/// -EMFILE: when no descriptor is free.
+///
+/// Thread safety: the caller never moves; safe from any thread of any
+/// runtime. The helper is the library's own child with exit signal 0: no
+/// SIGCHLD handler or waitpid(-1) of the caller's runtime sees it.
+/// ns_last_error is per thread.
+///
+/// Kernel: any (the helper is started with clone3, 5.3, or clone(2) when a
+/// seccomp filter refuses clone3).
 #[no_mangle]
 pub unsafe extern "C" fn ns_new_userns(
     uid_map: *const ns_idmap,

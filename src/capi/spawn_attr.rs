@@ -18,10 +18,23 @@ unsafe fn attr_mut<'a>(a: *mut ns_spawn_attr, what: &'static str) -> Result<&'a 
         .ok_or_else(|| Error::invalid(what).hint("attr is NULL"))
 }
 
-/// A new spawn attribute object: no namespaces, no maps, nothing changed
-/// (ns_spawn with it is a plain spawn). Free it with ns_spawn_attr_free.
+/// Creates a spawn attribute object.
 ///
-/// Returns NULL with errno ENOMEM only if memory runs out.
+/// The new object asks for nothing: no namespaces, no maps, nothing
+/// changed (ns_spawn with it is a plain spawn). Free it with
+/// ns_spawn_attr_free.
+///
+/// Returns: a new attribute object, or NULL with errno set.
+///
+/// Errors:
+/// ENOMEM: only if memory runs out.
+///
+/// Thread safety: safe from any thread. The object is the caller's: an
+/// ns_spawn_attr may be used by any number of threads at once for spawning
+/// (ns_spawn, ns_spawn_fn), but its setters and ns_spawn_attr_free must
+/// not run concurrently with any use of the same attr.
+///
+/// Kernel: any.
 #[no_mangle]
 pub extern "C" fn ns_spawn_attr_new() -> *mut ns_spawn_attr {
     ffi_ptr("ns_spawn_attr_new", || {
@@ -31,12 +44,23 @@ pub extern "C" fn ns_spawn_attr_new() -> *mut ns_spawn_attr {
     })
 }
 
-/// Frees an attribute object and the descriptors it keeps (its own copies
-/// of those given to ns_spawn_attr_join and ns_spawn_attr_set_cgroup).
-/// NULL is fine.
+/// Frees a spawn attribute object.
 ///
-/// # Safety
-/// `attr` is NULL or from ns_spawn_attr_new and not yet freed.
+/// Also closes the descriptors it keeps (its own copies of those given to
+/// ns_spawn_attr_join and ns_spawn_attr_set_cgroup).
+///
+/// `attr`: an object from ns_spawn_attr_new not yet freed, or NULL (then
+/// nothing happens).
+///
+/// Returns: nothing.
+///
+/// Errors: none.
+///
+/// Thread safety: must not run concurrently with any other use of the same
+/// attr (a setter, a spawn): free it once every spawn that uses it has
+/// returned.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_free(attr: *mut ns_spawn_attr) {
     if !attr.is_null() {
@@ -61,16 +85,28 @@ unsafe fn set(
     })
 }
 
-/// The namespaces the child gets new: an OR of NS_* values (0: none),
-/// replacing an earlier call. Created in one step, after the joins.
-/// With NS_PID the program is pid 1 of the new PID namespace; with
+/// Sets the namespaces the child gets new.
+///
+/// Replaces an earlier call. They are created in one step, after the
+/// joins. With NS_PID the program is pid 1 of the new PID namespace; with
 /// NS_MNT every mount becomes private unless ns_spawn_attr_set_propagation
 /// says otherwise.
 ///
-/// Errors: -EINVAL for bits that are not NS_*, or a NULL attr.
+/// `types`: an OR of NS_* values; 0 for none.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `types` has bits that are not NS_*, or `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any; NS_TIME needs 5.6, and clone3 (5.3) or else a short-lived
+/// intermediate process at spawn time.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_namespaces(
     attr: *mut ns_spawn_attr,
@@ -84,23 +120,40 @@ pub unsafe extern "C" fn ns_spawn_attr_set_namespaces(
     }
 }
 
-/// Existing namespaces for the child to join, as ns_setns takes them: a
-/// namespace fd with `types` 0 or its type, or a pidfd with a non-empty
-/// NS_* mask. Repeatable; joins happen before new namespaces are
-/// created, user namespaces first when the caller is not root (last
-/// when it is). The attribute keeps its own copy of `fd`.
+/// Adds existing namespaces for the child to join.
 ///
-/// Errors: -EBADF when fd is not open; -EINVAL when it is neither a
-/// namespace nor a pidfd, or types does not fit it; -ESRCH when the
-/// pidfd's process has exited; -EMFILE when no descriptor is free (for
-/// the attribute's own copy of fd, or to tell a pidfd from other files).
+/// Repeatable; joins happen before new namespaces are created, user
+/// namespaces first when the caller is not root (last when it is). The
+/// attribute keeps its own copy of `fd`: one of the library's tracked
+/// descriptors, so a child that another call starts meanwhile (ns_clone,
+/// ns_spawn_fn, any spawn) closes it first thing, and it never keeps the
+/// namespace alive.
 ///
-/// The attribute's copy is one of the library's tracked descriptors: a
-/// child that another call starts meanwhile (ns_clone, ns_spawn_fn, any
-/// spawn) closes it first thing, so it never keeps the namespace alive.
+/// `fd`: a namespace descriptor or a pidfd, as ns_setns takes them.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `types`: for a namespace, 0 or its NS_* type; for a pidfd, a non-empty
+/// NS_* mask.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EBADF: when `fd` is not open.
+/// -EINVAL: when `fd` is neither a namespace nor a pidfd, or `types` does
+///   not fit it; when `attr` is NULL.
+/// -ESRCH: when the pidfd's process has exited.
+/// -EMFILE: when no descriptor is free (for the attribute's own copy of
+///   `fd`, or to tell a pidfd from other files).
+/// -ENOENT: when telling a pidfd from other files needs /proc and it is
+///   not mounted.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any; a pidfd's namespaces are joined in one step from 5.8,
+/// one at a time before.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_join(
     attr: *mut ns_spawn_attr,
@@ -111,29 +164,59 @@ pub unsafe extern "C" fn ns_spawn_attr_join(
     unsafe { set("ns_spawn_attr_join", attr, |a| a.join(fd, types)) }
 }
 
-/// Maps the caller's effective uid and gid to 0 in the child's new user
-/// namespace, with setgroups denied, like `unshare -r`. Needs NS_USER
-/// in ns_spawn_attr_set_namespaces. Replaces earlier maps.
+/// Maps the caller's uid and gid to root in the child's new user namespace.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// Like `unshare -r`: the caller's euid and egid become 0, with setgroups
+/// denied. Needs NS_USER in ns_spawn_attr_set_namespaces (checked by
+/// ns_spawn). Replaces earlier maps. The child writes these maps itself.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_map_root(attr: *mut ns_spawn_attr) -> c_int {
     // SAFETY: per this function's contract.
     unsafe { set("ns_spawn_attr_map_root", attr, |a| a.map_root()) }
 }
 
-/// The uid map of the child's new user namespace (needs NS_USER), with
-/// ns_write_uid_map's checks and flags, checked now (the page-size limit
-/// too: -E2BIG); the array is copied.
+/// Sets the uid map of the child's new user namespace.
+///
+/// Needs NS_USER (checked by ns_spawn). The map gets ns_write_uid_map's
+/// checks and flags, now (the page-size limit too); the array is copied.
 /// A single id mapping the caller's own euid is written by the child
 /// itself, as the kernel allows; any other map is written by the caller
 /// while the child waits, so several ranges and NS_MAP_USE_HELPER work.
 ///
-/// Errors: as ns_write_uid_map's checks.
+/// `m`: points at `n` struct ns_idmap entries.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `n`: the number of entries, 1 to NS_MAP_MAX_RANGES (340).
+///
+/// `flags`: 0 or NS_MAP_USE_HELPER.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` or `m` is NULL, `n` is 0, `flags` has unknown bits
+///   or NS_MAP_DENY_SETGROUPS, or a range is empty, runs past 4294967294 or
+///   overlaps another.
+/// -E2BIG: when `n` is above 340 or the map's text is a page or longer.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_uid_map(
     attr: *mut ns_spawn_attr,
@@ -150,12 +233,31 @@ pub unsafe extern "C" fn ns_spawn_attr_set_uid_map(
     }
 }
 
-/// The gid map of the child's new user namespace, as
-/// ns_spawn_attr_set_uid_map; NS_MAP_DENY_SETGROUPS writes "deny" to
+/// Sets the gid map of the child's new user namespace.
+///
+/// As ns_spawn_attr_set_uid_map; NS_MAP_DENY_SETGROUPS writes "deny" to
 /// the child's setgroups first.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `m`: points at `n` struct ns_idmap entries.
+///
+/// `n`: the number of entries, 1 to NS_MAP_MAX_RANGES (340).
+///
+/// `flags`: an OR of NS_MAP_USE_HELPER and NS_MAP_DENY_SETGROUPS.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` or `m` is NULL, `n` is 0, `flags` has unknown
+///   bits, or a range is empty, runs past 4294967294 or overlaps another.
+/// -E2BIG: when `n` is above 340 or the map's text is a page or longer.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_gid_map(
     attr: *mut ns_spawn_attr,
@@ -172,13 +274,25 @@ pub unsafe extern "C" fn ns_spawn_attr_set_gid_map(
     }
 }
 
-/// The child's hostname (1 to 64 bytes). Needs a new or joined UTS
-/// namespace, checked by ns_spawn.
+/// Sets the child's hostname.
 ///
-/// Errors: -EINVAL for NULL, "" or a longer name.
+/// Needs a new or joined UTS namespace, checked by ns_spawn.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `name`: a NUL-terminated name of 1 to 64 bytes; it is copied.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` or `name` is NULL, or `name` is "" or longer than
+///   64 bytes.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_hostname(
     attr: *mut ns_spawn_attr,
@@ -192,17 +306,30 @@ pub unsafe extern "C" fn ns_spawn_attr_set_hostname(
     }
 }
 
-/// The directory that becomes the child's root: it is bind-mounted on
-/// itself, pivot_root(2) moves the child into it and the old root is
-/// detached, so nothing of the host's tree stays reachable. Needs
-/// NS_MNT. The program path, the cwd and /proc are then taken inside
-/// the new root.
+/// Sets the directory that becomes the child's root.
 ///
-/// Errors: -EINVAL for NULL; stat(2)'s errors for the directory;
-/// -ENOTDIR when it is not one.
+/// It is bind-mounted on itself, pivot_root(2) moves the child into it and
+/// the old root is detached, so nothing of the host's tree stays
+/// reachable. Needs NS_MNT. The program path, the cwd and /proc are then
+/// taken inside the new root.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `dir`: a NUL-terminated path of a directory; it is copied.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` or `dir` is NULL.
+/// -ENOTDIR: when `dir` is not a directory.
+/// -ENOENT: stat(2)'s, when `dir` does not exist.
+/// -EACCES: stat(2)'s, when `dir` cannot be reached.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_root(
     attr: *mut ns_spawn_attr,
@@ -216,12 +343,26 @@ pub unsafe extern "C" fn ns_spawn_attr_set_root(
     }
 }
 
-/// With `on` non-zero, mounts a fresh proc on /proc in the child (after
-/// the root change), showing the child's new PID namespace. Needs new
-/// PID and mount namespaces.
+/// Asks for a fresh /proc in the child.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// A fresh proc is mounted on /proc in the child (after the root change),
+/// showing the child's new PID namespace. Needs new PID and mount
+/// namespaces, checked by ns_spawn.
+///
+/// `on`: non-zero to mount it, 0 not to.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_mount_proc(
     attr: *mut ns_spawn_attr,
@@ -235,14 +376,26 @@ pub unsafe extern "C" fn ns_spawn_attr_set_mount_proc(
     }
 }
 
-/// The mount propagation of the child's new mount namespace (needs
-/// NS_MNT): NS_PROPAGATION_PRIVATE (the default, as unshare(1)),
-/// _SLAVE, _SHARED, or _UNCHANGED to keep what was copied.
+/// Sets the mount propagation of the child's new mount namespace.
 ///
-/// Errors: -EINVAL for any other value.
+/// Needs NS_MNT, checked by ns_spawn.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `mode`: NS_PROPAGATION_PRIVATE (the default, as unshare(1)),
+/// NS_PROPAGATION_SLAVE, NS_PROPAGATION_SHARED, or
+/// NS_PROPAGATION_UNCHANGED to keep what was copied.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: for any other `mode`, or a NULL `attr`.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_propagation(
     attr: *mut ns_spawn_attr,
@@ -256,14 +409,25 @@ pub unsafe extern "C" fn ns_spawn_attr_set_propagation(
     }
 }
 
-/// The child's working directory, entered after the root change and
-/// /proc (relative paths are relative to the caller's cwd, or to the
-/// new root).
+/// Sets the child's working directory.
 ///
-/// Errors: -EINVAL for NULL or "".
+/// It is entered after the root change and /proc.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `dir`: a NUL-terminated path, relative to the caller's cwd or, with
+/// ns_spawn_attr_set_root, to the new root; it is copied.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` or `dir` is NULL, or `dir` is "".
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_cwd(
     attr: *mut ns_spawn_attr,
@@ -277,20 +441,34 @@ pub unsafe extern "C" fn ns_spawn_attr_set_cwd(
     }
 }
 
-/// In the child, descriptor `child_fd` becomes a copy of the caller's
-/// `parent_fd` (dup2, without close-on-exec), or is closed when
-/// parent_fd is -1. Repeatable; a later call for the same child_fd
-/// replaces the earlier one. All copies are made as if at once, so
-/// swapping two descriptors works. As with posix_spawn's adddup2,
-/// parent_fd is taken by number when ns_spawn runs: it is checked now, but
-/// must still be open then and name the file meant (a closed one gives
-/// "child: dup2 (fd N)" and -EBADF).
+/// Makes a child descriptor a copy of a caller's descriptor, or closes it.
 ///
-/// Errors: -EBADF for a negative child_fd, parent_fd < -1, or a
-/// parent_fd that is not open now.
+/// Repeatable; a later call for the same `child_fd` replaces the earlier
+/// one. All copies are made as if at once, so swapping two descriptors
+/// works. As with posix_spawn's adddup2, `parent_fd` is taken by number
+/// when ns_spawn runs: it is checked now, but must still be open then and
+/// name the file meant (a closed one gives "child: dup2 (fd N)" and
+/// -EBADF from ns_spawn).
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `child_fd`: the descriptor number in the child, >= 0.
+///
+/// `parent_fd`: the caller's descriptor that `child_fd` becomes a copy of
+/// (dup2, without close-on-exec), or -1 to close `child_fd`.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EBADF: for a negative `child_fd`, `parent_fd` < -1, or a `parent_fd`
+///   that is not open now.
+/// -EINVAL: when `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_fd(
     attr: *mut ns_spawn_attr,
@@ -305,12 +483,26 @@ pub unsafe extern "C" fn ns_spawn_attr_set_fd(
     }
 }
 
-/// With `on` non-zero, the child closes every descriptor >= 3 except
-/// those set with ns_spawn_attr_set_fd (they are marked close-on-exec,
-/// with close_range(2) where the kernel has it).
+/// Asks the child to close every other descriptor >= 3.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// Every descriptor >= 3 except those set with ns_spawn_attr_set_fd is
+/// marked close-on-exec in the child, so the program starts without them.
+///
+/// `on`: non-zero to close them, 0 not to.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: close_range(2) with CLOSE_RANGE_CLOEXEC (5.11); before, one
+/// fcntl per descriptor up to RLIMIT_NOFILE (at most 65536).
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_close_fds(attr: *mut ns_spawn_attr, on: c_int) -> c_int {
     // SAFETY: per this function's contract.
@@ -321,15 +513,26 @@ pub unsafe extern "C" fn ns_spawn_attr_set_close_fds(attr: *mut ns_spawn_attr, o
     }
 }
 
-/// The signal the child gets when the thread that spawned it ends
-/// (prctl PR_SET_PDEATHSIG); 0, the default, for none. If the caller
-/// dies before the child has set it, the child does not start the
-/// program.
+/// Sets the signal the child gets when the thread that spawned it ends.
 ///
-/// Errors: -EINVAL for a negative or too large signal.
+/// prctl PR_SET_PDEATHSIG. If the caller dies before the child has set
+/// it, the child does not start the program.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `sig`: a signal number; 0, the default, for none.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: for a negative or too large signal, or a NULL `attr`.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: any. The caller is watched through a pidfd (pidfd_open, 5.3);
+/// with pidfd_open filtered, the child compares getppid() instead.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_pdeathsig(
     attr: *mut ns_spawn_attr,
@@ -343,15 +546,28 @@ pub unsafe extern "C" fn ns_spawn_attr_set_pdeathsig(
     }
 }
 
-/// Starts the child in the cgroup v2 directory `cgroup_fd`
-/// (CLONE_INTO_CGROUP, kernel 5.7). The attribute keeps its own copy
-/// of the descriptor.
+/// Sets the cgroup the child starts in.
 ///
-/// Errors: -EBADF when not open; -EINVAL when not a cgroup2 directory;
-/// ns_spawn gives -EOPNOTSUPP where clone3 is unavailable.
+/// CLONE_INTO_CGROUP: the child is in that cgroup from its first
+/// instruction. The attribute keeps its own copy of the descriptor.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `cgroup_fd`: a descriptor of a cgroup v2 directory.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EBADF: when `cgroup_fd` is not open.
+/// -EINVAL: when it is not a cgroup2 directory, or `attr` is NULL.
+/// -EMFILE: when no descriptor is free for the attribute's copy.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: clone3 with CLONE_INTO_CGROUP, 5.7; ns_spawn gives -EOPNOTSUPP
+/// where clone3 is unavailable.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_cgroup(
     attr: *mut ns_spawn_attr,
@@ -365,16 +581,32 @@ pub unsafe extern "C" fn ns_spawn_attr_set_cgroup(
     }
 }
 
-/// The offset of CLOCK_MONOTONIC or CLOCK_BOOTTIME in the child's new
-/// time namespace (needs NS_TIME): the child sees clock + offset. One
-/// per clock; a later call replaces. The offsets are written before
-/// any process enters the namespace, which costs one extra process
+/// Sets a clock offset of the child's new time namespace.
+///
+/// Needs NS_TIME, checked by ns_spawn: the child sees the clock plus the
+/// offset. One per clock; a later call replaces. The offsets are written
+/// before any process enters the namespace, which costs one extra process
 /// step in ns_spawn.
 ///
-/// Errors: -EINVAL for other clocks or nsec outside 0..999999999.
+/// `clock`: CLOCK_MONOTONIC or CLOCK_BOOTTIME.
 ///
-/// # Safety
-/// `attr` is NULL or a live attribute object; pointers are NULL or valid.
+/// `sec`: the offset's seconds (may be negative).
+///
+/// `nsec`: the offset's nanoseconds, 0 to 999999999.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: for other clocks or `nsec` outside 0..999999999, or a NULL
+///   `attr`.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: time namespaces, 5.6.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_time_offset(
     attr: *mut ns_spawn_attr,

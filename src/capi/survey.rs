@@ -7,34 +7,45 @@ use crate::error::Error;
 use crate::types::ns_list_cb;
 use crate::{survey, system};
 
-/// Calls `cb(info, arg)` once for every distinct namespace of `types` (an
-/// OR of NS_*, 0 for all) visible on the system: those of every process in
-/// /proc and those kept by nsfs bind mounts (/proc/self/mountinfo; nprocs 0
-/// and pid 0 when no process is in them), in ascending order of (type, id).
-/// The same namespaces, process counts and lowest pids as lsns(8). A
-/// non-zero return from cb stops the walk. Processes the caller may not
-/// inspect are left out, as with lsns.
+/// Lists every namespace on the system, as lsns(8) does.
 ///
-/// In `struct ns_info`, owner_uid is, for a user namespace, the uid that
-/// created it, and for any other namespace the uid that created the user
-/// namespace owning it.
+/// Reports every distinct namespace visible on the system: those of every
+/// process in /proc and those kept by nsfs bind mounts
+/// (/proc/self/mountinfo; nprocs 0 and pid 0 when no process is in them),
+/// in ascending order of (type, id). The same namespaces, process counts
+/// and lowest pids as lsns(8). Processes the caller may not inspect, or
+/// that exit meanwhile, are left out, as with lsns. In `struct ns_info`,
+/// owner_uid is, for a user namespace, the uid that created it, and for
+/// any other namespace the uid that created the user namespace owning it.
 ///
-/// Returns the number of namespaces reported to cb.
+/// The answer is complete or an error, never silently partial: running out
+/// of descriptors or memory while scanning fails the call, and any other
+/// error reading /proc is returned as it is.
 ///
-/// The answer is complete or an error, never silently partial: running
-/// out of descriptors or memory while scanning fails the call (-EMFILE,
-/// -ENFILE, -ENOMEM); processes that exit meanwhile or may not be
-/// inspected are left out, as lsns does. The scan is shared over up to 4
-/// worker threads when there are many processes, and done on the calling
-/// thread when no thread can be started (RLIMIT_NPROC).
+/// `types`: an OR of NS_* values; 0 for all.
 ///
-/// Errors: -EINVAL for a NULL cb or bits that are not NS_*; -ENOENT when
-/// /proc is not mounted ("/proc is not mounted"); -EOPNOTSUPP when /proc
-/// belongs to another PID namespace (its pids would not be the caller's);
-/// reading /proc's other errors.
+/// `cb`: called as cb(info, arg) once per namespace, on the calling
+/// thread; a non-zero return stops the walk.
 ///
-/// # Safety
-/// `cb` is callable with `arg`.
+/// Returns: the number of namespaces reported to `cb`, or a negative
+/// errno.
+///
+/// Errors:
+/// -EINVAL: for a NULL `cb` or `types` bits that are not NS_*.
+/// -ENOENT: when /proc is not mounted ("/proc is not mounted").
+/// -EOPNOTSUPP: when /proc belongs to another PID namespace (its pids would
+///   not be the caller's).
+/// -EMFILE: when the scan runs out of descriptors.
+/// -ENFILE: when the system runs out of descriptors.
+/// -ENOMEM: when the kernel runs out of memory during the scan.
+///
+/// Thread safety: moves nothing; safe from any thread. The scan is shared
+/// over up to 4 worker threads of the library's own when there are many
+/// processes (gone from the kernel before the call returns), and done on
+/// the calling thread when no thread can be started (RLIMIT_NPROC); `cb`
+/// always runs on the calling thread. ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_list(types: c_int, cb: ns_list_cb, arg: *mut c_void) -> c_int {
     ffi("ns_list", || {
@@ -52,21 +63,54 @@ pub unsafe extern "C" fn ns_list(types: c_int, cb: ns_list_cb, arg: *mut c_void)
     })
 }
 
-/// The system-wide limit on namespaces of `type` per user:
-/// /proc/sys/user/max_TYPE_namespaces.
+/// Reads the limit on namespaces of one type per user.
 ///
-/// Errors: -EINVAL unless `type` is exactly one NS_* value; reading the
-/// file's errors.
+/// The limit is /proc/sys/user/max_TYPE_namespaces.
+///
+/// `type`: exactly one NS_* value.
+///
+/// Returns: the limit (>= 0), or a negative errno.
+///
+/// Errors:
+/// -EINVAL: unless `type` is exactly one NS_* value.
+/// -ENOENT: when /proc is not mounted ("/proc is not mounted"), or the
+///   kernel has no such file.
+/// -EACCES: when the file may not be read.
+/// -EIO: when the file does not hold a number.
+/// -EMFILE: when no descriptor is free.
+///
+/// Thread safety: moves nothing; safe from any thread at any time.
+/// ns_last_error is per thread.
+///
+/// Kernel: any; max_time_namespaces exists from 5.6.
 #[no_mangle]
 pub extern "C" fn ns_get_limit(r#type: c_int) -> i64 {
     ffi64("ns_get_limit", || system::get_limit(r#type))
 }
 
-/// Sets /proc/sys/user/max_TYPE_namespaces to `value` (0 to 2147483647; 0
-/// forbids creating namespaces of that type).
+/// Sets the limit on namespaces of one type per user.
 ///
-/// Errors: -EINVAL for a bad type or value; -EPERM or -EACCES without
-/// privilege.
+/// Writes /proc/sys/user/max_TYPE_namespaces.
+///
+/// `type`: exactly one NS_* value.
+///
+/// `value`: 0 to 2147483647; 0 forbids creating namespaces of that type.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: for a bad `type` or `value`.
+/// -EPERM: without privilege.
+/// -EACCES: without privilege.
+/// -ENOENT: when /proc is not mounted ("/proc is not mounted"), or the
+///   kernel has no such file.
+/// -EMFILE: when no descriptor is free.
+///
+/// Thread safety: moves nothing; safe from any thread. The limit is
+/// system-wide (per user namespace): it applies to every process.
+/// ns_last_error is per thread.
+///
+/// Kernel: any; max_time_namespaces exists from 5.6.
 #[no_mangle]
 pub extern "C" fn ns_set_limit(r#type: c_int, value: i64) -> c_int {
     ffi("ns_set_limit", || {
@@ -74,16 +118,41 @@ pub extern "C" fn ns_set_limit(r#type: c_int, value: i64) -> c_int {
     })
 }
 
-/// Sets the offset of `clock` (CLOCK_MONOTONIC or CLOCK_BOOTTIME) in the
-/// time namespace that process `pid`'s children get (/proc/PID/timens_offsets;
-/// pid 0 is the caller, e.g. after ns_unshare(NS_TIME)). Processes in that
-/// namespace see clock + sec + nsec. The kernel allows it only before any
-/// process has entered the namespace (-EACCES after).
+/// Sets a clock offset of a new time namespace.
 ///
-/// Errors: -EINVAL for other clocks, nsec outside 0..999999999, pid < 0;
-/// -ERANGE for an offset the kernel refuses as out of range (it keeps
-/// clock + offset within its time range); -ESRCH; -EPERM without
-/// CAP_SYS_TIME over the namespace.
+/// The namespace is the one process `pid`'s children get
+/// (/proc/PID/timens_offsets). Processes in that namespace see the clock
+/// plus sec and nsec. The kernel allows it only before any process has
+/// entered the namespace.
+///
+/// `pid`: the process; 0 is the caller, e.g. after ns_unshare(NS_TIME).
+///
+/// `clock`: CLOCK_MONOTONIC or CLOCK_BOOTTIME.
+///
+/// `sec`: the offset's seconds (may be negative).
+///
+/// `nsec`: the offset's nanoseconds, 0 to 999999999.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: for other clocks, `nsec` outside 0..999999999, `pid` < 0.
+/// -EACCES: when a process has already entered that time namespace.
+/// -ERANGE: for an offset the kernel refuses as out of range (it keeps
+///   clock + offset within its time range).
+/// -ESRCH: when there is no such process.
+/// -EPERM: without CAP_SYS_TIME over the namespace.
+/// -ENOENT: when /proc is not mounted ("/proc is not mounted"), or the
+///   kernel has no time namespaces.
+/// -EOPNOTSUPP: for a `pid` other than 0 when /proc belongs to another PID
+///   namespace.
+/// -EMFILE: when no descriptor is free.
+///
+/// Thread safety: moves nothing; safe from any thread. `pid` 0 is
+/// /proc/self: the time_for_children namespace of the process's main
+/// thread. ns_last_error is per thread.
+///
+/// Kernel: time namespaces, 5.6.
 #[no_mangle]
 pub extern "C" fn ns_set_time_offset(pid: libc::pid_t, clock: c_int, sec: i64, nsec: i64) -> c_int {
     ffi("ns_set_time_offset", || {
@@ -91,15 +160,31 @@ pub extern "C" fn ns_set_time_offset(pid: libc::pid_t, clock: c_int, sec: i64, n
     })
 }
 
-/// pivot_root(2): makes `new_root` the root of the caller's mount namespace
-/// and moves the old root to `put_old` (which may be the same directory:
-/// then umount2(".", MNT_DETACH) after chdir(new_root) drops it).
+/// Changes the root mount of the caller's mount namespace: pivot_root(2).
 ///
-/// Errors: -EINVAL for NULL and pivot_root(2)'s own (-EINVAL, -EBUSY,
-/// -EPERM, ...).
+/// `new_root`: a NUL-terminated path of the directory that becomes the
+/// root.
 ///
-/// # Safety
-/// Both are NULL or NUL-terminated strings.
+/// `put_old`: a NUL-terminated path where the old root is moved; it may be
+/// the same directory: then umount2(".", MNT_DETACH) after chdir(new_root)
+/// drops it.
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: for NULL; pivot_root(2)'s (e.g. `new_root` is not a mount
+///   point, or the root is shared).
+/// -EBUSY: pivot_root(2)'s.
+/// -EPERM: pivot_root(2)'s, without CAP_SYS_ADMIN.
+/// -ENOTDIR: pivot_root(2)'s, when either is not a directory.
+/// -ENOENT: when either does not exist.
+///
+/// Thread safety: changes the root mount of the caller's whole mount
+/// namespace, and (as pivot_root(2) does) the root and cwd of every
+/// process and thread in it that used the old root. Usually called in a
+/// child of its own. ns_last_error is per thread.
+///
+/// Kernel: any.
 #[no_mangle]
 pub unsafe extern "C" fn ns_pivot_root(new_root: *const c_char, put_old: *const c_char) -> c_int {
     ffi("ns_pivot_root", || {
@@ -111,14 +196,35 @@ pub unsafe extern "C" fn ns_pivot_root(new_root: *const c_char, put_old: *const 
     })
 }
 
-/// kcmp(2): compares a kernel resource of two processes. `type` is one
-/// NS_KCMP_*; idx1 and idx2 are the file descriptors for NS_KCMP_FILE.
-/// Returns 0 equal, 1 less, 2 greater, 3 not equal but unordered.
+/// Compares a kernel resource of two processes: kcmp(2).
 ///
-/// Errors: -EINVAL for another type; -ESRCH; -EPERM without ptrace access
-/// to both; -EBADF for NS_KCMP_FILE with a closed fd or an index that is no
-/// file descriptor (above INT_MAX); -EOPNOTSUPP/-ENOSYS where the kernel
-/// lacks kcmp.
+/// `pid1`: the first process.
+///
+/// `pid2`: the second process.
+///
+/// `type`: one NS_KCMP_* value.
+///
+/// `idx1`: for NS_KCMP_FILE, a file descriptor of `pid1`; else unused.
+///
+/// `idx2`: for NS_KCMP_FILE, a file descriptor of `pid2`; else unused.
+///
+/// Returns: 0 equal, 1 less, 2 greater, 3 not equal but unordered; or a
+/// negative errno.
+///
+/// Errors:
+/// -EINVAL: for another `type`.
+/// -ESRCH: when either process does not exist.
+/// -EPERM: without ptrace access to both.
+/// -EBADF: for NS_KCMP_FILE with a closed fd or an index that is no file
+///   descriptor (above INT_MAX).
+/// -EOPNOTSUPP: where the kernel lacks kcmp.
+/// -ENOSYS: where the kernel lacks kcmp.
+///
+/// Thread safety: moves nothing; safe from any thread at any time.
+/// ns_last_error is per thread.
+///
+/// Kernel: any kernel built with kcmp (CONFIG_KCMP or
+/// CONFIG_CHECKPOINT_RESTORE).
 #[no_mangle]
 pub extern "C" fn ns_kcmp(
     pid1: libc::pid_t,

@@ -206,6 +206,7 @@ pub(crate) unsafe extern "C" fn final_entry(arg: *mut c_void) -> ! {
     }
     // SAFETY: raw syscalls only.
     let err = match unsafe { final_setup(plan) } {
+        // SAFETY: raw syscalls only; the plan outlives us.
         Ok(()) => unsafe { run(plan) },
         Err(e) => e,
     };

@@ -86,8 +86,8 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
                 return Err(Error::invalid("argv").hint("NULL"));
             }
             let path = resolve(path)?;
-            // SAFETY: environ is the C library's, read once here.
             let envp = if envp.is_null() {
+                // SAFETY: environ is the C library's, read once here.
                 unsafe { environ }
             } else {
                 *envp
@@ -101,10 +101,10 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
             run
         }
         // The mask is filled in once signals are blocked.
-        // SAFETY: an all-zero sigset is a valid empty set.
         Program::Call { f, arg } => Run::Call {
             f: *f,
             arg: *arg,
+            // SAFETY: an all-zero sigset is a valid empty set.
             sigmask: unsafe { std::mem::zeroed() },
         },
         Program::Hold { unshare, .. } => {

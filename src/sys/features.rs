@@ -58,6 +58,7 @@ pub(crate) fn kernel_version() -> (u32, u32) {
     *V.get_or_init(|| {
         // SAFETY: utsname is plain data, filled by uname.
         let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+        // SAFETY: u is valid for writing.
         if unsafe { libc::uname(&mut u) } != 0 {
             return (0, 0);
         }

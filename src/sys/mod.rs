@@ -35,6 +35,7 @@ fn cvt_long(ret: libc::c_long) -> io::Result<libc::c_long> {
 pub(crate) fn open(path: &CStr, flags: libc::c_int) -> io::Result<OwnedFd> {
     // SAFETY: path is NUL-terminated; a new fd is owned by the result.
     let fd = cvt(unsafe { libc::open(path.as_ptr(), flags | libc::O_CLOEXEC) })?;
+    // SAFETY: a new descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
@@ -43,6 +44,7 @@ pub(crate) fn fstat(fd: RawFd) -> io::Result<libc::stat> {
     let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
     // SAFETY: st is valid for writing a struct stat.
     cvt(unsafe { libc::fstat(fd, st.as_mut_ptr()) })?;
+    // SAFETY: fstat succeeded and filled st.
     Ok(unsafe { st.assume_init() })
 }
 
@@ -53,6 +55,7 @@ pub(crate) fn fstatfs_type(fd: RawFd) -> io::Result<i64> {
     cvt(unsafe { libc::fstatfs(fd, st.as_mut_ptr()) })?;
     // f_type's integer type differs between architectures.
     #[allow(clippy::unnecessary_cast)]
+    // SAFETY: fstatfs succeeded and filled st.
     Ok(unsafe { st.assume_init() }.f_type as i64)
 }
 
@@ -90,6 +93,7 @@ pub(crate) fn unshare(flags: libc::c_int) -> io::Result<()> {
 pub(crate) fn pidfd_open(pid: libc::pid_t) -> io::Result<OwnedFd> {
     // SAFETY: plain system call; the result is a new O_CLOEXEC descriptor.
     let fd = cvt_long(unsafe { libc::syscall(SYS_PIDFD_OPEN, pid, 0) })?;
+    // SAFETY: a new descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
@@ -210,6 +214,7 @@ pub(crate) fn open_internal(path: &CStr, flags: libc::c_int) -> io::Result<Fd> {
 pub(crate) fn openat(dir: BorrowedFd<'_>, path: &CStr, flags: libc::c_int) -> io::Result<OwnedFd> {
     // SAFETY: path is NUL-terminated; a new fd is owned by the result.
     let fd = cvt(unsafe { libc::openat(dir.as_raw_fd(), path.as_ptr(), flags | libc::O_CLOEXEC) })?;
+    // SAFETY: a new descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs linuxns into a temporary prefix with `make install`, then builds
 # consumers the ways outside projects do: pkg-config (shared and static) and
-# CMake's find_package; checks the soname, DESTDIR staging and uninstall.
+# CMake's find_package; checks the soname, the man pages, DESTDIR staging
+# and uninstall.
 set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +26,26 @@ done
 [ "$(readlink "$lib/liblinuxns.so")" = liblinuxns.so.0 ] && ok "link liblinuxns.so" || bad "link liblinuxns.so"
 readelf -d "$lib/liblinuxns.so.0.1.0" | grep -q 'SONAME.*\[liblinuxns.so.0\]' && ok "soname liblinuxns.so.0" || bad "soname"
 grep -q "^prefix=$prefix\$" "$lib/pkgconfig/linuxns.pc" && ok "pc prefix" || bad "pc prefix"
+
+# The man pages: one per function in man3 (the ns_spawn_attr_* names are .so
+# links to ns_spawn_attr.3, resolved inside the same tree), linuxns.7.
+man=$prefix/share/man
+if [ -f "$man/man3/ns_spawn.3" ] && [ -f "$man/man7/linuxns.7" ] && [ -f "$man/man3/ns_spawn_attr.3" ] &&
+   [ "$(cat "$man/man3/ns_spawn_attr_set_fd.3")" = ".so man3/ns_spawn_attr.3" ] &&
+   [ "$(ls "$man/man3" | wc -l)" = "$(ls "$src/man/man3" | wc -l)" ]; then
+    ok "installed share/man: man3/ns_spawn.3 and $(($(ls "$man/man3" | wc -l) - 1)) more, man7/linuxns.7"
+else
+    bad "man pages under share/man"
+fi
+if command -v man >/dev/null; then
+    if [ "$(MANPATH="$man" man -w ns_spawn 2>/dev/null)" = "$man/man3/ns_spawn.3" ] &&
+       MANPATH="$man" MANPAGER=cat man ns_spawn_attr_set_fd 2>/dev/null | grep -q 'ns_spawn_attr_set_fd' &&
+       MANPATH="$man" MANPAGER=cat man 7 linuxns 2>/dev/null | grep -q 'THREADS AND RUNTIMES'; then
+        ok "man ns_spawn, man ns_spawn_attr_set_fd (a .so link), man 7 linuxns"
+    else
+        bad "man finds the installed pages"
+    fi
+fi
 
 export PKG_CONFIG_PATH="$lib/pkgconfig"
 unset PKG_CONFIG_LIBDIR
@@ -75,9 +96,9 @@ if command -v cargo-cinstall >/dev/null; then
     else
         tail -20 "$tmp/cc.log"; bad "cargo cinstall"
     fi
-    list() { (cd "$1" && find . \( -type f -o -type l \) ! -path '*/cmake/*' | sort); }
+    list() { (cd "$1" && find . \( -type f -o -type l \) ! -path '*/cmake/*' ! -path './share/man/*' | sort); }
     if [ "$(list "$tmp/cc/usr")" = "$(list "$tmp/stage/usr")" ]; then
-        ok "cargo cinstall installs the same files as make install (CMake files aside)"
+        ok "cargo cinstall installs the same files as make install (CMake files and man pages aside)"
     else
         echo "cargo-c:"; list "$tmp/cc/usr"; echo "make:"; list "$tmp/stage/usr"; bad "file lists differ"
     fi
@@ -94,6 +115,8 @@ else
 fi
 
 run_make uninstall PREFIX="$prefix" || bad "make uninstall"
+[ ! -e "$man/man3/ns_spawn.3" ] && [ ! -e "$man/man3/ns_spawn_attr_set_fd.3" ] && [ ! -e "$man/man7/linuxns.7" ] &&
+    ok "uninstall removes the man pages" || bad "uninstall left man pages"
 left=$(find "$prefix" -type f -o -type l | wc -l)
 [ "$left" = 0 ] && ok "uninstall removes every file" || { find "$prefix"; bad "uninstall left $left files"; }
 

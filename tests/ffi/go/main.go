@@ -58,7 +58,8 @@ func (e *Error) Error() string {
 	if e.Detail == "" {
 		return e.Op + ": " + e.Errno.Error()
 	}
-	return e.Op + ": " + e.Detail
+	// ns_last_error starts with the function's name already.
+	return e.Detail
 }
 func (e *Error) Unwrap() error { return e.Errno } // errors.Is(err, syscall.EINVAL)
 

@@ -52,7 +52,7 @@ $ffi->attach([ns_open_pid => 'open_ns'] => ['pid_t', 'int'] => 'int' => sub {
     if ($rc < 0) {
         my $detail = ns_last_error();
         $! = -$rc;
-        croak "ns_open_pid: $detail";
+        croak $detail;   # "ns_open_pid: what failed: reason"
     }
     return $rc;
 });
@@ -158,7 +158,7 @@ for my $type (NS_NET, NS_UTS, NS_IPC, NS_MNT, NS_USER, NS_PID, NS_CGROUP, NS_TIM
     # failure comes back from ns_spawn.
     my $bad = ns_spawn('/nonexistent/program', ['x', undef], undef, undef, undef);
     is($bad, -ENOENT, 'ns_spawn of a missing program returns -ENOENT');
-    like(ns_last_error(), qr/^child: execve: /, '... ns_last_error names the step: ' . ns_last_error());
+    like(ns_last_error(), qr/^ns_spawn: child: execve: /, '... ns_last_error names the function and the step: ' . ns_last_error());
 }
 
 done_testing();

@@ -45,7 +45,8 @@ lib.ns_version.restype = ctypes.c_char_p
 def _check(result, func, args):
     """errcheck: a negative return -e becomes OSError(e, ns_last_error)."""
     if result < 0:
-        raise OSError(-result, f"{func.__name__}: {lib.ns_last_error().decode()}")
+        # The text starts with the function's name already.
+        raise OSError(-result, lib.ns_last_error().decode())
     return result
 
 

@@ -2,7 +2,7 @@
 //! for the types a thread can unshare, a short-lived helper process for
 //! user namespaces (whose maps the caller writes while it waits).
 
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Context, Error, Result};
@@ -40,11 +40,9 @@ pub(crate) fn wait_thread_gone(tid: libc::pid_t) {
     if tid <= 0 {
         return;
     }
-    // SAFETY: getpid has no memory effects.
-    let pid = unsafe { libc::getpid() };
+    let pid = sys::process::getpid();
     for _ in 0..10_000 {
-        // SAFETY: signal 0 only checks that the thread exists.
-        if unsafe { libc::syscall(libc::SYS_tgkill, pid, tid, 0) } != 0 {
+        if !sys::process::thread_exists(pid, tid) {
             return;
         }
         std::thread::yield_now();
@@ -55,9 +53,7 @@ pub(crate) fn wait_thread_gone(tid: libc::pid_t) {
 /// namespace children would get (empty: its first process is pid 1). For
 /// NS_USER it has no maps.
 pub fn new_ns(ty: libc::c_int) -> Result<OwnedFd> {
-    let t = NsType::from_bit(ty).ok_or_else(|| {
-        Error::invalid(format!("type {ty:#x}")).hint("exactly one NS_* type is needed")
-    })?;
+    let t = parse_one_type(ty)?;
     match t.bit() {
         NS_USER => new_userns(None, None, 0),
         NS_PID => on_fresh_thread(|| {
@@ -85,7 +81,6 @@ pub fn new_ns(ty: libc::c_int) -> Result<OwnedFd> {
 /// The calling thread's pid_for_children namespace before any process is
 /// in it: /proc hides it then, a thread pidfd's ioctl (6.11) does not.
 fn empty_pid_ns_of_this_thread() -> Result<OwnedFd> {
-    const PIDFD_THREAD: libc::c_int = libc::O_EXCL;
     let unsupported = || {
         Error::new(libc::EOPNOTSUPP, "new PID namespace")
             .hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)")
@@ -93,18 +88,11 @@ fn empty_pid_ns_of_this_thread() -> Result<OwnedFd> {
     if features::PIDFD_NS_IOCTL.get() == Some(false) {
         return Err(unsupported());
     }
-    let pidfd = sys::Fd::track(|| {
-        // SAFETY: plain system call; the result is a new O_CLOEXEC descriptor.
-        let r = unsafe { libc::syscall(SYS_PIDFD_OPEN, sys::gettid(), PIDFD_THREAD) };
-        if r < 0 {
-            return Err(std::io::Error::last_os_error());
+    let pidfd = sys::Fd::track(|| sys::process::pidfd_open_thread(sys::gettid())).map_err(|e| {
+        match e.raw_os_error() {
+            Some(libc::EINVAL) => unsupported(),
+            _ => Error::io(e, "pidfd_open(this thread)"),
         }
-        // SAFETY: new descriptor we own.
-        Ok(unsafe { OwnedFd::from_raw_fd(r as libc::c_int) })
-    })
-    .map_err(|e| match e.raw_os_error() {
-        Some(libc::EINVAL) => unsupported(),
-        _ => Error::io(e, "pidfd_open(this thread)"),
     })?;
     use std::os::fd::AsRawFd;
     match sys::ioctl_fd(pidfd.as_raw_fd(), PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE) {
@@ -163,10 +151,8 @@ pub fn new_userns(
     gid_map: Option<&[ns_idmap]>,
     flags: libc::c_uint,
 ) -> Result<OwnedFd> {
-    let known = NS_MAP_DENY_SETGROUPS | NS_MAP_USE_HELPER;
-    if flags & !known != 0 {
-        return Err(Error::invalid(format!("map flags {flags:#x}")).hint("unknown bits"));
-    }
+    // Both flags are known to the gid map writer.
+    crate::idmap::check_flags(MapKind::Gid, flags)?;
     let mut attr = SpawnAttr::new();
     attr.set_namespaces(NS_USER)?;
     if let Some(m) = uid_map {

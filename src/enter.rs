@@ -57,7 +57,6 @@ fn explain_thread_refusal(err: Error, types: libc::c_int) -> Error {
 /// shares nothing; when the other threads cannot be listed (no free
 /// descriptor, no /proc) that is the error.
 fn fs_shared_with_other_threads() -> Result<bool> {
-    const KCMP_FS: libc::c_long = 3;
     let me = sys::gettid();
     let mut shared = false;
     let mut first_error = None;
@@ -65,13 +64,10 @@ fn fs_shared_with_other_threads() -> Result<bool> {
         if tid == me || shared {
             return;
         }
-        // SAFETY: kcmp with integer arguments only.
-        let r = unsafe { libc::syscall(libc::SYS_kcmp, me, tid, KCMP_FS, 0, 0) };
-        match r {
-            0 => shared = true,
-            r if r > 0 => {}
-            _ => {
-                let e = std::io::Error::last_os_error();
+        match sys::process::kcmp_fs(me, tid) {
+            Ok(0) => shared = true,
+            Ok(_) => {}
+            Err(e) => {
                 if e.raw_os_error() != Some(libc::ESRCH) {
                     // kcmp not allowed or missing: assume shared.
                     first_error.get_or_insert(e);
@@ -210,8 +206,7 @@ fn setns_one_by_one(
     // As nsenter: an unprivileged caller needs the user namespace first to
     // gain rights over the others; a privileged one keeps its rights by
     // entering it last.
-    // SAFETY: geteuid has no memory effects.
-    let privileged = unsafe { libc::geteuid() } == 0;
+    let privileged = sys::process::geteuid() == 0;
     let mut order: Vec<NsType> = NsType::in_mask(types).collect();
     if privileged {
         order.rotate_left(usize::from(types & NS_USER != 0));

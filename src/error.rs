@@ -80,16 +80,7 @@ impl Error {
 
 /// The C library's text for an errno, without Rust's "(os error N)" suffix.
 pub fn strerror(errno: i32) -> String {
-    let mut buf = [0 as libc::c_char; 128];
-    // SAFETY: the buffer is valid for its length; the XSI strerror_r writes a
-    // NUL-terminated string into it on success.
-    if unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) } != 0 {
-        return format!("error {errno}");
-    }
-    // SAFETY: NUL-terminated, see above.
-    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
-        .to_string_lossy()
-        .into_owned()
+    crate::sys::process::strerror(errno).unwrap_or_else(|| format!("error {errno}"))
 }
 
 /// Shorthand: attach a step to an io::Result.

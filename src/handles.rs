@@ -94,8 +94,7 @@ fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: boo
     }
     let mut own = pid_dir(0, true);
     own.push("ns/").push(t.name());
-    // SAFETY: NUL-terminated path.
-    if unsafe { libc::access(own.as_cstr().as_ptr(), libc::F_OK) } != 0 {
+    if sys::fs::access(own.as_cstr(), libc::F_OK).is_err() {
         return err
             .with_errno(libc::EOPNOTSUPP)
             .hint("this kernel has no such namespace type");
@@ -104,8 +103,7 @@ fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: boo
     // (uts among them): that tells "exited" from "nobody in it yet".
     let mut probe = pid_dir(pid, true);
     probe.push("ns/uts");
-    // SAFETY: NUL-terminated path.
-    let alive = unsafe { libc::access(probe.as_cstr().as_ptr(), libc::F_OK) } == 0;
+    let alive = sys::fs::access(probe.as_cstr(), libc::F_OK).is_ok();
     if for_children && alive {
         return err.hint("the kernel shows this namespace only once a process is in it");
     }
@@ -237,8 +235,7 @@ fn open_path_flags(path: &CStr, ty: libc::c_int, extra: libc::c_int) -> Result<O
             )));
         }
     }
-    // SAFETY: F_SETFL with plain flags on our own descriptor.
-    unsafe { libc::fcntl(raw, libc::F_SETFL, 0) };
+    let _ = sys::fs::clear_status_flags(raw);
     Ok(fd)
 }
 

@@ -90,7 +90,7 @@ pub fn validate(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
 /// through newuidmap/newgidmap, which write it the same way).
 pub fn check_text_len(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
     let len = format(map).len();
-    if len >= page_size() {
+    if len >= sys::process::page_size() {
         return Err(
             Error::new(libc::E2BIG, format!("{} map of {len} bytes", kind.name()))
                 .hint("the kernel takes less than one page in its single write"),
@@ -107,16 +107,6 @@ pub fn format(map: &[ns_idmap]) -> String {
         let _ = writeln!(s, "{} {} {}", m.inside, m.outside, m.count);
     }
     s
-}
-
-fn page_size() -> usize {
-    // SAFETY: sysconf has no memory effects.
-    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    if p > 0 {
-        p as usize
-    } else {
-        4096
-    }
 }
 
 /// Where a map goes: a process by pid (0: the calling process), or a child
@@ -150,7 +140,9 @@ pub fn write_map(
     write_map_at(kind, &target, map, flags)
 }
 
-fn check_flags(kind: MapKind, flags: libc::c_uint) -> Result<()> {
+/// The map writers' flags: NS_MAP_DENY_SETGROUPS (gid maps only) and
+/// NS_MAP_USE_HELPER; any other bit is EINVAL.
+pub(crate) fn check_flags(kind: MapKind, flags: libc::c_uint) -> Result<()> {
     let known = NS_MAP_DENY_SETGROUPS | NS_MAP_USE_HELPER;
     if flags & !known != 0 {
         return Err(
@@ -245,9 +237,8 @@ fn explain_map_error(err: Error, kind: MapKind, target: &MapTarget<'_>) -> Error
             return String::new();
         };
         let mut buf = [0u8; 256];
-        // SAFETY: buf is valid for writing its length.
-        let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
-        String::from_utf8_lossy(&buf[..n.max(0) as usize]).into_owned()
+        let n = sys::fs::read(fd.as_raw_fd(), &mut buf).unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
     };
     if !read(&format!("{}_map", kind.name())).trim().is_empty() {
         return err.hint("the map was already written; the kernel allows one write");
@@ -261,24 +252,12 @@ fn explain_map_error(err: Error, kind: MapKind, target: &MapTarget<'_>) -> Error
     })
 }
 
-/// Looks a program up in PATH (the default path when PATH is unset).
-fn find_in_path(prog: &str) -> Result<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")
-        .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
-    for dir in std::env::split_paths(&path) {
-        if !dir.is_absolute() {
-            continue;
-        }
-        let cand = dir.join(prog);
-        if let Ok(c) = std::ffi::CString::new(cand.as_os_str().as_encoded_bytes()) {
-            // SAFETY: NUL-terminated path.
-            if unsafe { libc::access(c.as_ptr(), libc::X_OK) } == 0 {
-                return Ok(cand);
-            }
-        }
-    }
-    Err(Error::new(libc::ENOENT, format!("find {prog}"))
-        .hint("not in PATH; it comes with shadow's uidmap package"))
+/// Looks a helper up in the absolute directories of PATH.
+fn find_in_path(prog: &str) -> Result<std::ffi::CString> {
+    crate::spawn::prep::search_path(prog.as_bytes(), false)?.ok_or_else(|| {
+        Error::new(libc::ENOENT, format!("find {prog}"))
+            .hint("not in PATH; it comes with shadow's uidmap package")
+    })
 }
 
 /// Runs newuidmap/newgidmap as a child of the library's own (exit signal
@@ -286,13 +265,12 @@ fn find_in_path(prog: &str) -> Result<std::path::PathBuf> {
 /// cannot take its exit status; its stderr comes back in the error.
 fn run_helper(
     kind: MapKind,
-    prog: &std::path::Path,
+    prog: &std::ffi::CStr,
     pid: libc::pid_t,
     map: &[ns_idmap],
 ) -> Result<()> {
     let pid = if pid == 0 {
-        // SAFETY: getpid has no memory effects.
-        unsafe { libc::getpid() }
+        sys::process::getpid()
     } else {
         pid
     };
@@ -306,7 +284,7 @@ fn run_helper(
     }
     let step = || format!("{} {}", kind.helper(), args.join(" "));
     let bad = |_| Error::invalid(step()).hint("NUL in an argument");
-    let path = std::ffi::CString::new(prog.as_os_str().as_encoded_bytes()).map_err(bad)?;
+    let path = prog;
     let mut cargs = vec![std::ffi::CString::new(kind.helper()).map_err(bad)?];
     for a in &args {
         cargs.push(std::ffi::CString::new(a.as_str()).map_err(bad)?);
@@ -322,7 +300,7 @@ fn run_helper(
     attr.set_fd(1, null.as_raw_fd())?;
     attr.set_fd(2, err_w.as_raw_fd())?;
     let program = Program::Exec {
-        path: &path,
+        path,
         argv: argv.as_ptr(),
         envp: std::ptr::null(),
     };
@@ -341,15 +319,12 @@ fn run_helper(
     drop(null);
     let mut stderr = Vec::new();
     let mut buf = [0u8; 1024];
-    loop {
-        // SAFETY: buf is valid for writing its length.
-        let n = unsafe { libc::read(err_r.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
-        if n > 0 {
-            if stderr.len() < 4096 {
-                stderr.extend_from_slice(&buf[..n as usize]);
-            }
-        } else if n == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+    while let Ok(n) = sys::fs::read(err_r.as_raw_fd(), &mut buf) {
+        if n == 0 {
             break;
+        }
+        if stderr.len() < 4096 {
+            stderr.extend_from_slice(&buf[..n]);
         }
     }
     let exit = child.wait();

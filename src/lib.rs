@@ -16,12 +16,14 @@ mod error;
 pub mod fuzzing;
 pub mod handles;
 pub mod idmap;
+pub mod limits;
 pub mod persist;
+pub mod pivot_kcmp;
 mod procfs;
 pub mod spawn;
 pub mod survey;
 mod sys;
-pub mod system;
+pub mod timens;
 pub mod types;
 
 pub use error::{strerror, Error, Result};

@@ -2,7 +2,7 @@
 
 use std::ffi::CStr;
 use std::io::Write;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 
 use crate::error::{Error, Result};
 use crate::sys;
@@ -69,8 +69,7 @@ pub(crate) fn pid_exists(pid: libc::pid_t) -> bool {
     }
     let mut p = StackPath::new();
     p.push("/proc/").push_num(pid.into());
-    // SAFETY: NUL-terminated path.
-    unsafe { libc::access(p.as_cstr().as_ptr(), libc::F_OK) == 0 }
+    sys::fs::access(p.as_cstr(), libc::F_OK).is_ok()
 }
 
 /// Number of threads of the calling process ("Threads:" of
@@ -98,23 +97,9 @@ pub(crate) fn read_small(path: &CStr, buf: &mut [u8]) -> std::io::Result<usize> 
     let fd = sys::open_internal(path, libc::O_RDONLY)?;
     let mut got = 0;
     while got < buf.len() {
-        // SAFETY: the rest of buf is valid for writing.
-        let n = unsafe {
-            libc::read(
-                fd.as_raw_fd(),
-                buf[got..].as_mut_ptr().cast(),
-                buf.len() - got,
-            )
-        };
-        match n {
+        match sys::fs::read(fd.as_raw_fd(), &mut buf[got..])? {
             0 => break,
-            n if n > 0 => got += n as usize,
-            _ => {
-                let e = std::io::Error::last_os_error();
-                if e.raw_os_error() != Some(libc::EINTR) {
-                    return Err(e);
-                }
-            }
+            n => got += n,
         }
     }
     Ok(got)
@@ -126,17 +111,9 @@ pub(crate) fn read_all(path: &CStr) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     let mut buf = vec![0u8; 16 * 1024];
     loop {
-        // SAFETY: buf is valid for writing its length.
-        let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
-        match n {
+        match sys::fs::read(fd.as_raw_fd(), &mut buf)? {
             0 => return Ok(out),
-            n if n > 0 => out.extend_from_slice(&buf[..n as usize]),
-            _ => {
-                let e = std::io::Error::last_os_error();
-                if e.raw_os_error() != Some(libc::EINTR) {
-                    return Err(e);
-                }
-            }
+            n => out.extend_from_slice(&buf[..n]),
         }
     }
 }
@@ -155,21 +132,8 @@ pub(crate) fn for_each_number(dir: &CStr, mut f: impl FnMut(i32)) -> Result<()> 
         .map_err(|e| explain_proc_error(Error::io(e, what())))?;
     let mut buf = vec![0u8; 32 * 1024];
     loop {
-        // SAFETY: buf is valid for writing its length.
-        let n = unsafe {
-            libc::syscall(
-                libc::SYS_getdents64,
-                fd.as_raw_fd(),
-                buf.as_mut_ptr(),
-                buf.len(),
-            )
-        };
-        if n < 0 {
-            return Err(Error::io(
-                std::io::Error::last_os_error(),
-                format!("read {}", dir.to_string_lossy()),
-            ));
-        }
+        let n = sys::fs::getdents64(fd.as_fd(), &mut buf)
+            .map_err(|e| Error::io(e, format!("read {}", dir.to_string_lossy())))?;
         if n == 0 {
             return Ok(());
         }
@@ -224,16 +188,7 @@ pub fn parse_stat_start_time(text: &[u8]) -> Option<u64> {
 /// Is /proc a proc filesystem?
 pub(crate) fn proc_mounted() -> bool {
     const PROC_SUPER_MAGIC: i64 = 0x9fa0;
-    let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();
-    // SAFETY: NUL-terminated path; st valid for writing.
-    if unsafe { libc::statfs(c"/proc".as_ptr(), st.as_mut_ptr()) } != 0 {
-        return false;
-    }
-    // f_type's integer type differs between architectures.
-    #[allow(clippy::unnecessary_cast)]
-    // SAFETY: statfs succeeded and filled st.
-    let t = unsafe { st.assume_init() }.f_type as i64;
-    t == PROC_SUPER_MAGIC
+    sys::fs::statfs_type(c"/proc").ok() == Some(PROC_SUPER_MAGIC)
 }
 
 /// ENOENT under /proc because /proc is not there: say so.
@@ -251,19 +206,16 @@ pub(crate) fn explain_proc_error(err: Error) -> Error {
 /// else.
 pub(crate) fn check_proc_is_ours() -> Result<()> {
     let mut buf = [0u8; 32];
-    // SAFETY: NUL-terminated path; buf valid for its length.
-    let n = unsafe { libc::readlink(c"/proc/self".as_ptr(), buf.as_mut_ptr().cast(), buf.len()) };
-    if n < 0 {
-        let err = Error::io(std::io::Error::last_os_error(), "readlink /proc/self");
-        return Err(if proc_mounted() {
+    let n = sys::fs::readlink(c"/proc/self", &mut buf).map_err(|e| {
+        let err = Error::io(e, "readlink /proc/self");
+        if proc_mounted() {
             err
         } else {
             err.with_errno(libc::ENOENT).hint("/proc is not mounted")
-        });
-    }
-    // SAFETY: getpid has no memory effects.
-    let me = unsafe { libc::getpid() };
-    let text = buf.get(..n as usize).unwrap_or(&[]);
+        }
+    })?;
+    let me = sys::process::getpid();
+    let text = buf.get(..n).unwrap_or(&[]);
     let shown = std::str::from_utf8(text)
         .ok()
         .and_then(|t| t.parse::<libc::pid_t>().ok());

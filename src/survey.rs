@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::ffi::CString;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::error::{Error, Result};
@@ -22,16 +22,8 @@ struct Found {
 /// directory.
 fn read_ns_link(dir: &Fd, t: NsType) -> Option<u64> {
     let mut buf = [0u8; 64];
-    // SAFETY: NUL-terminated name; buf valid for its length.
-    let n = unsafe {
-        libc::readlinkat(
-            dir.as_raw_fd(),
-            t.c_name().as_ptr(),
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-        )
-    };
-    let text = buf.get(..usize::try_from(n).ok()?)?;
+    let n = crate::sys::fs::readlinkat(dir.as_fd(), t.c_name(), &mut buf).ok()?;
+    let text = buf.get(..n)?;
     parse_ns_link(text)
 }
 

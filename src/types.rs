@@ -255,14 +255,19 @@ pub(crate) fn mask_text(mask: c_int) -> String {
     }
 }
 
+/// A `type` argument that must be exactly one NS_* value.
+pub(crate) fn parse_one_type(ty: c_int) -> Result<NsType> {
+    NsType::from_bit(ty).ok_or_else(|| {
+        Error::invalid(format!("type {ty:#x}")).hint("exactly one NS_* type is needed")
+    })
+}
+
 /// `type` as ns_open_pid takes it: one NS_* bit, optionally with
 /// NS_FOR_CHILDREN for pid and time namespaces.
 pub(crate) fn parse_open_type(ty: c_int) -> Result<(NsType, bool)> {
     let for_children = ty & NS_FOR_CHILDREN != 0;
-    let bits = ty & !NS_FOR_CHILDREN;
-    let t = NsType::from_bit(bits).ok_or_else(|| {
-        Error::invalid(format!("type {ty:#x}")).hint("exactly one NS_* type is needed")
-    })?;
+    let t =
+        parse_one_type(ty & !NS_FOR_CHILDREN).map_err(|e| e.with_step(format!("type {ty:#x}")))?;
     if for_children && !t.has_for_children() {
         return Err(Error::invalid(format!("type {}|NS_FOR_CHILDREN", t.name()))
             .hint("only pid and time namespaces have a *_for_children namespace"));

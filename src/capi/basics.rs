@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_int};
 
 use super::{arg_str, ffi, last_error_ptr};
 use crate::error::Error;
-use crate::types::NsType;
+use crate::types::{parse_one_type, NsType};
 
 /// The library version as a string, "MAJOR.MINOR.PATCH".
 ///
@@ -69,10 +69,7 @@ pub extern "C" fn ns_type_name(r#type: c_int) -> *const c_char {
     match NsType::from_bit(r#type) {
         Some(t) => t.c_name().as_ptr(),
         None => {
-            ffi("ns_type_name", || {
-                Err(Error::invalid(format!("type {type:#x}", type = r#type))
-                    .hint("exactly one NS_* type is needed"))
-            });
+            ffi("ns_type_name", || parse_one_type(r#type).map(|_| 0));
             std::ptr::null()
         }
     }

@@ -6,7 +6,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod basics;
-pub mod core;
+pub mod core_api;
 pub mod enter;
 pub mod handles;
 pub mod persist;
@@ -51,8 +51,7 @@ fn fail(name: &str, e: &Error) -> c_int {
         buf[n] = 0;
     });
     let errno = e.errno();
-    // SAFETY: __errno_location points at this thread's errno.
-    unsafe { *libc::__errno_location() = errno };
+    crate::sys::process::set_errno(errno);
     -errno
 }
 
@@ -60,37 +59,37 @@ fn panicked() -> Error {
     Error::new(libc::EIO, "internal error").hint("the library panicked; please report it")
 }
 
-/// Runs an API body: Ok(v) gives v (>= 0), Err gives -errno with errno and
-/// the last-error text set, a panic gives -EIO.
-pub(crate) fn ffi(name: &'static str, body: impl FnOnce() -> Result<c_int>) -> c_int {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => fail(name, &e),
-        Err(_) => fail(name, &panicked()),
+/// What an API function returns on failure, given -errno: that value for
+/// int and int64_t returns, NULL for pointers.
+pub(crate) trait Ret {
+    fn failed(neg_errno: c_int) -> Self;
+}
+
+impl Ret for c_int {
+    fn failed(neg_errno: c_int) -> Self {
+        neg_errno
     }
 }
 
-/// As [`ffi`] for int64_t returns.
-pub(crate) fn ffi64(name: &'static str, body: impl FnOnce() -> Result<i64>) -> i64 {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(v)) => v,
-        Ok(Err(e)) => fail(name, &e).into(),
-        Err(_) => fail(name, &panicked()).into(),
+impl Ret for i64 {
+    fn failed(neg_errno: c_int) -> Self {
+        neg_errno.into()
     }
 }
 
-/// As [`ffi`] for pointer returns: NULL with errno set on failure.
-pub(crate) fn ffi_ptr<T>(name: &'static str, body: impl FnOnce() -> Result<*mut T>) -> *mut T {
+impl<T> Ret for *mut T {
+    fn failed(_: c_int) -> Self {
+        std::ptr::null_mut()
+    }
+}
+
+/// Runs an API body: Ok(v) gives v, Err gives -errno (or NULL) with errno
+/// and the last-error text set, a panic gives -EIO (or NULL).
+pub(crate) fn ffi<T: Ret>(name: &'static str, body: impl FnOnce() -> Result<T>) -> T {
     match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
-            fail(name, &e);
-            std::ptr::null_mut()
-        }
-        Err(_) => {
-            fail(name, &panicked());
-            std::ptr::null_mut()
-        }
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => T::failed(fail(name, &e)),
+        Err(_) => T::failed(fail(name, &panicked())),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::{arg_slice, arg_str, ffi, ffi_ptr};
+use super::{arg_slice, arg_str, ffi};
 use crate::error::{Error, Result};
 use crate::idmap::MapKind;
 use crate::spawn::SpawnAttr;
@@ -37,7 +37,7 @@ unsafe fn attr_mut<'a>(a: *mut ns_spawn_attr, what: &'static str) -> Result<&'a 
 /// Kernel: any.
 #[no_mangle]
 pub extern "C" fn ns_spawn_attr_new() -> *mut ns_spawn_attr {
-    ffi_ptr("ns_spawn_attr_new", || {
+    ffi("ns_spawn_attr_new", || {
         Ok(Box::into_raw(Box::new(ns_spawn_attr {
             inner: SpawnAttr::new(),
         })))

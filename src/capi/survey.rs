@@ -2,10 +2,10 @@
 
 use std::ffi::{c_char, c_int, c_ulong, c_void};
 
-use super::{arg_str, ffi, ffi64};
+use super::{arg_str, ffi};
 use crate::error::Error;
 use crate::types::ns_list_cb;
-use crate::{survey, system};
+use crate::{limits, pivot_kcmp, survey, timens};
 
 /// Lists every namespace on the system, as lsns(8) does.
 ///
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn ns_list(types: c_int, cb: ns_list_cb, arg: *mut c_void)
 /// Kernel: any; max_time_namespaces exists from 5.6.
 #[no_mangle]
 pub extern "C" fn ns_get_limit(r#type: c_int) -> i64 {
-    ffi64("ns_get_limit", || system::get_limit(r#type))
+    ffi("ns_get_limit", || limits::get_limit(r#type))
 }
 
 /// Sets the limit on namespaces of one type per user.
@@ -114,7 +114,7 @@ pub extern "C" fn ns_get_limit(r#type: c_int) -> i64 {
 #[no_mangle]
 pub extern "C" fn ns_set_limit(r#type: c_int, value: i64) -> c_int {
     ffi("ns_set_limit", || {
-        system::set_limit(r#type, value).map(|()| 0)
+        limits::set_limit(r#type, value).map(|()| 0)
     })
 }
 
@@ -156,7 +156,7 @@ pub extern "C" fn ns_set_limit(r#type: c_int, value: i64) -> c_int {
 #[no_mangle]
 pub extern "C" fn ns_set_time_offset(pid: libc::pid_t, clock: c_int, sec: i64, nsec: i64) -> c_int {
     ffi("ns_set_time_offset", || {
-        system::set_time_offset(pid, clock, sec, nsec).map(|()| 0)
+        timens::set_time_offset(pid, clock, sec, nsec).map(|()| 0)
     })
 }
 
@@ -192,7 +192,7 @@ pub unsafe extern "C" fn ns_pivot_root(new_root: *const c_char, put_old: *const 
         let new_root = unsafe { arg_str(new_root, "ns_pivot_root: new_root") }?;
         // SAFETY: per this function's contract.
         let put_old = unsafe { arg_str(put_old, "ns_pivot_root: put_old") }?;
-        system::pivot_root(new_root, put_old).map(|()| 0)
+        pivot_kcmp::pivot_root(new_root, put_old).map(|()| 0)
     })
 }
 
@@ -233,5 +233,7 @@ pub extern "C" fn ns_kcmp(
     idx1: c_ulong,
     idx2: c_ulong,
 ) -> c_int {
-    ffi("ns_kcmp", || system::kcmp(pid1, pid2, r#type, idx1, idx2))
+    ffi("ns_kcmp", || {
+        pivot_kcmp::kcmp(pid1, pid2, r#type, idx1, idx2)
+    })
 }

@@ -106,8 +106,7 @@ impl SpawnAttr {
 
     /// The caller's euid/egid become 0 inside, setgroups denied (unshare -r).
     pub fn map_root(&mut self) -> Result<()> {
-        // SAFETY: geteuid/getegid have no memory effects.
-        let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        let (uid, gid) = (sys::process::geteuid(), sys::process::getegid());
         self.uid_map = Some(MapSpec {
             map: vec![ns_idmap {
                 inside: 0,
@@ -128,12 +127,7 @@ impl SpawnAttr {
     }
 
     pub fn set_map(&mut self, kind: MapKind, map: &[ns_idmap], flags: libc::c_uint) -> Result<()> {
-        let known = NS_MAP_DENY_SETGROUPS | NS_MAP_USE_HELPER;
-        if flags & !known != 0 || (kind == MapKind::Uid && flags & NS_MAP_DENY_SETGROUPS != 0) {
-            return Err(Error::invalid(
-                format!("{kind:?} map flags {flags:#x}").to_lowercase(),
-            ));
-        }
+        crate::idmap::check_flags(kind, flags)?;
         validate(kind, map)?;
         crate::idmap::check_text_len(kind, map)?;
         let spec = Some(MapSpec {
@@ -229,14 +223,7 @@ impl SpawnAttr {
     }
 
     pub fn set_time_offset(&mut self, clock: libc::clockid_t, sec: i64, nsec: i64) -> Result<()> {
-        if clock != libc::CLOCK_MONOTONIC && clock != libc::CLOCK_BOOTTIME {
-            return Err(
-                Error::invalid(format!("clock {clock}")).hint("CLOCK_MONOTONIC or CLOCK_BOOTTIME")
-            );
-        }
-        if !(0..1_000_000_000).contains(&nsec) {
-            return Err(Error::invalid(format!("nsec {nsec}")).hint("0 to 999999999"));
-        }
+        crate::timens::check_offset(clock, nsec)?;
         self.time_offsets.retain(|&(c, _, _)| c != clock);
         self.time_offsets.push((clock, sec, nsec));
         Ok(())
@@ -279,16 +266,9 @@ impl SpawnAttr {
 }
 
 fn check_dir(dir: &CStr, what: &str) -> Result<()> {
-    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-    // SAFETY: NUL-terminated path, st valid for writing.
-    if unsafe { libc::stat(dir.as_ptr(), st.as_mut_ptr()) } != 0 {
-        return Err(Error::io(
-            std::io::Error::last_os_error(),
-            format!("{what}: {}", dir.to_string_lossy()),
-        ));
-    }
-    // SAFETY: stat succeeded.
-    if unsafe { st.assume_init() }.st_mode & libc::S_IFMT != libc::S_IFDIR {
+    let st = sys::fs::stat(dir)
+        .map_err(|e| Error::io(e, format!("{what}: {}", dir.to_string_lossy())))?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFDIR {
         return Err(Error::new(
             libc::ENOTDIR,
             format!("{what}: {}", dir.to_string_lossy()),

@@ -57,26 +57,18 @@ fn receive(report: &Fd, socket: bool) -> Result<Option<Received>> {
     if !socket {
         // A pipe carries no descriptors: a plain blocking read.
         let mut msg = Msg::default();
-        loop {
-            // SAFETY: msg is a plain struct valid for writing its size.
-            let n = unsafe {
-                libc::read(
-                    report.as_raw_fd(),
-                    &mut msg as *mut Msg as *mut libc::c_void,
-                    std::mem::size_of::<Msg>(),
-                )
-            };
-            if n > 0 {
-                return Ok(Some((msg, Vec::new(), false)));
-            }
-            if n == 0 {
-                return Ok(None);
-            }
-            let e = std::io::Error::last_os_error();
-            if e.raw_os_error() != Some(libc::EINTR) {
-                return Err(Error::io(e, "read child report"));
-            }
-        }
+        // SAFETY: msg is a plain struct; any bytes make a valid Msg.
+        let buf = unsafe {
+            std::slice::from_raw_parts_mut(
+                &mut msg as *mut Msg as *mut u8,
+                std::mem::size_of::<Msg>(),
+            )
+        };
+        return match sys::fs::read(report.as_raw_fd(), buf) {
+            Ok(0) => Ok(None),
+            Ok(_) => Ok(Some((msg, Vec::new(), false))),
+            Err(e) => Err(Error::io(e, "read child report")),
+        };
     }
     loop {
         // Wait without the descriptor gate (the child may take a while),
@@ -176,8 +168,7 @@ pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
                 match write_maps(attr, &target) {
                     Ok(()) => {
                         if let Some(g) = go.take() {
-                            // SAFETY: one byte from a local.
-                            unsafe { libc::write(g.as_raw_fd(), b"g".as_ptr().cast(), 1) };
+                            let _ = sys::fs::write(g.as_raw_fd(), b"g");
                         }
                     }
                     Err(e) => {

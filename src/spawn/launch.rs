@@ -166,18 +166,15 @@ pub(crate) fn end_child(pid: libc::pid_t, pidfd: Option<&Fd>) {
                 // (a pidfd that polls readable says it has; its pid may
                 // then be free).
                 if !sys::pidfd_exited(fd.as_raw_fd()) {
-                    // SAFETY: our child, running, so its pid is its own.
-                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    // Our child, running, so its pid is its own.
+                    let _ = sys::process::kill(pid, libc::SIGKILL);
                 }
             }
             sys::wait_pidfd(fd.as_raw_fd(), pid);
         }
         None => {
-            // SAFETY: plain system calls on our own child.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, std::ptr::null_mut(), libc::__WALL);
-            }
+            let _ = sys::process::kill(pid, libc::SIGKILL);
+            sys::process::reap(pid);
         }
     }
 }
@@ -196,11 +193,5 @@ fn clone3_error(ret: isize, new: c_int, cgroup: bool) -> Error {
 }
 
 pub(crate) fn fd_limit() -> c_int {
-    let mut rl = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: rl is valid for writing.
-    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) };
-    rl.rlim_cur.min(65536) as c_int
+    sys::process::nofile_limit()
 }

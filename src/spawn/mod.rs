@@ -16,7 +16,7 @@ mod launch;
 mod mode;
 pub(crate) mod parent;
 mod plan;
-mod prep;
+pub(crate) mod prep;
 mod prepare;
 
 pub use attr::SpawnAttr;

@@ -55,33 +55,83 @@ pub(crate) enum Step {
     ProcSelf,
 }
 
-pub(crate) fn step_name(code: u32) -> &'static str {
-    const NAMES: [&str; 23] = [
-        "?",
-        "prctl(PR_SET_PDEATHSIG)",
-        "parent exited before exec",
-        "setns",
-        "unshare",
-        "wait for uid/gid maps",
-        "write /proc/self/timens_offsets",
-        "clone",
-        "sethostname",
-        "mount propagation of /",
-        "bind-mount new root",
-        "chdir to new root",
-        "pivot_root",
-        "detach old root",
-        "mount /proc",
-        "chdir",
-        "dup2",
-        "reset signals",
-        "execve",
-        "write /proc/self/setgroups",
-        "write /proc/self/gid_map",
-        "write /proc/self/uid_map",
-        "open /proc/self",
+impl Step {
+    /// Every step, for turning a code back into a step.
+    const ALL: [Step; 22] = [
+        Step::Pdeathsig,
+        Step::ParentGone,
+        Step::Setns,
+        Step::Unshare,
+        Step::WaitMaps,
+        Step::TimeOffsets,
+        Step::Clone,
+        Step::Hostname,
+        Step::Propagation,
+        Step::RootBind,
+        Step::RootChdir,
+        Step::PivotRoot,
+        Step::UmountOldRoot,
+        Step::MountProc,
+        Step::Chdir,
+        Step::Dup,
+        Step::Signals,
+        Step::Exec,
+        Step::Setgroups,
+        Step::GidMap,
+        Step::UidMap,
+        Step::ProcSelf,
     ];
-    NAMES.get(code as usize).copied().unwrap_or("?")
+
+    /// What the step does, for ns_last_error.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Step::Pdeathsig => "prctl(PR_SET_PDEATHSIG)",
+            Step::ParentGone => "parent exited before exec",
+            Step::Setns => "setns",
+            Step::Unshare => "unshare",
+            Step::WaitMaps => "wait for uid/gid maps",
+            Step::TimeOffsets => "write /proc/self/timens_offsets",
+            Step::Clone => "clone",
+            Step::Hostname => "sethostname",
+            Step::Propagation => "mount propagation of /",
+            Step::RootBind => "bind-mount new root",
+            Step::RootChdir => "chdir to new root",
+            Step::PivotRoot => "pivot_root",
+            Step::UmountOldRoot => "detach old root",
+            Step::MountProc => "mount /proc",
+            Step::Chdir => "chdir",
+            Step::Dup => "dup2",
+            Step::Signals => "reset signals",
+            Step::Exec => "execve",
+            Step::Setgroups => "write /proc/self/setgroups",
+            Step::GidMap => "write /proc/self/gid_map",
+            Step::UidMap => "write /proc/self/uid_map",
+            Step::ProcSelf => "open /proc/self",
+        }
+    }
+}
+
+/// The name of the step a child reported by its code.
+pub(crate) fn step_name(code: u32) -> &'static str {
+    Step::ALL
+        .iter()
+        .find(|&&s| s as u32 == code)
+        .map_or("?", |s| s.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_has_its_code_and_name() {
+        for (i, s) in Step::ALL.iter().enumerate() {
+            assert_eq!(*s as u32, i as u32 + 1);
+            assert_eq!(step_name(*s as u32), s.name());
+        }
+        assert_eq!(step_name(0), "?");
+        assert_eq!(step_name(999), "?");
+    }
 }
 
 /// A prepared join: descriptor and types for setns.

@@ -33,25 +33,8 @@ impl Stack {
                 len: STACK_SIZE,
             });
         }
-        // SAFETY: a fresh anonymous mapping.
-        let base = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                STACK_SIZE,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
-        };
-        if base == libc::MAP_FAILED {
-            return Err(Error::io(
-                std::io::Error::last_os_error(),
-                "mmap child stack",
-            ));
-        }
-        // SAFETY: the first page of our own mapping becomes the guard.
-        unsafe { libc::mprotect(base, GUARD, libc::PROT_NONE) };
+        let base = sys::process::map_stack(STACK_SIZE, GUARD)
+            .map_err(|e| Error::io(e, "mmap child stack"))?;
         Ok(Stack {
             base,
             len: STACK_SIZE,
@@ -76,8 +59,8 @@ impl Drop for Stack {
             )
             .is_ok();
         if !kept {
-            // SAFETY: our own mapping.
-            unsafe { libc::munmap(self.base, self.len) };
+            // SAFETY: our own mapping, which no child uses any more.
+            unsafe { sys::process::unmap(self.base, self.len) };
         }
     }
 }
@@ -188,13 +171,28 @@ pub(crate) fn resolve(path: &CStr) -> Result<CString> {
     if bytes.contains(&b'/') {
         return Ok(path.to_owned());
     }
-    let paths = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
-    // A relative entry ("", ".", "bin") names a directory of the caller's
-    // cwd: the child runs the file found there, whatever set_cwd says.
+    search_path(bytes, true)?.ok_or_else(|| {
+        Error::new(libc::ENOENT, format!("{}", path.to_string_lossy())).hint("not found in PATH")
+    })
+}
+
+/// PATH when the environment has none.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The first executable regular file `name` in the directories of PATH, as
+/// an absolute path. A relative entry ("", ".", "bin") names a directory
+/// of the caller's cwd (the child runs the file found there, whatever
+/// set_cwd says); with `relative` false such entries are skipped (for the
+/// set-uid helpers the library runs itself).
+pub(crate) fn search_path(bytes: &[u8], relative: bool) -> Result<Option<CString>> {
+    let paths = std::env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
     let mut cwd: Option<Vec<u8>> = None;
     for dir in std::env::split_paths(&paths) {
         let mut cand = dir.into_os_string().into_encoded_bytes();
         if cand.first() != Some(&b'/') {
+            if !relative {
+                continue;
+            }
             if cwd.is_none() {
                 let here = std::env::current_dir()
                     .map_err(|e| Error::io(e, "getcwd (for a relative PATH entry)"))?;
@@ -210,29 +208,19 @@ pub(crate) fn resolve(path: &CStr) -> Result<CString> {
         cand.push(b'/');
         cand.extend_from_slice(bytes);
         let Ok(c) = CString::new(cand) else { continue };
-        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
-        // SAFETY: NUL-terminated paths; st valid for writing.
-        let ok = unsafe {
-            libc::stat(c.as_ptr(), st.as_mut_ptr()) == 0
-                && st.assume_init().st_mode & libc::S_IFMT == libc::S_IFREG
-                && libc::access(c.as_ptr(), libc::X_OK) == 0
-        };
+        let ok = sys::fs::stat(&c).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG)
+            && sys::fs::access(&c, libc::X_OK).is_ok();
         if ok {
-            return Ok(c);
+            return Ok(Some(c));
         }
     }
-    Err(Error::new(libc::ENOENT, format!("{}", path.to_string_lossy())).hint("not found in PATH"))
+    Ok(None)
 }
 
 pub(crate) fn time_offsets_text(offsets: &[(libc::clockid_t, i64, i64)]) -> Vec<u8> {
     let mut s = String::new();
     for &(clock, sec, nsec) in offsets {
-        let name = if clock == libc::CLOCK_BOOTTIME {
-            "boottime"
-        } else {
-            "monotonic"
-        };
-        s.push_str(&format!("{name} {sec} {nsec}\n"));
+        s.push_str(&crate::timens::offset_line(clock, sec, nsec));
     }
     s.into_bytes()
 }
@@ -242,21 +230,13 @@ pub(crate) struct SignalsBlocked(pub libc::sigset_t);
 
 impl SignalsBlocked {
     pub(crate) fn new() -> SignalsBlocked {
-        // SAFETY: sigset operations on local values.
-        unsafe {
-            let mut all = std::mem::zeroed::<libc::sigset_t>();
-            let mut old = std::mem::zeroed::<libc::sigset_t>();
-            libc::sigfillset(&mut all);
-            libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
-            SignalsBlocked(old)
-        }
+        SignalsBlocked(sys::process::block_all_signals())
     }
 }
 
 impl Drop for SignalsBlocked {
     fn drop(&mut self) {
-        // SAFETY: restores the mask saved in new().
-        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.0, std::ptr::null_mut()) };
+        sys::process::set_signal_mask(&self.0);
     }
 }
 
@@ -289,8 +269,7 @@ pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
         let is_user = types & NS_USER != 0 || (types == 0 && j.covers == NS_USER);
         out.push(RawJoin { fd, types, is_user });
     }
-    // SAFETY: geteuid has no memory effects.
-    let privileged = unsafe { libc::geteuid() } == 0;
+    let privileged = sys::process::geteuid() == 0;
     out.sort_by_key(|j| j.is_user == privileged);
     Ok(out)
 }
@@ -318,8 +297,7 @@ pub(crate) struct SelfMaps {
 }
 
 pub(crate) fn self_maps(attr: &SpawnAttr) -> Option<SelfMaps> {
-    // SAFETY: geteuid/getegid have no memory effects.
-    let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let (euid, egid) = (sys::process::geteuid(), sys::process::getegid());
     let own = |spec: &Option<MapSpec>, id: u32, need_deny: bool| -> Option<Vec<u8>> {
         match spec {
             None => Some(Vec::new()),

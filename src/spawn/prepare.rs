@@ -153,8 +153,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
     } else {
         (-1, None)
     };
-    // SAFETY: getpid has no memory effects.
-    let my_pid = unsafe { libc::getpid() };
+    let my_pid = sys::process::getpid();
     let parent_pidfd = if attr.pdeathsig != 0 {
         match sys::pidfd_open_internal(my_pid) {
             Ok(fd) => Some(fd),

@@ -5,6 +5,8 @@
 pub(crate) mod consts;
 pub(crate) mod fdtrack;
 pub(crate) mod features;
+pub(crate) mod fs;
+pub(crate) mod process;
 pub(crate) mod raw;
 
 pub(crate) use fdtrack::Fd;

@@ -9,6 +9,7 @@ pub(crate) type ChildEntry = unsafe extern "C" fn(arg: *mut c_void) -> !;
 #[cfg(target_arch = "x86_64")]
 mod arch {
     use super::ChildEntry;
+    use crate::sys::consts::SYS_CLONE3;
     use std::arch::asm;
     use std::ffi::c_void;
 
@@ -29,6 +30,12 @@ mod arch {
 
     /// clone3 whose child calls `entry(arg)` at once, on the stack given in
     /// the args (or, without one, on its copy of the caller's stack).
+    ///
+    /// Why a trampoline: a child on a new stack (and one sharing our
+    /// memory) must not return into a Rust frame of the parent, so the
+    /// branch to the child's code happens in the same asm block as the
+    /// system call; the C library offers no clone3 wrapper that takes a
+    /// function, and its clone(2) wrapper touches errno.
     #[inline(never)]
     pub(crate) unsafe fn clone3_call(
         args: *mut c_void,
@@ -48,7 +55,7 @@ mod arch {
                 "call r12",
                 "ud2",
                 "2:",
-                inlateout("rax") 435isize => ret,
+                inlateout("rax") SYS_CLONE3 as isize => ret,
                 in("rdi") args, in("rsi") size,
                 in("r12") entry, in("r13") arg,
                 lateout("rcx") _, lateout("r11") _);
@@ -78,7 +85,7 @@ mod arch {
                 "call r12",
                 "ud2",
                 "2:",
-                inlateout("rax") 56isize => ret,
+                inlateout("rax") libc::SYS_clone as isize => ret,
                 in("rdi") flags, in("rsi") stack_top, in("rdx") ptid,
                 in("r10") 0usize, in("r8") 0usize,
                 in("r12") entry, in("r13") arg,
@@ -91,6 +98,7 @@ mod arch {
 #[cfg(target_arch = "aarch64")]
 mod arch {
     use super::ChildEntry;
+    use crate::sys::consts::SYS_CLONE3;
     use std::arch::asm;
     use std::ffi::c_void;
 
@@ -125,7 +133,7 @@ mod arch {
                 "blr x20",
                 "brk #0x1",
                 "2:",
-                in("x8") 435i64,
+                in("x8") SYS_CLONE3,
                 inlateout("x0") args as isize => ret,
                 in("x1") size,
                 in("x20") entry, in("x21") arg,
@@ -152,7 +160,7 @@ mod arch {
                 "blr x20",
                 "brk #0x1",
                 "2:",
-                in("x8") 220i64,
+                in("x8") libc::SYS_clone,
                 inlateout("x0") flags as isize => ret,
                 in("x1") stack_top, in("x2") ptid, in("x3") 0usize, in("x4") 0usize,
                 in("x20") entry, in("x21") arg,

@@ -187,8 +187,7 @@ pub fn parse_stat_start_time(text: &[u8]) -> Option<u64> {
 
 /// Is /proc a proc filesystem?
 pub(crate) fn proc_mounted() -> bool {
-    const PROC_SUPER_MAGIC: i64 = 0x9fa0;
-    sys::fs::statfs_type(c"/proc").ok() == Some(PROC_SUPER_MAGIC)
+    sys::fs::statfs_type(c"/proc").ok() == Some(sys::consts::PROC_SUPER_MAGIC)
 }
 
 /// ENOENT under /proc because /proc is not there: say so.

@@ -7,10 +7,9 @@ use std::os::fd::{AsRawFd, RawFd};
 use crate::error::{Context, Error, Result};
 use crate::handles::{is_namespace, ns_type, pidfd_target};
 use crate::idmap::{validate, MapKind};
-use crate::sys::{self, Fd};
+use crate::sys::{self, consts::CGROUP2_SUPER_MAGIC, Fd};
 use crate::types::*;
 
-const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
 const HOST_NAME_MAX: usize = 64;
 
 /// A namespace to join: a descriptor of our own (dup'd) and the types.

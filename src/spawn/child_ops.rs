@@ -4,6 +4,7 @@
 use std::ffi::{c_char, c_int};
 
 use super::plan::{FdOp, Msg, Plan, Step, Text, MSG_ERROR};
+use crate::sys::consts::CLOSE_RANGE_CLOEXEC;
 use crate::sys::raw::syscall;
 
 pub(crate) type Res = Result<(), (Step, isize, i32)>;
@@ -254,7 +255,6 @@ pub(crate) unsafe fn apply_fds(plan: &Plan) -> Res {
 
 /// Marks every descriptor >= 3 close-on-exec except the kept ones.
 pub(crate) unsafe fn close_fds(plan: &Plan) {
-    const CLOSE_RANGE_CLOEXEC: usize = 1 << 2;
     // SAFETY: raw syscalls on descriptors.
     unsafe {
         let keep = slice(plan.keep, plan.nkeep);

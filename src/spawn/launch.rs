@@ -11,9 +11,6 @@ use crate::error::Error;
 use crate::sys::{self, consts::*, fdtrack::Exclusive, features, raw, CloneArgs, Fd};
 use crate::types::mask_text;
 
-const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
-const CLONE_ARGS_SIZE_VER2: usize = 88;
-
 /// Why an attempt did not start a child.
 pub(crate) enum Failure {
     Error(Error),

@@ -26,7 +26,7 @@ use super::plan::*;
 use super::prep::*;
 use super::prepare::{prepare, Params};
 use crate::error::{Error, Result};
-use crate::sys::{self, Fd};
+use crate::sys::{self, consts::CLONE_CLEAR_SIGHAND, Fd};
 use crate::types::*;
 
 /// What the child runs.
@@ -94,8 +94,6 @@ impl Spawned {
         sys::wait_pidfd(fd, self.pid).or_else(|| sys::pidfd_exit_status(fd))
     }
 }
-
-const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
 
 /// Starts the child. Returns its pid and, if asked, its pidfd.
 ///

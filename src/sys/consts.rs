@@ -25,9 +25,18 @@ pub(crate) const SYS_CLONE3: libc::c_long = 435;
 
 /// clone_args size of the first published version (no set_tid, no cgroup).
 pub(crate) const CLONE_ARGS_SIZE_VER0: usize = 64;
+/// clone_args size with set_tid and cgroup (5.7).
+pub(crate) const CLONE_ARGS_SIZE_VER2: usize = 88;
+// clone3-only flags (linux/sched.h).
+pub(crate) const CLONE_CLEAR_SIGHAND: u64 = 0x1_0000_0000;
+pub(crate) const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+/// close_range(2) flag: mark close-on-exec instead of closing (5.11).
+pub(crate) const CLOSE_RANGE_CLOEXEC: usize = 1 << 2;
 
 // statfs magic numbers.
 pub(crate) const NSFS_MAGIC: i64 = 0x6e73_6673;
+pub(crate) const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+pub(crate) const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
 
 // ioctl encoding (asm-generic; x86, arm, riscv...).
 const IOC_WRITE: libc::c_ulong = 1;

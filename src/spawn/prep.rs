@@ -248,14 +248,16 @@ impl Drop for SignalsBlocked {
 pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
     let user = crate::types::USER;
     let mut out = Vec::with_capacity(attr.joins.len());
-    for j in &attr.joins {
+    for (i, j) in attr.joins.iter().enumerate() {
+        // The attribute's own copy: errors name the join, not its number.
         let fd = j.fd.as_raw_fd();
         let mut types = j.types;
         if j.covers & NS_USER != 0 {
             let target = if is_namespace(fd)? {
                 None
             } else {
-                Some(Fd::track(|| open_pidfd(fd, NS_USER))?)
+                let opened = Fd::track(|| open_pidfd(fd, NS_USER));
+                Some(opened.map_err(|e| e.with_step(format!("user namespace of join {i}")))?)
             };
             let target_fd = target.as_ref().map_or(fd, |t| t.as_raw_fd());
             // SAFETY: target_fd is open for the duration of this call.

@@ -66,7 +66,7 @@ check-memory: c-build
 	cmake -S tests -B $(ASAN_DIR) -DLINUXNS_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	env -u MAKEFLAGS -u MAKELEVEL cmake --build $(ASAN_DIR) -j2
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --test-dir $(ASAN_DIR) -LE 'ffi|install|soak|stack' --output-on-failure
+	  ctest --test-dir $(ASAN_DIR) -LE 'ffi|bindings|install|soak|stack' --output-on-failure
 	ctest --test-dir $(BUILD_DIR) -T memcheck -L memcheck --output-on-failure
 
 # The Rust tests that make no system calls (unit tests, fuzz regressions)

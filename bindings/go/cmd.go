@@ -1,0 +1,524 @@
+package linuxns
+
+/*
+#include <stdint.h>
+#include <stdlib.h>
+#include <linuxns.h>
+*/
+import "C"
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// Descriptor is anything with a file descriptor: an *os.File, or FD.
+type Descriptor interface {
+	Fd() uintptr
+}
+
+// FD is a raw descriptor number used as a Descriptor (e.g. Cmd.Cgroup).
+type FD int
+
+// Fd gives the number.
+func (f FD) Fd() uintptr { return uintptr(f) }
+
+// Cmd is a program to start in new or existing namespaces, in the manner
+// of os/exec.Cmd: fill in the fields, then Start and Wait, or Run, or
+// Output. The spawn is ns_spawn: the calling goroutine and its thread
+// never move, so a Cmd may be started from any goroutine.
+type Cmd struct {
+	// Path is the program; without a '/' it is looked up in PATH.
+	Path string
+	// Args are the arguments, with the program name in Args[0]; empty
+	// means {Path}.
+	Args []string
+	// Env is the environment; nil means the caller's.
+	Env []string
+	// Dir is the working directory (inside Root when Root is set).
+	Dir string
+
+	// Stdin, Stdout and Stderr as in os/exec: nil is the null device, an
+	// *os.File is passed to the child as it is, anything else goes
+	// through a pipe and a goroutine that copies, which Wait waits for.
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// ExtraFiles become descriptors 3, 4, ... of the child.
+	ExtraFiles []*os.File
+
+	// Namespaces are the new namespaces the child gets (a mask).
+	Namespaces Type
+	// Join are existing namespaces the child enters before new ones are
+	// created.
+	Join []*Namespace
+	// MapRoot maps the caller's uid and gid to root in a new user
+	// namespace, as unshare -r (needs User in Namespaces).
+	MapRoot bool
+	// UIDMap and GIDMap are the maps of a new user namespace, written
+	// with MapFlags (MapUseHelper); the gid map gets setgroups denied
+	// unless MapUseHelper is set.
+	UIDMap, GIDMap []IDMap
+	MapFlags       MapFlags
+	// Hostname is set in a new or joined UTS namespace.
+	Hostname string
+	// Root becomes the root directory of a new mount namespace.
+	Root string
+	// MountProc mounts a fresh /proc (needs new PID and mount namespaces).
+	MountProc bool
+	// Propagation of the new mount namespace (default private).
+	Propagation Propagation
+	// Cgroup, a cgroup v2 directory (*os.File, or FD), is the cgroup
+	// the child starts in.
+	Cgroup Descriptor
+	// TimeOffsets are the clock offsets of a new time namespace.
+	TimeOffsets map[Clock]time.Duration
+	// Pdeathsig is sent to the child when the thread that started it
+	// ends (as SysProcAttr.Pdeathsig of os/exec: Go keeps its threads
+	// unless a locked goroutine exits).
+	Pdeathsig syscall.Signal
+
+	// Process is the started process, from Start on.
+	Process *os.Process
+	// ProcessState is the exited process, after Wait.
+	ProcessState *os.ProcessState
+
+	pidfd       int
+	closeAfter  []io.Closer // child's ends of pipes, closed after Start
+	closeWait   []io.Closer // parent's ends, closed after Wait
+	copiers     []func() error
+	copyErrs    chan error
+	waitDone    bool
+	stderrSaved *bytes.Buffer
+}
+
+// Command gives the Cmd that runs name with args, as exec.Command; fill
+// in the namespace fields before Start.
+func Command(name string, arg ...string) *Cmd {
+	return &Cmd{Path: name, Args: append([]string{name}, arg...)}
+}
+
+// String is the command line, for messages.
+func (c *Cmd) String() string {
+	if len(c.Args) == 0 {
+		return c.Path
+	}
+	return strings.Join(c.Args, " ")
+}
+
+type spawnAttr struct{ p *C.struct_ns_spawn_attr }
+
+func (a spawnAttr) set(op string, f func(p *C.struct_ns_spawn_attr) C.int) error {
+	_, err := call(op, func() C.int { return f(a.p) })
+	return err
+}
+
+// attr builds the spawn attribute of c; fds maps child fd -> parent fd.
+func (c *Cmd) attr(fds map[int]int) (spawnAttr, error) {
+	p, errno := C.ns_spawn_attr_new()
+	if p == nil {
+		return spawnAttr{}, &Error{Op: "ns_spawn_attr_new", Errno: errno.(syscall.Errno), Detail: "ns_spawn_attr_new: " + errno.Error()}
+	}
+	a := spawnAttr{p}
+	fail := func(err error) (spawnAttr, error) {
+		C.ns_spawn_attr_free(p)
+		return spawnAttr{}, err
+	}
+	for _, ns := range c.Join {
+		fd := ns.Fd()
+		err := a.set("ns_spawn_attr_join", func(p *C.struct_ns_spawn_attr) C.int { return C.ns_spawn_attr_join(p, C.int(fd), 0) })
+		runtime.KeepAlive(ns)
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if c.Namespaces != 0 {
+		if err := a.set("ns_spawn_attr_set_namespaces", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_namespaces(p, C.int(c.Namespaces))
+		}); err != nil {
+			return fail(err)
+		}
+	}
+	if c.MapRoot {
+		if err := a.set("ns_spawn_attr_map_root", func(p *C.struct_ns_spawn_attr) C.int { return C.ns_spawn_attr_map_root(p) }); err != nil {
+			return fail(err)
+		}
+	}
+	if len(c.UIDMap) > 0 {
+		m, n := idmapPtr(c.UIDMap)
+		if err := a.set("ns_spawn_attr_set_uid_map", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_uid_map(p, m, n, C.uint(c.MapFlags))
+		}); err != nil {
+			return fail(err)
+		}
+	}
+	if len(c.GIDMap) > 0 {
+		m, n := idmapPtr(c.GIDMap)
+		if err := a.set("ns_spawn_attr_set_gid_map", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_gid_map(p, m, n, C.uint(c.MapFlags))
+		}); err != nil {
+			return fail(err)
+		}
+	}
+	strSetters := []struct {
+		op  string
+		val string
+		f   func(*C.struct_ns_spawn_attr, *C.char) C.int
+	}{
+		{"ns_spawn_attr_set_hostname", c.Hostname, func(p *C.struct_ns_spawn_attr, s *C.char) C.int { return C.ns_spawn_attr_set_hostname(p, s) }},
+		{"ns_spawn_attr_set_root", c.Root, func(p *C.struct_ns_spawn_attr, s *C.char) C.int { return C.ns_spawn_attr_set_root(p, s) }},
+		{"ns_spawn_attr_set_cwd", c.Dir, func(p *C.struct_ns_spawn_attr, s *C.char) C.int { return C.ns_spawn_attr_set_cwd(p, s) }},
+	}
+	for _, s := range strSetters {
+		if s.val == "" {
+			continue
+		}
+		cs, free := cstring(s.val)
+		f := s.f
+		err := a.set(s.op, func(p *C.struct_ns_spawn_attr) C.int { return f(p, cs) })
+		free()
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if c.MountProc {
+		if err := a.set("ns_spawn_attr_set_mount_proc", func(p *C.struct_ns_spawn_attr) C.int { return C.ns_spawn_attr_set_mount_proc(p, 1) }); err != nil {
+			return fail(err)
+		}
+	}
+	if c.Propagation != PropagationPrivate {
+		if err := a.set("ns_spawn_attr_set_propagation", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_propagation(p, C.int(c.Propagation))
+		}); err != nil {
+			return fail(err)
+		}
+	}
+	if c.Cgroup != nil {
+		fd := c.Cgroup.Fd()
+		err := a.set("ns_spawn_attr_set_cgroup", func(p *C.struct_ns_spawn_attr) C.int { return C.ns_spawn_attr_set_cgroup(p, C.int(fd)) })
+		runtime.KeepAlive(c.Cgroup)
+		if err != nil {
+			return fail(err)
+		}
+	}
+	clocks := make([]int, 0, len(c.TimeOffsets))
+	for clk := range c.TimeOffsets {
+		clocks = append(clocks, int(clk))
+	}
+	sort.Ints(clocks)
+	for _, clk := range clocks {
+		sec, nsec := splitDuration(c.TimeOffsets[Clock(clk)])
+		if err := a.set("ns_spawn_attr_set_time_offset", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_time_offset(p, C.int(clk), C.int64_t(sec), C.int64_t(nsec))
+		}); err != nil {
+			return fail(err)
+		}
+	}
+	if c.Pdeathsig != 0 {
+		if err := a.set("ns_spawn_attr_set_pdeathsig", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_pdeathsig(p, C.int(c.Pdeathsig))
+		}); err != nil {
+			return fail(err)
+		}
+	}
+	for child, parent := range fds {
+		child, parent := child, parent
+		if err := a.set("ns_spawn_attr_set_fd", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_fd(p, C.int(child), C.int(parent))
+		}); err != nil {
+			return fail(err)
+		}
+	}
+	return a, nil
+}
+
+func (c *Cmd) closeAll(cs []io.Closer) {
+	for _, f := range cs {
+		f.Close()
+	}
+}
+
+// stdin gives the child's descriptor 0.
+func (c *Cmd) stdin() (*os.File, error) {
+	if c.Stdin == nil {
+		f, err := os.Open(os.DevNull)
+		if err != nil {
+			return nil, err
+		}
+		c.closeAfter = append(c.closeAfter, f)
+		return f, nil
+	}
+	if f, ok := c.Stdin.(*os.File); ok {
+		return f, nil
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	c.closeAfter = append(c.closeAfter, pr)
+	c.closeWait = append(c.closeWait, pw)
+	r := c.Stdin
+	c.copiers = append(c.copiers, func() error {
+		_, err := io.Copy(pw, r)
+		if skipStdinCopyError(err) {
+			err = nil
+		}
+		if cerr := pw.Close(); err == nil && !errors.Is(cerr, os.ErrClosed) {
+			err = cerr
+		}
+		return err
+	})
+	return pr, nil
+}
+
+// skipStdinCopyError: a child that exits without reading all its input
+// is not an error (as os/exec).
+func skipStdinCopyError(err error) bool {
+	var pe *os.PathError
+	return err != nil && errors.As(err, &pe) && pe.Err == syscall.EPIPE
+}
+
+// output gives the child's descriptor for w (stdout or stderr).
+func (c *Cmd) output(w io.Writer) (*os.File, error) {
+	if w == nil {
+		f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		c.closeAfter = append(c.closeAfter, f)
+		return f, nil
+	}
+	if f, ok := w.(*os.File); ok {
+		return f, nil
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	c.closeAfter = append(c.closeAfter, pw)
+	c.closeWait = append(c.closeWait, pr)
+	c.copiers = append(c.copiers, func() error {
+		_, err := io.Copy(w, pr)
+		pr.Close()
+		return err
+	})
+	return pw, nil
+}
+
+// Start starts the program; Wait must then be called to reap it and to
+// release what Start took.
+func (c *Cmd) Start() error {
+	if c.Process != nil {
+		return errors.New("linuxns: Cmd already started")
+	}
+	if c.Path == "" {
+		return &Error{Op: "ns_spawn", Errno: syscall.ENOENT, Detail: "ns_spawn: no Path"}
+	}
+	fail := func(err error) error {
+		c.closeAll(c.closeAfter)
+		c.closeAll(c.closeWait)
+		c.closeAfter, c.closeWait, c.copiers = nil, nil, nil
+		return err
+	}
+	in, err := c.stdin()
+	if err != nil {
+		return fail(err)
+	}
+	out, err := c.output(c.Stdout)
+	if err != nil {
+		return fail(err)
+	}
+	errf := out
+	if c.Stderr != nil && interfaceEqual(c.Stderr, c.Stdout) {
+		errf = out
+	} else if errf, err = c.output(c.Stderr); err != nil {
+		return fail(err)
+	}
+	fds := map[int]int{0: int(in.Fd()), 1: int(out.Fd()), 2: int(errf.Fd())}
+	for i, f := range c.ExtraFiles {
+		if f == nil {
+			fds[3+i] = -1
+		} else {
+			fds[3+i] = int(f.Fd())
+		}
+	}
+	attr, err := c.attr(fds)
+	if err != nil {
+		return fail(err)
+	}
+	defer C.ns_spawn_attr_free(attr.p)
+
+	args := c.Args
+	if len(args) == 0 {
+		args = []string{c.Path}
+	}
+	cargv := cStrings(args)
+	defer freeCStrings(cargv)
+	var cenv []*C.char
+	var envp **C.char
+	if c.Env != nil {
+		cenv = cStrings(c.Env)
+		defer freeCStrings(cenv)
+		envp = &cenv[0]
+	}
+	cpath, free := cstring(c.Path)
+	defer free()
+	var pidfd C.int = -1
+	pid, err := call("ns_spawn", func() C.int {
+		return C.int(C.ns_spawn(cpath, &cargv[0], envp, attr.p, &pidfd))
+	})
+	runtime.KeepAlive(c.Stdin)
+	runtime.KeepAlive(c.Stdout)
+	runtime.KeepAlive(c.Stderr)
+	runtime.KeepAlive(c.ExtraFiles)
+	runtime.KeepAlive(in)
+	runtime.KeepAlive(out)
+	runtime.KeepAlive(errf)
+	if err != nil {
+		return fail(err)
+	}
+	c.closeAll(c.closeAfter)
+	c.closeAfter = nil
+	c.pidfd = int(pidfd)
+	c.Process, _ = os.FindProcess(pid) // never fails on Linux
+	c.copyErrs = make(chan error, len(c.copiers))
+	for _, f := range c.copiers {
+		go func(f func() error) { c.copyErrs <- f() }(f)
+	}
+	return nil
+}
+
+func interfaceEqual(a, b any) (eq bool) {
+	defer func() { recover() }() // uncomparable dynamic types
+	return a == b
+}
+
+// cStrings is a NULL-terminated char *[] of C copies of ss.
+func cStrings(ss []string) []*C.char {
+	cs := make([]*C.char, len(ss)+1)
+	for i, s := range ss {
+		cs[i] = C.CString(s)
+	}
+	return cs
+}
+
+func freeCStrings(cs []*C.char) {
+	for _, p := range cs {
+		if p != nil {
+			C.free(unsafe.Pointer(p))
+		}
+	}
+}
+
+// Pidfd is the child's pidfd from ns_spawn, valid from Start until Wait
+// returns (-1 otherwise): for pidfd_send_signal(2) or OpenPidfd.
+func (c *Cmd) Pidfd() int {
+	if c.Process == nil || c.waitDone {
+		return -1
+	}
+	return c.pidfd
+}
+
+// waitPidfd blocks until the child has exited, leaving it waitable
+// (WNOWAIT): its pid cannot be reused until Process.Wait reaps it.
+func waitPidfd(pidfd int) error {
+	const pPidfd = 3 // P_PIDFD
+	const wNowait = 0x01000000
+	var info [128]byte // siginfo_t
+	for {
+		_, _, e := syscall.Syscall6(syscall.SYS_WAITID, pPidfd, uintptr(pidfd),
+			uintptr(unsafe.Pointer(&info[0])), syscall.WEXITED|wNowait, 0, 0)
+		if e == syscall.EINTR {
+			continue
+		}
+		if e != 0 {
+			return e
+		}
+		return nil
+	}
+}
+
+// Wait waits for the program to exit and for the copying of its
+// standard streams to finish, then releases what Start took. As with
+// os/exec, a non-zero exit or a signal gives an *exec.ExitError.
+func (c *Cmd) Wait() error {
+	if c.Process == nil {
+		return errors.New("linuxns: Cmd not started")
+	}
+	if c.waitDone {
+		return errors.New("linuxns: Wait was already called")
+	}
+	c.waitDone = true
+	// Blocks on the pidfd, not the pid; a kernel without P_PIDFD (before
+	// 5.4) gives EINVAL and Process.Wait alone does the waiting.
+	_ = waitPidfd(c.pidfd)
+	state, err := c.Process.Wait()
+	syscall.Close(c.pidfd)
+	c.pidfd = -1
+	c.ProcessState = state
+	var copyErr error
+	for range c.copiers {
+		if e := <-c.copyErrs; e != nil && copyErr == nil {
+			copyErr = e
+		}
+	}
+	c.closeAll(c.closeWait)
+	c.closeWait = nil
+	if err != nil {
+		return err
+	}
+	if !state.Success() {
+		ee := &exec.ExitError{ProcessState: state}
+		if c.stderrSaved != nil {
+			ee.Stderr = c.stderrSaved.Bytes()
+		}
+		return ee
+	}
+	return copyErr
+}
+
+// Run starts the program and waits for it.
+func (c *Cmd) Run() error {
+	if err := c.Start(); err != nil {
+		return err
+	}
+	return c.Wait()
+}
+
+// Output runs the program and gives its standard output. When Stderr is
+// nil, the standard error is kept in the *exec.ExitError of a failure.
+func (c *Cmd) Output() ([]byte, error) {
+	if c.Stdout != nil {
+		return nil, errors.New("linuxns: Stdout already set")
+	}
+	var stdout bytes.Buffer
+	c.Stdout = &stdout
+	if c.Stderr == nil {
+		c.stderrSaved = &bytes.Buffer{}
+		c.Stderr = c.stderrSaved
+	}
+	err := c.Run()
+	return stdout.Bytes(), err
+}
+
+// CombinedOutput runs the program and gives its standard output and
+// standard error together.
+func (c *Cmd) CombinedOutput() ([]byte, error) {
+	if c.Stdout != nil || c.Stderr != nil {
+		return nil, fmt.Errorf("linuxns: Stdout or Stderr already set")
+	}
+	var b bytes.Buffer
+	c.Stdout, c.Stderr = &b, &b
+	err := c.Run()
+	return b.Bytes(), err
+}

@@ -1,0 +1,3 @@
+module linuxns.dev/go/linuxns
+
+go 1.19

@@ -1,0 +1,839 @@
+"""Linux namespaces from Python, over liblinuxns (ctypes).
+
+Namespaces are :class:`Namespace` objects wrapping a namespace descriptor;
+failures raise :class:`OSError` subclasses (PermissionError,
+FileNotFoundError, ...) whose text is the library's ``ns_last_error()``,
+beginning with the C function's name.
+
+>>> import linuxns
+>>> with linuxns.open_pid(0, "net") as ns:
+...     print(ns.id, ns.type_name)
+
+``linuxns.namespaces`` is a drop-in for ``lxns.namespaces``.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import (IO, Any, Callable, Dict, Iterable, List, Mapping, Optional,
+                    Sequence, Tuple, TypeVar, Union)
+
+from . import _lib
+from ._lib import lib, last_error
+
+__all__ = [
+    "NS_MNT", "NS_CGROUP", "NS_UTS", "NS_IPC", "NS_USER", "NS_PID", "NS_NET", "NS_TIME",
+    "NS_ALL", "NS_FOR_CHILDREN", "NS_MAP_DENY_SETGROUPS", "NS_MAP_USE_HELPER",
+    "NS_MAP_MAX_RANGES", "NS_PROPAGATION_PRIVATE", "NS_PROPAGATION_SLAVE",
+    "NS_PROPAGATION_SHARED", "NS_PROPAGATION_UNCHANGED", "NS_KCMP_FILE", "NS_KCMP_VM",
+    "NS_KCMP_FILES", "NS_KCMP_FS", "NS_KCMP_SIGHAND", "NS_KCMP_IO", "NS_KCMP_SYSVSEM",
+    "CLONE_FILES", "CLONE_FS", "CLONE_SYSVSEM", "PIPE", "DEVNULL", "STDOUT",
+    "Namespace", "NamespaceInfo", "IdMap", "SpawnAttr", "Process",
+    "version", "last_error", "type_name", "type_from_name",
+    "open_pid", "open_pidfd", "open_path", "open_name", "setns", "unshare", "enter_pid",
+    "run_in", "list_namespaces", "new", "new_userns", "write_uid_map", "write_gid_map",
+    "bind", "unbind", "netns_add", "netns_del", "get_limit", "set_limit",
+    "set_time_offset", "pivot_root", "kcmp", "clone", "spawn", "spawn_fn",
+]
+
+# Namespace types: the kernel's CLONE_NEW* bits (include/linuxns.h).
+NS_MNT = 0x00020000
+NS_CGROUP = 0x02000000
+NS_UTS = 0x04000000
+NS_IPC = 0x08000000
+NS_USER = 0x10000000
+NS_PID = 0x20000000
+NS_NET = 0x40000000
+NS_TIME = 0x00000080
+NS_ALL = NS_MNT | NS_CGROUP | NS_UTS | NS_IPC | NS_USER | NS_PID | NS_NET | NS_TIME
+NS_FOR_CHILDREN = 0x00000001
+NS_MAP_DENY_SETGROUPS = 0x1
+NS_MAP_USE_HELPER = 0x2
+NS_MAP_MAX_RANGES = 340
+NS_PROPAGATION_PRIVATE = 0
+NS_PROPAGATION_SLAVE = 1
+NS_PROPAGATION_SHARED = 2
+NS_PROPAGATION_UNCHANGED = 3
+NS_KCMP_FILE = 0
+NS_KCMP_VM = 1
+NS_KCMP_FILES = 2
+NS_KCMP_FS = 3
+NS_KCMP_SIGHAND = 4
+NS_KCMP_IO = 5
+NS_KCMP_SYSVSEM = 6
+# Other flags ns_unshare takes.
+CLONE_FS = 0x00000200
+CLONE_FILES = 0x00000400
+CLONE_SYSVSEM = 0x00040000
+
+PIPE = subprocess.PIPE
+DEVNULL = subprocess.DEVNULL
+STDOUT = subprocess.STDOUT
+
+_NAMES = {"mnt": NS_MNT, "cgroup": NS_CGROUP, "uts": NS_UTS, "ipc": NS_IPC,
+          "user": NS_USER, "pid": NS_PID, "net": NS_NET, "time": NS_TIME}
+
+#: A namespace type: an NS_* value or its name ("net", "mnt", ...).
+NsType = Union[int, str]
+#: A mask: an int (OR of NS_* values) or an iterable of types.
+NsTypes = Union[int, str, Iterable[NsType]]
+#: One uid/gid map range: (inside, outside, count).
+IdMap = Tuple[int, int, int]
+#: What holds a descriptor: an int or an object with fileno().
+FdLike = Union[int, "Namespace", Any]
+
+T = TypeVar("T")
+
+
+def _type(t: NsType) -> int:
+    if isinstance(t, str):
+        return int(lib.ns_type_from_name(t.encode()))
+    return int(t)
+
+
+def _types(types: NsTypes) -> int:
+    if isinstance(types, (int, str)):
+        return _type(types)
+    mask = 0
+    for t in types:
+        mask |= _type(t)
+    return mask
+
+
+def _fd(obj: FdLike) -> int:
+    return obj if isinstance(obj, int) else obj.fileno()
+
+
+def _path(p: Union[str, bytes, "os.PathLike[str]"]) -> bytes:
+    return os.fsencode(p)
+
+
+def version() -> str:
+    """The library's version, "MAJOR.MINOR.PATCH"."""
+    return str(lib.ns_version().decode())
+
+
+def type_name(type: int) -> str:
+    """The /proc name of an NS_* value: "net", "mnt", ..."""
+    return str(lib.ns_type_name(type).decode())
+
+
+def type_from_name(name: str) -> int:
+    """The NS_* value of a name such as "net"."""
+    return int(lib.ns_type_from_name(name.encode()))
+
+
+class Namespace:
+    """A namespace, held by a descriptor this object owns (closed by close()
+    or at the end of a ``with`` block)."""
+
+    __slots__ = ("_fd",)
+
+    def __init__(self, fd: int) -> None:
+        """Take ownership of the namespace descriptor ``fd``."""
+        self._fd: Optional[int] = fd
+
+    def fileno(self) -> int:
+        if self._fd is None:
+            raise ValueError("namespace descriptor is closed")
+        return self._fd
+
+    @property
+    def closed(self) -> bool:
+        return self._fd is None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+    def detach(self) -> int:
+        """Give up ownership: return the descriptor, which the caller closes."""
+        fd = self.fileno()
+        self._fd = None
+        return fd
+
+    def __enter__(self) -> "Namespace":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def id(self) -> int:
+        """The inode number: the N of readlink /proc/PID/ns/TYPE."""
+        out = ctypes.c_uint64()
+        lib.ns_id(self.fileno(), ctypes.byref(out))
+        return out.value
+
+    @property
+    def unique_id(self) -> int:
+        """The kernel's 64-bit id, never reused (kernel 6.18+, else OSError)."""
+        out = ctypes.c_uint64()
+        lib.ns_unique_id(self.fileno(), ctypes.byref(out))
+        return out.value
+
+    @property
+    def type(self) -> int:
+        """The NS_* value."""
+        return int(lib.ns_type(self.fileno()))
+
+    @property
+    def type_name(self) -> str:
+        """"net", "mnt", ..."""
+        return type_name(self.type)
+
+    @property
+    def owner_uid(self) -> int:
+        """The uid that created this user namespace, or for another type the
+        one that created its owning user namespace."""
+        uid = _lib.uid_t()
+        if self.type == NS_USER:
+            lib.ns_owner_uid(self.fileno(), ctypes.byref(uid))
+        else:
+            with self.userns() as owner:
+                lib.ns_owner_uid(owner.fileno(), ctypes.byref(uid))
+        return uid.value
+
+    def userns(self) -> "Namespace":
+        """The user namespace that owns this one (for a user namespace: its parent)."""
+        return Namespace(lib.ns_get_userns(self.fileno()))
+
+    def parent(self) -> "Namespace":
+        """The parent of a PID or user namespace."""
+        return Namespace(lib.ns_get_parent(self.fileno()))
+
+    def setns(self) -> None:
+        """Move the calling thread into this namespace (see :func:`setns`)."""
+        lib.ns_setns(self.fileno(), 0)
+
+    def run_in(self, fn: Callable[[], T]) -> T:
+        """Run fn() on a new thread inside this namespace (see :func:`run_in`)."""
+        return run_in(self, fn)
+
+    def bind(self, path: Union[str, bytes, "os.PathLike[str]"]) -> None:
+        """Keep this namespace alive at ``path`` (see :func:`bind`)."""
+        bind(self, path)
+
+    def same(self, other: FdLike) -> bool:
+        return bool(lib.ns_same(self.fileno(), _fd(other)) == 1)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Namespace):
+            return NotImplemented
+        if self.closed or other.closed:
+            return self is other
+        return self.same(other)
+
+    def __hash__(self) -> int:
+        st = os.fstat(self.fileno())
+        return hash((st.st_dev, st.st_ino))
+
+    def __repr__(self) -> str:
+        if self._fd is None:
+            return "<Namespace closed>"
+        try:
+            return f"<Namespace {self.type_name}:[{self.id}] fd={self._fd}>"
+        except OSError:
+            return f"<Namespace fd={self._fd}>"
+
+
+def open_pid(pid: int, type: NsType, *, for_children: bool = False) -> Namespace:
+    """A namespace of process ``pid`` (0: the calling thread)."""
+    return Namespace(lib.ns_open_pid(pid, _type(type) | (NS_FOR_CHILDREN if for_children else 0)))
+
+
+def open_pidfd(pidfd: int, type: NsType, *, for_children: bool = False) -> Namespace:
+    """A namespace of the process behind a pidfd, safe from pid reuse."""
+    return Namespace(lib.ns_open_pidfd(pidfd, _type(type) | (NS_FOR_CHILDREN if for_children else 0)))
+
+
+def open_path(path: Union[str, bytes, "os.PathLike[str]"], type: NsType = 0) -> Namespace:
+    """A namespace file by path (/proc/PID/ns/X, a bind mount, /run/netns/NAME);
+    ``type`` 0 accepts any."""
+    return Namespace(lib.ns_open_path(_path(path), _type(type)))
+
+
+def open_name(name: str) -> Namespace:
+    """A network namespace by its ``ip netns`` name."""
+    return Namespace(lib.ns_open_name(name.encode()))
+
+
+def setns(ns: FdLike, types: NsTypes = 0) -> None:
+    """Move the calling thread into a namespace (or a pidfd's ``types``)."""
+    lib.ns_setns(_fd(ns), _types(types))
+
+
+def unshare(flags: NsTypes) -> None:
+    """Move the calling thread into new namespaces: unshare(2)."""
+    lib.ns_unshare(_types(flags))
+
+
+def enter_pid(pid: int, types: NsTypes = 0) -> None:
+    """Move the calling thread into a process's namespaces, as nsenter -t PID
+    (``types`` 0: every one that differs)."""
+    lib.ns_enter_pid(pid, _types(types))
+
+
+def run_in(ns: FdLike, fn: Callable[[], T], types: NsTypes = 0) -> T:
+    """Run ``fn()`` on a thread of the library's own that has joined ``ns``
+    (a namespace, or a pidfd with a ``types`` mask), and return its result.
+
+    The caller never moves. An exception raised by ``fn`` is raised here.
+    """
+    box: Dict[str, Any] = {}
+
+    def trampoline(_arg: Any) -> int:
+        try:
+            box["value"] = fn()
+            return 0
+        except BaseException as e:  # handed back to the caller
+            box["error"] = e
+            return 1
+
+    cb = _lib.NS_FN(trampoline)
+    lib.ns_run_in(_fd(ns), _types(types), cb, None, None)
+    if "error" in box:
+        err = box.pop("error")
+        try:
+            raise err
+        finally:
+            del err
+    return box.get("value")  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class NamespaceInfo:
+    """One namespace as :func:`list_namespaces` reports it (struct ns_info)."""
+    id: int
+    userns_id: int
+    parent_id: int
+    type: int
+    nprocs: int
+    pid: int
+    owner_uid: int
+
+    @property
+    def type_name(self) -> str:
+        return type_name(self.type)
+
+
+def list_namespaces(types: NsTypes = 0,
+                    callback: Optional[Callable[[NamespaceInfo], Optional[bool]]] = None
+                    ) -> List[NamespaceInfo]:
+    """Every namespace on the system, as lsns shows them, ordered by (type, id).
+
+    ``callback``, if given, sees each one as it is found; a true return
+    stops the listing, and an exception stops it and is raised here.
+    """
+    out: List[NamespaceInfo] = []
+    box: Dict[str, BaseException] = {}
+
+    def each(info_p: Any, _arg: Any) -> int:
+        try:
+            i = info_p.contents
+            info = NamespaceInfo(i.id, i.userns_id, i.parent_id, i.type, i.nprocs, i.pid, i.owner_uid)
+            out.append(info)
+            if callback is not None and callback(info):
+                return 1
+            return 0
+        except BaseException as e:
+            box["error"] = e
+            return 1
+
+    cb = _lib.NS_LIST_CB(each)
+    lib.ns_list(_types(types), cb, None)
+    if "error" in box:
+        err = box.pop("error")
+        try:
+            raise err
+        finally:
+            del err
+    return out
+
+
+def new(type: NsType) -> Namespace:
+    """A new namespace of one type, without moving the caller."""
+    return Namespace(lib.ns_new(_type(type)))
+
+
+def new_userns(uid_map: Optional[Sequence[IdMap]] = None,
+               gid_map: Optional[Sequence[IdMap]] = None,
+               flags: int = 0) -> Namespace:
+    """A new user namespace with these maps (flags: NS_MAP_*)."""
+    u, un = _lib.idmap_array(uid_map)
+    g, gn = _lib.idmap_array(gid_map)
+    return Namespace(lib.ns_new_userns(u, un, g, gn, flags))
+
+
+def write_uid_map(pid: int, entries: Sequence[IdMap], flags: int = 0) -> None:
+    """Write /proc/PID/uid_map (pid 0: the caller) in one write."""
+    m, n = _lib.idmap_array(entries)
+    lib.ns_write_uid_map(pid, m, n, flags)
+
+
+def write_gid_map(pid: int, entries: Sequence[IdMap], flags: int = 0) -> None:
+    """Write /proc/PID/gid_map; NS_MAP_DENY_SETGROUPS denies setgroups first."""
+    m, n = _lib.idmap_array(entries)
+    lib.ns_write_gid_map(pid, m, n, flags)
+
+
+def bind(ns: FdLike, path: Union[str, bytes, "os.PathLike[str]"]) -> None:
+    """Keep a namespace alive by bind-mounting it on ``path``."""
+    lib.ns_bind(_fd(ns), _path(path))
+
+
+def unbind(path: Union[str, bytes, "os.PathLike[str]"]) -> None:
+    """Undo :func:`bind`: detach the mount and remove the file."""
+    lib.ns_unbind(_path(path))
+
+
+def netns_add(name: str) -> Namespace:
+    """A new named network namespace, as ``ip netns add NAME``."""
+    return Namespace(lib.ns_netns_add(name.encode()))
+
+
+def netns_del(name: str) -> None:
+    """Delete a named network namespace, as ``ip netns delete NAME``."""
+    lib.ns_netns_del(name.encode())
+
+
+def get_limit(type: NsType) -> int:
+    """/proc/sys/user/max_TYPE_namespaces."""
+    return int(lib.ns_get_limit(_type(type)))
+
+
+def set_limit(type: NsType, value: int) -> None:
+    """Write /proc/sys/user/max_TYPE_namespaces."""
+    lib.ns_set_limit(_type(type), value)
+
+
+def set_time_offset(clock: int, sec: int, nsec: int = 0, pid: int = 0) -> None:
+    """Set a clock offset (time.CLOCK_MONOTONIC or time.CLOCK_BOOTTIME) of the
+    time namespace process ``pid``'s children get (0: the caller)."""
+    lib.ns_set_time_offset(pid, clock, sec, nsec)
+
+
+def pivot_root(new_root: Union[str, bytes, "os.PathLike[str]"],
+               put_old: Union[str, bytes, "os.PathLike[str]"]) -> None:
+    """pivot_root(2) in the caller's mount namespace."""
+    lib.ns_pivot_root(_path(new_root), _path(put_old))
+
+
+def kcmp(pid1: int, pid2: int, type: int, idx1: int = 0, idx2: int = 0) -> int:
+    """kcmp(2): 0 equal, 1 less, 2 greater, 3 unordered."""
+    return int(lib.ns_kcmp(pid1, pid2, type, idx1, idx2))
+
+
+# --- spawning -------------------------------------------------------------
+
+class SpawnAttr:
+    """An ns_spawn_attr: what a spawned child gets. :func:`spawn` builds one
+    from keyword arguments; use this for reuse across spawns."""
+
+    def __init__(self) -> None:
+        self._attr: Optional[int] = lib.ns_spawn_attr_new()
+
+    @property
+    def _as_parameter_(self) -> Any:
+        if self._attr is None:
+            raise ValueError("spawn attribute is freed")
+        return ctypes.c_void_p(self._attr)
+
+    def free(self) -> None:
+        if getattr(self, "_attr", None) is not None:
+            attr, self._attr = self._attr, None
+            lib.ns_spawn_attr_free(ctypes.c_void_p(attr))
+
+    def __enter__(self) -> "SpawnAttr":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.free()
+
+    def __del__(self) -> None:
+        self.free()
+
+    def set_namespaces(self, types: NsTypes) -> None:
+        lib.ns_spawn_attr_set_namespaces(self, _types(types))
+
+    def join(self, ns: FdLike, types: NsTypes = 0) -> None:
+        lib.ns_spawn_attr_join(self, _fd(ns), _types(types))
+
+    def map_root(self) -> None:
+        lib.ns_spawn_attr_map_root(self)
+
+    def set_uid_map(self, entries: Sequence[IdMap], flags: int = 0) -> None:
+        m, n = _lib.idmap_array(entries)
+        lib.ns_spawn_attr_set_uid_map(self, m, n, flags)
+
+    def set_gid_map(self, entries: Sequence[IdMap], flags: int = 0) -> None:
+        m, n = _lib.idmap_array(entries)
+        lib.ns_spawn_attr_set_gid_map(self, m, n, flags)
+
+    def set_hostname(self, name: str) -> None:
+        lib.ns_spawn_attr_set_hostname(self, name.encode())
+
+    def set_root(self, path: Union[str, bytes, "os.PathLike[str]"]) -> None:
+        lib.ns_spawn_attr_set_root(self, _path(path))
+
+    def set_mount_proc(self, on: bool = True) -> None:
+        lib.ns_spawn_attr_set_mount_proc(self, int(bool(on)))
+
+    def set_propagation(self, mode: int) -> None:
+        lib.ns_spawn_attr_set_propagation(self, mode)
+
+    def set_cwd(self, path: Union[str, bytes, "os.PathLike[str]"]) -> None:
+        lib.ns_spawn_attr_set_cwd(self, _path(path))
+
+    def set_fd(self, child_fd: int, parent_fd: int) -> None:
+        lib.ns_spawn_attr_set_fd(self, child_fd, parent_fd)
+
+    def set_close_fds(self, on: bool = True) -> None:
+        lib.ns_spawn_attr_set_close_fds(self, int(bool(on)))
+
+    def set_pdeathsig(self, sig: int) -> None:
+        lib.ns_spawn_attr_set_pdeathsig(self, int(sig))
+
+    def set_cgroup(self, cgroup: Union[int, str, "os.PathLike[str]"]) -> None:
+        if isinstance(cgroup, int):
+            lib.ns_spawn_attr_set_cgroup(self, cgroup)
+            return
+        fd = os.open(cgroup, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            lib.ns_spawn_attr_set_cgroup(self, fd)
+        finally:
+            os.close(fd)
+
+    def set_time_offset(self, clock: int, sec: int, nsec: int = 0) -> None:
+        lib.ns_spawn_attr_set_time_offset(self, clock, sec, nsec)
+
+
+def _wait_status(pidfd: int, pid: int, nohang: bool) -> Optional[int]:
+    """Reap the child through its pidfd (waitid P_PIDFD); a Popen-style
+    return code (-N: killed by signal N), or None while it runs."""
+    if hasattr(os, "P_PIDFD") and pidfd >= 0:
+        info = os.waitid(os.P_PIDFD, pidfd, os.WEXITED | (os.WNOHANG if nohang else 0))
+        if info is None:
+            return None
+        return info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+    wpid, status = os.waitpid(pid, os.WNOHANG if nohang else 0)
+    if wpid == 0:
+        return None
+    return os.waitstatus_to_exitcode(status)
+
+
+class Process:
+    """A spawned child, Popen-like: pid, pidfd, wait(), kill(), returncode,
+    communicate(); stdin/stdout/stderr are file objects for PIPEs."""
+
+    def __init__(self, pid: int, pidfd: int, args: Sequence[Any],
+                 stdin: Optional[IO[bytes]] = None, stdout: Optional[IO[bytes]] = None,
+                 stderr: Optional[IO[bytes]] = None) -> None:
+        self.pid = pid
+        self.pidfd = pidfd
+        self.args = args
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.returncode: Optional[int] = None
+
+    def poll(self) -> Optional[int]:
+        if self.returncode is None:
+            self.returncode = _wait_status(self.pidfd, self.pid, nohang=True)
+        return self.returncode
+
+    def wait(self, timeout: Optional[float] = None) -> int:
+        """Wait for the child through its pidfd; its return code (-N: signal N)."""
+        if self.returncode is not None:
+            return self.returncode
+        if timeout is not None and self.pidfd >= 0:
+            p = select.poll()
+            p.register(self.pidfd, select.POLLIN)  # readable once it has exited
+            if not p.poll(max(0, int(timeout * 1000))):
+                raise subprocess.TimeoutExpired(list(map(str, self.args)), timeout)
+        elif timeout is not None:
+            deadline = time.monotonic() + timeout
+            while self.poll() is None:
+                if time.monotonic() >= deadline:
+                    raise subprocess.TimeoutExpired(list(map(str, self.args)), timeout)
+                time.sleep(0.01)
+            assert self.returncode is not None
+            return self.returncode
+        code = _wait_status(self.pidfd, self.pid, nohang=False)
+        assert code is not None
+        self.returncode = code
+        return code
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            signal.pidfd_send_signal(self.pidfd, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def communicate(self, input: Optional[bytes] = None,
+                    timeout: Optional[float] = None) -> Tuple[Optional[bytes], Optional[bytes]]:
+        """Send ``input`` to a stdin PIPE, read stdout/stderr PIPEs to the end,
+        wait; (stdout, stderr) with None for those not PIPEs."""
+        results: Dict[str, bytes] = {}
+
+        def reader(name: str, f: IO[bytes]) -> None:
+            results[name] = f.read()
+
+        threads = []
+        for name, f in (("out", self.stdout), ("err", self.stderr)):
+            if f is not None:
+                t = threading.Thread(target=reader, args=(name, f), daemon=True)
+                t.start()
+                threads.append(t)
+        if self.stdin is not None:
+            try:
+                if input:
+                    self.stdin.write(input)
+                self.stdin.close()
+            except BrokenPipeError:
+                pass
+        for t in threads:
+            t.join(timeout)
+            if t.is_alive():
+                raise subprocess.TimeoutExpired(list(map(str, self.args)), timeout or 0)
+        for f in (self.stdout, self.stderr):
+            if f is not None:
+                f.close()
+        self.wait(timeout)
+        return (results.get("out") if self.stdout is not None else None,
+                results.get("err") if self.stderr is not None else None)
+
+    def close(self) -> None:
+        """Close the pipes and the pidfd (after wait())."""
+        for f in (self.stdin, self.stdout, self.stderr):
+            if f is not None:
+                f.close()
+        if self.pidfd >= 0:
+            fd, self.pidfd = self.pidfd, -1
+            os.close(fd)
+
+    def __enter__(self) -> "Process":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if self.stdin is not None:
+                self.stdin.close()
+            if self.pidfd >= 0:
+                self.wait()
+        finally:
+            self.close()
+
+    def __repr__(self) -> str:
+        return f"<linuxns.Process pid={self.pid} returncode={self.returncode}>"
+
+
+Stream = Union[None, int, IO[Any]]
+
+
+def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes, map_root: bool,
+                uid_map: Optional[Sequence[IdMap]], gid_map: Optional[Sequence[IdMap]],
+                map_flags: int, hostname: Optional[str], root: Any, mount_proc: bool,
+                propagation: Optional[int], cwd: Any, pdeathsig: int,
+                join: Iterable[Any], close_fds: bool, cgroup: Any,
+                time_offsets: Optional[Mapping[int, Any]],
+                pass_fds: Optional[Mapping[int, int]]) -> None:
+    for j in join:
+        if isinstance(j, tuple):
+            attr.join(j[0], j[1])
+        else:
+            attr.join(j)
+    mask = _types(namespaces)
+    if mask:
+        attr.set_namespaces(mask)
+    if map_root:
+        attr.map_root()
+    if uid_map:
+        attr.set_uid_map(uid_map, map_flags & NS_MAP_USE_HELPER)
+    if gid_map:
+        attr.set_gid_map(gid_map, map_flags)
+    if hostname is not None:
+        attr.set_hostname(hostname)
+    if propagation is not None:
+        attr.set_propagation(propagation)
+    if root is not None:
+        attr.set_root(root)
+    if mount_proc:
+        attr.set_mount_proc(True)
+    if cwd is not None:
+        attr.set_cwd(cwd)
+    if pdeathsig:
+        attr.set_pdeathsig(pdeathsig)
+    if close_fds:
+        attr.set_close_fds(True)
+    if cgroup is not None:
+        attr.set_cgroup(cgroup)
+    for clock, off in (time_offsets or {}).items():
+        sec, nsec = off if isinstance(off, tuple) else (off, 0)
+        attr.set_time_offset(clock, sec, nsec)
+    for child_fd, parent_fd in (pass_fds or {}).items():
+        attr.set_fd(child_fd, parent_fd)
+
+
+def _streams(attr: SpawnAttr, stdin: Stream, stdout: Stream, stderr: Stream
+             ) -> Tuple[List[int], List[Optional[IO[bytes]]]]:
+    """Set fds 0-2 in the attribute; (descriptors to close after the spawn,
+    the parent's ends of PIPEs)."""
+    to_close: List[int] = []
+    ours: List[Optional[IO[bytes]]] = [None, None, None]
+    src: Dict[int, int] = {}
+    for child_fd, spec in enumerate((stdin, stdout, stderr)):
+        if spec is None or (child_fd == 2 and spec == STDOUT):
+            continue
+        if spec == PIPE:
+            r, w = os.pipe()  # both close-on-exec
+            theirs, mine = (r, w) if child_fd == 0 else (w, r)
+            to_close.append(theirs)
+            ours[child_fd] = os.fdopen(mine, "wb" if child_fd == 0 else "rb")
+        elif spec == DEVNULL:
+            theirs = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+            to_close.append(theirs)
+        else:
+            theirs = _fd(spec)
+        attr.set_fd(child_fd, theirs)
+        src[child_fd] = theirs
+    if stderr == STDOUT:
+        # All copies are made as if at once: name stdout's source again.
+        attr.set_fd(2, src.get(1, 1))
+    return to_close, ours
+
+
+def _env(env: Optional[Mapping[str, str]]) -> Any:
+    if env is None:
+        return None
+    items = [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in env.items()]
+    return (ctypes.c_char_p * (len(items) + 1))(*items, None)
+
+
+def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
+          executable: Optional[Union[str, bytes, "os.PathLike[str]"]] = None,
+          namespaces: NsTypes = 0, map_root: bool = False,
+          uid_map: Optional[Sequence[IdMap]] = None, gid_map: Optional[Sequence[IdMap]] = None,
+          map_flags: int = 0, hostname: Optional[str] = None, root: Any = None,
+          mount_proc: bool = False, propagation: Optional[int] = None, cwd: Any = None,
+          pdeathsig: int = 0, join: Iterable[Any] = (), env: Optional[Mapping[str, str]] = None,
+          stdin: Stream = None, stdout: Stream = None, stderr: Stream = None,
+          close_fds: bool = False, pass_fds: Optional[Mapping[int, int]] = None,
+          cgroup: Any = None, time_offsets: Optional[Mapping[int, Any]] = None,
+          attr: Optional[SpawnAttr] = None) -> Process:
+    """Start a program in new or existing namespaces, as a direct child.
+
+    ``namespaces`` are created ("net", ["user", "pid"] or an NS_* mask);
+    ``join`` lists namespaces (or (pidfd, types) pairs) entered first;
+    ``map_root`` maps the caller to root as ``unshare -r``; ``uid_map``,
+    ``gid_map`` take (inside, outside, count) triples; stdin/stdout/stderr
+    take None (inherit), PIPE, DEVNULL, STDOUT (stderr), a descriptor or a
+    file object. ``pass_fds`` maps child descriptors to the caller's
+    (-1 closes). ``attr`` starts from an existing :class:`SpawnAttr`
+    (which is then changed). Returns a :class:`Process`.
+    """
+    argv_b = [os.fsencode(a) for a in args]
+    if not argv_b:
+        raise ValueError("args is empty")
+    path = os.fsencode(executable) if executable is not None else argv_b[0]
+    argv = (ctypes.c_char_p * (len(argv_b) + 1))(*argv_b, None)
+    envp = _env(env)
+    own_attr = attr is None
+    a = SpawnAttr() if attr is None else attr
+    to_close: List[int] = []
+    ours: List[Optional[IO[bytes]]] = [None, None, None]
+    try:
+        _build_attr(a, namespaces=namespaces, map_root=map_root, uid_map=uid_map,
+                    gid_map=gid_map, map_flags=map_flags, hostname=hostname, root=root,
+                    mount_proc=mount_proc, propagation=propagation, cwd=cwd,
+                    pdeathsig=pdeathsig, join=join, close_fds=close_fds, cgroup=cgroup,
+                    time_offsets=time_offsets, pass_fds=pass_fds)
+        to_close, ours = _streams(a, stdin, stdout, stderr)
+        pidfd = ctypes.c_int(-1)
+        pid = lib.ns_spawn(path, argv, envp, a, ctypes.byref(pidfd))
+    except BaseException:
+        for f in ours:
+            if f is not None:
+                f.close()
+        raise
+    finally:
+        for fd in to_close:
+            os.close(fd)
+        if own_attr:
+            a.free()
+    return Process(pid, pidfd.value, list(args), ours[0], ours[1], ours[2])
+
+
+def _child_trampoline(fn: Callable[[], Any]) -> Any:
+    def run(_arg: Any) -> int:
+        code = 1
+        try:
+            r = fn()
+            code = 0 if r is None else int(r)
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            for f in (sys.stdout, sys.stderr):
+                try:
+                    f.flush()
+                except Exception:
+                    pass
+        return code
+    return _lib.NS_FN(run)
+
+
+def spawn_fn(fn: Callable[[], Optional[int]], **kwargs: Any) -> Process:
+    """Run ``fn()`` in a child set up as :func:`spawn` sets it up (same keyword
+    arguments, without args/executable/env/stdin/stdout/stderr); the child's
+    exit status is fn's return value (None: 0; an exception: 1, traceback on
+    stderr). The child is a copy of the caller (fork-like); call it from a
+    single-threaded program."""
+    a = SpawnAttr()
+    try:
+        _build_attr(a, namespaces=kwargs.pop("namespaces", 0), map_root=kwargs.pop("map_root", False),
+                    uid_map=kwargs.pop("uid_map", None), gid_map=kwargs.pop("gid_map", None),
+                    map_flags=kwargs.pop("map_flags", 0), hostname=kwargs.pop("hostname", None),
+                    root=kwargs.pop("root", None), mount_proc=kwargs.pop("mount_proc", False),
+                    propagation=kwargs.pop("propagation", None), cwd=kwargs.pop("cwd", None),
+                    pdeathsig=kwargs.pop("pdeathsig", 0), join=kwargs.pop("join", ()),
+                    close_fds=kwargs.pop("close_fds", False), cgroup=kwargs.pop("cgroup", None),
+                    time_offsets=kwargs.pop("time_offsets", None),
+                    pass_fds=kwargs.pop("pass_fds", None))
+        if kwargs:
+            raise TypeError(f"spawn_fn: unexpected arguments {sorted(kwargs)}")
+        cb = _child_trampoline(fn)
+        pidfd = ctypes.c_int(-1)
+        pid = lib.ns_spawn_fn(a, cb, None, ctypes.byref(pidfd))
+    finally:
+        a.free()
+    return Process(pid, pidfd.value, [fn])
+
+
+def clone(fn: Callable[[], Optional[int]], namespaces: NsTypes = 0) -> Process:
+    """Run ``fn()`` in a child with new ``namespaces`` (ns_clone); as
+    :func:`spawn_fn` for the exit status."""
+    cb = _child_trampoline(fn)
+    pidfd = ctypes.c_int(-1)
+    pid = lib.ns_clone(_types(namespaces), cb, None, ctypes.byref(pidfd))
+    return Process(pid, pidfd.value, [fn])

@@ -239,6 +239,12 @@ func (c *Cmd) attr(fds map[int]int) (spawnAttr, error) {
 			return fail(err)
 		}
 	}
+	// As os/exec: the child gets 0-2 and ExtraFiles, nothing else.
+	if err := a.set("ns_spawn_attr_set_close_fds", func(p *C.struct_ns_spawn_attr) C.int {
+		return C.ns_spawn_attr_set_close_fds(p, 1)
+	}); err != nil {
+		return fail(err)
+	}
 	return a, nil
 }
 

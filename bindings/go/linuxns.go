@@ -113,6 +113,9 @@ func (t Type) String() string {
 	if t == 0 {
 		return "0"
 	}
+	if name := C.ns_type_name(C.int(t)); name != nil {
+		return C.GoString(name) // exactly one type: the library's name
+	}
 	var parts []string
 	rest := t
 	for _, n := range typeNames {

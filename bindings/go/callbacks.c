@@ -2,6 +2,7 @@
 // call the exported Go functions with the runtime/cgo.Handle that travels
 // in the void * argument.
 #include <stdint.h>
+#include <unistd.h>
 #include <linuxns.h>
 #include "_cgo_export.h"
 
@@ -23,4 +24,11 @@ int linuxns_go_run_in(int fd, int types, uintptr_t handle)
 int linuxns_go_list(int types, uintptr_t handle)
 {
 	return ns_list(types, linuxns_go_list_trampoline, (void *)handle);
+}
+
+/* getpid as an int fn(void *): CGetpid. */
+int linuxns_go_getpid(void *arg)
+{
+	(void)arg;
+	return (int)getpid();
 }

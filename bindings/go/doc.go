@@ -39,11 +39,11 @@
 // The subpackage netns is the API of github.com/vishvananda/netns over
 // this package.
 //
-// # Not wrapped: ns_clone and ns_spawn_fn
+// # C functions in children: CloneC and SpawnFnC
 //
-// Those two run a C function in a fork-like copy of the caller. A copy of
-// a Go process cannot run Go code (the runtime's other threads are not
-// copied), so the package does not offer them: Cmd runs programs in new or
-// joined namespaces, and RunIn runs Go code inside namespaces without a
-// copy. All the other 51 functions of the library are wrapped.
+// ns_clone and ns_spawn_fn run a function in a fork-like copy of the
+// caller. A copy of a Go process cannot run Go code (the runtime's other
+// threads are not copied), so CloneC and SpawnFnC take a C function
+// (CFunc); Cmd runs programs in new or joined namespaces, and RunIn runs
+// Go code inside namespaces without a copy.
 package linuxns

@@ -4,7 +4,10 @@ package linuxns
 #cgo pkg-config: linuxns
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <linuxns.h>
+
+int linuxns_go_getpid(void *arg); // callbacks.c
 */
 import "C"
 
@@ -568,6 +571,45 @@ func PivotRoot(newRoot, putOld string) error {
 
 // Kcmp compares a kernel resource of two processes (kcmp(2)): 0 equal,
 // 1 less, 2 greater, 3 unordered.
+// CFunc is the address of a C function int fn(void *arg), for CloneC and
+// SpawnFnC. Their child is a fork-like copy of the caller, and a copy of a
+// Go process can run C code only (the runtime's other threads are not
+// copied): use Cmd for programs and RunIn for Go code inside namespaces.
+type CFunc unsafe.Pointer
+
+// CGetpid is getpid(2) as a CFunc: a child running it exits with its pid
+// in its PID namespace (1 in a new one).
+var CGetpid = CFunc(C.linuxns_go_getpid)
+
+// CloneC starts a child in new namespaces types running the C function
+// fn(arg) (ns_clone); fn's return value is its exit status. It returns the
+// child's pid: a direct, waitable child (SIGCHLD).
+func CloneC(types Type, fn CFunc, arg unsafe.Pointer) (int, error) {
+	if fn == nil {
+		return -1, &Error{Op: "ns_clone", Errno: syscall.EINVAL, Detail: "ns_clone: fn: NULL"}
+	}
+	return call("ns_clone", func() C.int {
+		return C.int(C.ns_clone(C.int(types), (*[0]byte)(fn), arg, nil))
+	})
+}
+
+// SpawnFnC runs the C function fn(arg) in a child set up as c describes
+// (its namespace, map, hostname, root and descriptor options; Path and
+// Args are not used), through ns_spawn_fn. It returns the child's pid.
+func SpawnFnC(c *Cmd, fn CFunc, arg unsafe.Pointer) (int, error) {
+	if fn == nil {
+		return -1, &Error{Op: "ns_spawn_fn", Errno: syscall.EINVAL, Detail: "ns_spawn_fn: fn: NULL"}
+	}
+	a, err := c.attr(nil)
+	if err != nil {
+		return -1, err
+	}
+	defer C.ns_spawn_attr_free(a.p)
+	return call("ns_spawn_fn", func() C.int {
+		return C.int(C.ns_spawn_fn(a.p, (*[0]byte)(fn), arg, nil))
+	})
+}
+
 func Kcmp(pid1, pid2 int, t KcmpType, idx1, idx2 uint) (int, error) {
 	return call("ns_kcmp", func() C.int {
 		return C.ns_kcmp(C.pid_t(pid1), C.pid_t(pid2), C.int(t), C.ulong(idx1), C.ulong(idx2))

@@ -616,3 +616,28 @@ func TestUnshareEnterPid(t *testing.T) {
 	}()
 	<-done
 }
+
+// CloneC and SpawnFnC run a C function in a fork-like child: getpid there
+// answers 1 in a new PID namespace, which the exit status carries back.
+func TestCFunctionsInChildren(t *testing.T) {
+	needRoot(t)
+	pid, err := linuxns.CloneC(linuxns.PID, linuxns.CGetpid, nil)
+	if err != nil {
+		t.Fatalf("CloneC: %v", err)
+	}
+	var ws syscall.WaitStatus
+	if _, err := syscall.Wait4(pid, &ws, 0, nil); err != nil || ws.ExitStatus() != 1 {
+		t.Fatalf("CloneC child: wait %v, status %d (want 1: pid 1 of its namespace)", err, ws.ExitStatus())
+	}
+	c := &linuxns.Cmd{Namespaces: linuxns.User | linuxns.PID, MapRoot: true}
+	pid, err = linuxns.SpawnFnC(c, linuxns.CGetpid, nil)
+	if err != nil {
+		t.Fatalf("SpawnFnC: %v", err)
+	}
+	if _, err := syscall.Wait4(pid, &ws, 0, nil); err != nil || ws.ExitStatus() != 1 {
+		t.Fatalf("SpawnFnC child: wait %v, status %d (want 1)", err, ws.ExitStatus())
+	}
+	if _, err := linuxns.CloneC(linuxns.PID, nil, nil); !errors.Is(err, syscall.EINVAL) {
+		t.Fatalf("linuxns.CloneC(nil): %v, want EINVAL", err)
+	}
+}

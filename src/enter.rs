@@ -267,18 +267,30 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
             return Err(Error::io(e, format!("pidfd_open({pid})")));
         }
     };
+    // Errors name the pid, not our own pidfd's number.
+    let by_pid = |e: Error, what: String| e.with_step(what);
+    let differ = differing_types(types, |t| {
+        Fd::track(|| handles::open_pidfd(pidfd.as_raw_fd(), t.bit()))
+            .map_err(|e| by_pid(e, format!("namespace {} of pid {pid}", t.name())))
+    })?;
+    if differ == 0 {
+        return Ok(());
+    }
+    setns(pidfd.as_raw_fd(), differ)
+        .map_err(|e| by_pid(e, format!("setns(pid {pid}, {})", mask_text(differ))))
+}
+
+/// The types of `types` (0: all) in which the process whose namespaces
+/// `open` opens differs from the calling thread.
+fn differing_types(types: libc::c_int, open: impl Fn(NsType) -> Result<Fd>) -> Result<libc::c_int> {
     let wanted = if types == 0 {
         crate::types::NS_ALL
     } else {
         types
     };
-    // Errors name the pid, not our own pidfd's number.
-    let by_pid = |e: Error, what: String| e.with_step(what);
     let mut differ = 0;
     for t in NsType::in_mask(wanted) {
-        let opened = Fd::track(|| handles::open_pidfd(pidfd.as_raw_fd(), t.bit()))
-            .map_err(|e| by_pid(e, format!("namespace {} of pid {pid}", t.name())));
-        let theirs = match opened {
+        let theirs = match open(t) {
             Ok(fd) => fd,
             // Not allowed to look: not allowed to enter either, as the
             // kernel's setns would say.
@@ -291,11 +303,7 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
             differ |= t.bit();
         }
     }
-    if differ == 0 {
-        return Ok(());
-    }
-    setns(pidfd.as_raw_fd(), differ)
-        .map_err(|e| by_pid(e, format!("setns(pid {pid}, {})", mask_text(differ))))
+    Ok(differ)
 }
 
 /// ns_enter_pid without pidfds: the namespaces are opened through /proc
@@ -304,23 +312,7 @@ pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
 fn enter_pid_by_proc(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     crate::procfs::check_proc_is_ours()?;
     let started = crate::procfs::start_time(pid)?;
-    let wanted = if types == 0 {
-        crate::types::NS_ALL
-    } else {
-        types
-    };
-    let mut differ = 0;
-    for t in NsType::in_mask(wanted) {
-        let theirs = match Fd::track(|| handles::open_pid(pid, t.bit())) {
-            Ok(fd) => fd,
-            Err(e) if e.errno() == libc::EACCES => return Err(e.with_errno(libc::EPERM)),
-            Err(e) if e.errno() == libc::EOPNOTSUPP && types == 0 => continue,
-            Err(e) => return Err(e),
-        };
-        if !is_own(theirs.as_fd(), t)? {
-            differ |= t.bit();
-        }
-    }
+    let differ = differing_types(types, |t| Fd::track(|| handles::open_pid(pid, t.bit())))?;
     if differ == 0 {
         return Ok(());
     }

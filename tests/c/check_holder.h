@@ -7,6 +7,7 @@
 #define LINUXNS_CHECK_HOLDER_H
 
 #include "check.h"
+#include <sys/mount.h>
 
 /*
  * A holder: a forked child that enters new namespaces with the raw unshare(2)
@@ -197,6 +198,31 @@ static inline pid_t other_thread(void)
     closedir(d);
     REQUIRE(other > 0);
     return other;
+}
+
+/* Root: a private mount namespace where /etc/sub[ug]id grant root
+ * 100000:65536, so the real files are never touched. */
+static inline void private_subid_files(void)
+{
+    if (access("/usr/bin/newuidmap", X_OK) != 0 && access("/bin/newuidmap", X_OK) != 0)
+        SKIP("newuidmap not installed (apt-get install uidmap)");
+    SYS_OK(unshare(CLONE_NEWNS));
+    SYS_OK(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
+    char path[] = "/tmp/linuxns-subid-XXXXXX";
+    int fd = SYS_OK(mkstemp(path));
+    const char *line = "root:100000:65536\n";
+    REQUIRE(write(fd, line, strlen(line)) == (ssize_t)strlen(line));
+    close(fd);
+    SYS_OK(chmod(path, 0644));
+    const char *targets[] = {"/etc/subuid", "/etc/subgid"};
+    for (int i = 0; i < 2; i++) {
+        if (access(targets[i], F_OK) != 0) {
+            int t = SYS_OK(open(targets[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+            close(t);
+        }
+        SYS_OK(mount(path, targets[i], "none", MS_BIND, NULL));
+    }
+    unlink(path); /* the bind mounts keep the inode */
 }
 
 #endif /* LINUXNS_CHECK_HOLDER_H */

@@ -151,30 +151,6 @@ IN_EACH_RUNTIME(failing_spawn)
 
 /* ---- d. maps written by newuidmap and newgidmap ------------------------------ */
 
-/* A private mount namespace where /etc/subuid and /etc/subgid grant root
- * 100000:65536 (as test_idmap.c). */
-static void private_subid_files(void)
-{
-    if (access("/usr/bin/newuidmap", X_OK) != 0 && access("/bin/newuidmap", X_OK) != 0)
-        SKIP("newuidmap not installed (apt-get install uidmap)");
-    SYS_OK(unshare(CLONE_NEWNS));
-    SYS_OK(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL));
-    char path[] = "/tmp/linuxns-subid-XXXXXX";
-    int fd = SYS_OK(mkstemp(path));
-    const char *line = "root:100000:65536\n";
-    REQUIRE(write(fd, line, strlen(line)) == (ssize_t)strlen(line));
-    close(fd);
-    SYS_OK(chmod(path, 0644));
-    const char *targets[] = {"/etc/subuid", "/etc/subgid"};
-    for (int i = 0; i < 2; i++) {
-        if (access(targets[i], F_OK) != 0) {
-            int t = SYS_OK(open(targets[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
-            close(t);
-        }
-        SYS_OK(mount(path, targets[i], "none", MS_BIND, NULL));
-    }
-    unlink(path);
-}
 
 static const struct ns_idmap SUBIDS[] = {{0, 100000, 65536}};
 

@@ -16,9 +16,26 @@ fn cstring(s: &str) -> Result<CString> {
     CString::new(s).map_err(|_| Error::invalid(format!("path \"{s}\"")).hint("contains NUL"))
 }
 
-/// Is a namespace bind-mounted at `path`? (statfs: nsfs)
+/// Is a namespace bind-mounted at `path`? A namespace file (statfs: nsfs)
+/// that is a mount point: the path itself (not followed: /proc/PID/ns/X
+/// are links in proc) is on another device than its directory.
 fn is_bound(path: &CStr) -> bool {
-    sys::fs::statfs_type(path).ok() == Some(NSFS_MAGIC)
+    if sys::fs::statfs_type(path).ok() != Some(NSFS_MAGIC) {
+        return false;
+    }
+    let bytes = path.to_bytes();
+    let dir = match bytes.iter().rposition(|&c| c == b'/') {
+        Some(0) => b"/".to_vec(),
+        Some(i) => bytes[..i].to_vec(),
+        None => b".".to_vec(),
+    };
+    let Ok(dir) = CString::new(dir) else {
+        return false;
+    };
+    match (sys::fs::lstat(path), sys::fs::stat(&dir)) {
+        (Ok(file), Ok(dir)) => file.st_dev != dir.st_dev,
+        _ => false,
+    }
 }
 
 /// Creates an empty file (O_EXCL) through a tracked descriptor.

@@ -36,6 +36,15 @@ pub(crate) fn stat(path: &CStr) -> io::Result<libc::stat> {
     Ok(unsafe { st.assume_init() })
 }
 
+/// lstat(2): the path itself, a symlink not followed.
+pub(crate) fn lstat(path: &CStr) -> io::Result<libc::stat> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: NUL-terminated path; st valid for writing a struct stat.
+    cvt(unsafe { libc::lstat(path.as_ptr(), st.as_mut_ptr()) })?;
+    // SAFETY: lstat succeeded and filled st.
+    Ok(unsafe { st.assume_init() })
+}
+
 /// The filesystem magic (statfs f_type) of the filesystem at `path`.
 pub(crate) fn statfs_type(path: &CStr) -> io::Result<i64> {
     let mut st = std::mem::MaybeUninit::<libc::statfs>::uninit();

@@ -27,6 +27,13 @@ fn read_ns_link(dir: &Fd, t: NsType) -> Option<u64> {
     parse_ns_link(text)
 }
 
+/// As read_ns_link, through the link's path.
+fn read_ns_link_path(pid: i32, t: NsType) -> Option<u64> {
+    let mut buf = [0u8; 64];
+    let n = sys::fs::readlink(ns_path(pid, t).as_cstr(), &mut buf).ok()?;
+    parse_ns_link(buf.get(..n)?)
+}
+
 /// "net:[4026531840]" -> 4026531840: a type name (lower case and '_'),
 /// ":[", digits, "]", and nothing else.
 pub fn parse_ns_link(text: &[u8]) -> Option<u64> {
@@ -77,14 +84,22 @@ fn scan(pids: &[i32], wanted: &[NsType]) -> Result<HashMap<(i32, u64), Found>> {
         // Processes we may not inspect, or that just exited, are skipped;
         // running out of descriptors is an error, not a smaller system.
         let dirfd = match sys::open_internal(dir.as_cstr(), libc::O_RDONLY | libc::O_DIRECTORY) {
-            Ok(d) => d,
+            Ok(d) => Some(d),
             Err(e) if e.raw_os_error().is_some_and(is_resource_error) => {
                 return Err(Error::io(e, format!("open {}", dir.as_str())));
             }
+            // The directory of a process that is not dumpable (a zombie,
+            // say) is root's, mode 0511: its links can still be read by
+            // path, as lsns reads them.
+            Err(e) if e.raw_os_error() == Some(libc::EACCES) => None,
             Err(_) => continue,
         };
         for &t in wanted {
-            let Some(ino) = read_ns_link(&dirfd, t) else {
+            let ino = match &dirfd {
+                Some(d) => read_ns_link(d, t),
+                None => read_ns_link_path(pid, t),
+            };
+            let Some(ino) = ino else {
                 continue;
             };
             let f = found.entry((t.bit(), ino)).or_insert_with(|| Found {

@@ -289,6 +289,17 @@ def enter_pid(pid: int, types: NsTypes = 0) -> None:
     lib.ns_enter_pid(pid, _types(types))
 
 
+def _raise_held(box: dict) -> None:
+    """Raise the exception a callback stored in box["error"], if any,
+    without keeping a reference cycle through its traceback."""
+    err = box.pop("error", None)
+    if err is not None:
+        try:
+            raise err
+        finally:
+            del err
+
+
 def run_in(ns: FdLike, fn: Callable[[], T], types: NsTypes = 0) -> T:
     """Run ``fn()`` on a thread of the library's own that has joined ``ns``
     (a namespace, or a pidfd with a ``types`` mask), and return its result.
@@ -307,12 +318,7 @@ def run_in(ns: FdLike, fn: Callable[[], T], types: NsTypes = 0) -> T:
 
     cb = _lib.NS_FN(trampoline)
     lib.ns_run_in(_fd(ns), _types(types), cb, None, None)
-    if "error" in box:
-        err = box.pop("error")
-        try:
-            raise err
-        finally:
-            del err
+    _raise_held(box)
     return box.get("value")  # type: ignore[return-value]
 
 
@@ -357,12 +363,7 @@ def list_namespaces(types: NsTypes = 0,
 
     cb = _lib.NS_LIST_CB(each)
     lib.ns_list(_types(types), cb, None)
-    if "error" in box:
-        err = box.pop("error")
-        try:
-            raise err
-        finally:
-            del err
+    _raise_held(box)
     return out
 
 

@@ -14,7 +14,9 @@ use crate::types::{ns_idmap, NS_MAP_DENY_SETGROUPS, NS_MAP_MAX_RANGES, NS_MAP_US
 /// Which map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MapKind {
+    /// A uid map.
     Uid,
+    /// A gid map.
     Gid,
 }
 
@@ -39,12 +41,12 @@ impl MapKind {
 pub fn validate(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
     let what = kind.name();
     if map.is_empty() {
-        return Err(Error::invalid(format!("{what} map")).hint("at least one range is needed"));
+        return Err(Error::invalid(format!("{what} map")).with_hint("at least one range is needed"));
     }
     if map.len() > NS_MAP_MAX_RANGES {
         return Err(
             Error::new(libc::E2BIG, format!("{what} map of {} ranges", map.len()))
-                .hint("the kernel takes at most 340"),
+                .with_hint("the kernel takes at most 340"),
         );
     }
     let entry = |i: usize| {
@@ -56,14 +58,14 @@ pub fn validate(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
     };
     for (i, m) in map.iter().enumerate() {
         if m.count == 0 {
-            return Err(Error::invalid(entry(i)).hint("count must be at least 1"));
+            return Err(Error::invalid(entry(i)).with_hint("count must be at least 1"));
         }
         // The last id of a range must be at most 2^32-2: (uid_t)-1 is never valid.
         let limit = u64::from(u32::MAX);
         if u64::from(m.inside) + u64::from(m.count) > limit
             || u64::from(m.outside) + u64::from(m.count) > limit
         {
-            return Err(Error::invalid(entry(i)).hint("range runs past 4294967294"));
+            return Err(Error::invalid(entry(i)).with_hint("range runs past 4294967294"));
         }
     }
     let overlap = |a: u32, b: u32, n: u32, m: u32| {
@@ -75,11 +77,11 @@ pub fn validate(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
             let (x, y) = (map[i], map[j]);
             if overlap(x.inside, y.inside, x.count, y.count) {
                 return Err(Error::invalid(format!("{} and {}", entry(i), entry(j)))
-                    .hint("inside ranges overlap"));
+                    .with_hint("inside ranges overlap"));
             }
             if overlap(x.outside, y.outside, x.count, y.count) {
                 return Err(Error::invalid(format!("{} and {}", entry(i), entry(j)))
-                    .hint("outside ranges overlap"));
+                    .with_hint("outside ranges overlap"));
             }
         }
     }
@@ -93,7 +95,7 @@ pub fn check_text_len(kind: MapKind, map: &[ns_idmap]) -> Result<()> {
     if len >= sys::process::page_size() {
         return Err(
             Error::new(libc::E2BIG, format!("{} map of {len} bytes", kind.name()))
-                .hint("the kernel takes less than one page in its single write"),
+                .with_hint("the kernel takes less than one page in its single write"),
         );
     }
     Ok(())
@@ -130,7 +132,7 @@ pub fn write_map(
     if pid < 0 {
         check_flags(kind, flags)?;
         return Err(Error::invalid(format!("pid {pid}"))
-            .hint("a pid is 0 (the calling process) or positive"));
+            .with_hint("a pid is 0 (the calling process) or positive"));
     }
     let target = MapTarget {
         pid,
@@ -146,12 +148,13 @@ pub(crate) fn check_flags(kind: MapKind, flags: libc::c_uint) -> Result<()> {
     let known = NS_MAP_DENY_SETGROUPS | NS_MAP_USE_HELPER;
     if flags & !known != 0 {
         return Err(
-            Error::invalid(format!("{} map flags {flags:#x}", kind.name())).hint("unknown bits"),
+            Error::invalid(format!("{} map flags {flags:#x}", kind.name()))
+                .with_hint("unknown bits"),
         );
     }
     if kind == MapKind::Uid && flags & NS_MAP_DENY_SETGROUPS != 0 {
         return Err(Error::invalid("uid map flags NS_MAP_DENY_SETGROUPS")
-            .hint("setgroups concerns gid maps only"));
+            .with_hint("setgroups concerns gid maps only"));
     }
     Ok(())
 }
@@ -163,16 +166,28 @@ pub(crate) fn write_map_at(
     map: &[ns_idmap],
     flags: libc::c_uint,
 ) -> Result<()> {
+    write_map_via(kind, target, map, flags, None)
+}
+
+/// [`write_map_at`], where NS_MAP_USE_HELPER runs `helper` (if given)
+/// instead of newuidmap/newgidmap from PATH.
+pub(crate) fn write_map_via(
+    kind: MapKind,
+    target: &MapTarget<'_>,
+    map: &[ns_idmap],
+    flags: libc::c_uint,
+    helper: Option<&std::ffi::CStr>,
+) -> Result<()> {
     let what = kind.name();
     check_flags(kind, flags)?;
     validate(kind, map)?;
     check_text_len(kind, map)?;
     let text = format(map);
     let use_helper = flags & NS_MAP_USE_HELPER != 0;
-    let helper = if use_helper {
-        Some(find_in_path(kind.helper())?)
-    } else {
-        None
+    let helper = match (use_helper, helper) {
+        (false, _) => None,
+        (true, Some(path)) => Some(path.to_owned()),
+        (true, None) => Some(find_in_path(kind.helper())?),
     };
     // A pid is looked up in /proc, which must then be this PID namespace's
     // (newuidmap looks it up there too).
@@ -205,12 +220,12 @@ fn write_proc(target: &MapTarget<'_>, file: &str, data: &[u8]) -> Result<()> {
     let fd = opened.map_err(|e| {
         let err = Error::io(e, format!("open {}", path.as_str()));
         match err.errno() {
-            libc::ENOENT if !crate::procfs::proc_mounted() => err.hint("/proc is not mounted"),
+            libc::ENOENT if !crate::procfs::proc_mounted() => err.with_hint("/proc is not mounted"),
             libc::ENOENT if !pid_exists(pid) => err.with_errno(libc::ESRCH),
             // Another user's process: the same refusal the write would get.
             libc::EACCES => err
                 .with_errno(libc::EPERM)
-                .hint("the caller may not write that process's maps"),
+                .with_hint("the caller may not write that process's maps"),
             _ => err,
         }
     })?;
@@ -241,12 +256,12 @@ fn explain_map_error(err: Error, kind: MapKind, target: &MapTarget<'_>) -> Error
         String::from_utf8_lossy(&buf[..n]).into_owned()
     };
     if !read(&format!("{}_map", kind.name())).trim().is_empty() {
-        return err.hint("the map was already written; the kernel allows one write");
+        return err.with_hint("the map was already written; the kernel allows one write");
     }
     if kind == MapKind::Gid && read("setgroups").trim() == "allow" {
-        return err.hint("setgroups was not denied");
+        return err.with_hint("setgroups was not denied");
     }
-    err.hint(match kind {
+    err.with_hint(match kind {
         MapKind::Uid => "without CAP_SETUID over the parent user namespace only one line mapping the writer's own euid is allowed",
         MapKind::Gid => "without CAP_SETGID over the parent user namespace only one line mapping the writer's own egid is allowed, after setgroups is denied",
     })
@@ -256,7 +271,7 @@ fn explain_map_error(err: Error, kind: MapKind, target: &MapTarget<'_>) -> Error
 fn find_in_path(prog: &str) -> Result<std::ffi::CString> {
     crate::spawn::prep::search_path(prog.as_bytes(), false)?.ok_or_else(|| {
         Error::new(libc::ENOENT, format!("find {prog}"))
-            .hint("not in PATH; it comes with shadow's uidmap package")
+            .with_hint("not in PATH; it comes with shadow's uidmap package")
     })
 }
 
@@ -283,7 +298,7 @@ fn run_helper(
         ]);
     }
     let step = || format!("{} {}", kind.helper(), args.join(" "));
-    let bad = |_| Error::invalid(step()).hint("NUL in an argument");
+    let bad = |_| Error::invalid(step()).with_hint("NUL in an argument");
     let path = prog;
     let mut cargs = vec![std::ffi::CString::new(kind.helper()).map_err(bad)?];
     for a in &args {
@@ -313,7 +328,7 @@ fn run_helper(
     // SAFETY: argv is NULL-terminated; envp NULL is our environment.
     let child = unsafe { spawn_with(&attr, program, opts) }.map_err(|e| {
         let text = e.to_string();
-        Error::new(e.errno(), step()).hint(text)
+        Error::new(e.errno(), step()).with_hint(text)
     })?;
     drop(err_w);
     drop(null);
@@ -337,11 +352,11 @@ fn run_helper(
     } else {
         match exit {
             Some(sys::Exit::Code(c)) => format!("exit status {c}"),
-            Some(sys::Exit::Signal(s)) => format!("killed by signal {s}"),
+            Some(sys::Exit::Signal(s) | sys::Exit::Dumped(s)) => format!("killed by signal {s}"),
             None => "its exit status could not be read".into(),
         }
     };
-    Err(Error::new(libc::EPERM, step()).hint(stderr))
+    Err(Error::new(libc::EPERM, step()).with_hint(stderr))
 }
 
 #[cfg(test)]

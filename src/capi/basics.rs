@@ -102,7 +102,7 @@ pub unsafe extern "C" fn ns_type_from_name(name: *const c_char) -> c_int {
                     "namespace type name \"{}\"",
                     name.to_string_lossy()
                 ))
-                .hint("not one of mnt cgroup uts ipc user pid net time")
+                .with_hint("not one of mnt cgroup uts ipc user pid net time")
             })
     })
 }

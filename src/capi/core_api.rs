@@ -328,7 +328,7 @@ pub unsafe extern "C" fn ns_clone(
     pidfd: *mut c_int,
 ) -> libc::pid_t {
     ffi("ns_clone", || {
-        let f = r#fn.ok_or_else(|| Error::invalid("ns_clone: fn").hint("NULL"))?;
+        let f = r#fn.ok_or_else(|| Error::invalid("ns_clone: fn").with_hint("NULL"))?;
         // SAFETY: f and arg are the caller's, run in the child per contract.
         let (pid, fd) = unsafe { clone::clone_fn(types, f, arg, !pidfd.is_null()) }?;
         if let Some(fd) = fd {

@@ -100,7 +100,7 @@ pub unsafe extern "C" fn ns_run_in(
     result: *mut c_int,
 ) -> c_int {
     ffi("ns_run_in", || {
-        let f = r#fn.ok_or_else(|| Error::invalid("ns_run_in: fn").hint("NULL"))?;
+        let f = r#fn.ok_or_else(|| Error::invalid("ns_run_in: fn").with_hint("NULL"))?;
         let arg = SendPtr(arg);
         let r = enter::run_in(fd, types, move || {
             let arg = arg;

@@ -56,7 +56,7 @@ fn fail(name: &str, e: &Error) -> c_int {
 }
 
 fn panicked() -> Error {
-    Error::new(libc::EIO, "internal error").hint("the library panicked; please report it")
+    Error::new(libc::EIO, "internal error").with_hint("the library panicked; please report it")
 }
 
 /// What an API function returns on failure, given -errno: that value for
@@ -104,7 +104,7 @@ pub(crate) fn give_fd(fd: OwnedFd) -> c_int {
 /// `p` is NULL or points at a NUL-terminated string valid for 'a.
 pub(crate) unsafe fn arg_str<'a>(p: *const c_char, what: &'static str) -> Result<&'a CStr> {
     if p.is_null() {
-        return Err(Error::invalid(what).hint("NULL"));
+        return Err(Error::invalid(what).with_hint("NULL"));
     }
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
     Ok(unsafe { CStr::from_ptr(p) })
@@ -116,7 +116,7 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, what: &'static str) -> Result
 /// `p` is NULL or valid for writing a T.
 pub(crate) unsafe fn arg_out<'a, T>(p: *mut T, what: &'static str) -> Result<&'a mut T> {
     // SAFETY: per the caller's contract.
-    unsafe { p.as_mut() }.ok_or_else(|| Error::invalid(what).hint("NULL"))
+    unsafe { p.as_mut() }.ok_or_else(|| Error::invalid(what).with_hint("NULL"))
 }
 
 /// A required array argument of n elements.
@@ -129,7 +129,7 @@ pub(crate) unsafe fn arg_slice<'a, T>(
     what: &'static str,
 ) -> Result<&'a [T]> {
     if p.is_null() {
-        return Err(Error::invalid(what).hint("NULL"));
+        return Err(Error::invalid(what).with_hint("NULL"));
     }
     if n == 0 {
         return Ok(&[]);

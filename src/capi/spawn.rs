@@ -90,7 +90,10 @@ use crate::types::ns_spawn_attr;
 /// -EBADF: when a descriptor given to ns_spawn_attr_set_fd is no longer
 ///   open ("child: dup2 (fd N)").
 /// -EOPNOTSUPP: for ns_spawn_attr_set_cgroup once clone3 is known to be
-///   missing.
+///   missing; for uid/gid maps of a new user namespace created inside a
+///   joined user namespace other than the caller's (the kernel takes maps
+///   only from a process in the new namespace's parent, which the caller
+///   is not).
 /// -ECHILD: when the intermediate process ended without starting the
 ///   program.
 ///
@@ -179,7 +182,10 @@ pub unsafe extern "C" fn ns_spawn(
 /// -EBADF: when a descriptor given to ns_spawn_attr_set_fd is no longer
 ///   open.
 /// -EOPNOTSUPP: for ns_spawn_attr_set_cgroup once clone3 is known to be
-///   missing.
+///   missing; for uid/gid maps of a new user namespace created inside a
+///   joined user namespace other than the caller's (the kernel takes maps
+///   only from a process in the new namespace's parent, which the caller
+///   is not).
 /// -ECHILD: when the intermediate process ended without starting `fn`.
 ///
 /// Thread safety: as ns_spawn: the caller never moves; safe from any
@@ -197,7 +203,7 @@ pub unsafe extern "C" fn ns_spawn_fn(
     pidfd: *mut c_int,
 ) -> libc::pid_t {
     ffi("ns_spawn_fn", || {
-        let f = r#fn.ok_or_else(|| Error::invalid("ns_spawn_fn: fn").hint("NULL"))?;
+        let f = r#fn.ok_or_else(|| Error::invalid("ns_spawn_fn: fn").with_hint("NULL"))?;
         // SAFETY: per this function's contract.
         unsafe { run(attr, Program::Call { f, arg }, pidfd) }
     })

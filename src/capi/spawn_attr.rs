@@ -15,7 +15,7 @@ unsafe fn attr_mut<'a>(a: *mut ns_spawn_attr, what: &'static str) -> Result<&'a 
     // SAFETY: per the caller's contract.
     unsafe { a.as_mut() }
         .map(|a| &mut a.inner)
-        .ok_or_else(|| Error::invalid(what).hint("attr is NULL"))
+        .ok_or_else(|| Error::invalid(what).with_hint("attr is NULL"))
 }
 
 /// Creates a spawn attribute object.
@@ -123,7 +123,9 @@ pub unsafe extern "C" fn ns_spawn_attr_set_namespaces(
 /// Adds existing namespaces for the child to join.
 ///
 /// Repeatable; joins happen before new namespaces are created, user
-/// namespaces first when the caller is not root (last when it is). The
+/// namespaces first when the caller is not root (last when it is). A new
+/// user namespace created inside a joined one (other than the caller's)
+/// cannot have maps: ns_spawn refuses that with -EOPNOTSUPP. The
 /// attribute keeps its own copy of `fd`: one of the library's tracked
 /// descriptors, so a child that another call starts meanwhile (ns_clone,
 /// ns_spawn_fn, any spawn) closes it first thing, and it never keeps the

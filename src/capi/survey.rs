@@ -49,7 +49,7 @@ use crate::{limits, pivot_kcmp, survey, timens};
 #[no_mangle]
 pub unsafe extern "C" fn ns_list(types: c_int, cb: ns_list_cb, arg: *mut c_void) -> c_int {
     ffi("ns_list", || {
-        let cb = cb.ok_or_else(|| Error::invalid("ns_list: cb").hint("NULL"))?;
+        let cb = cb.ok_or_else(|| Error::invalid("ns_list: cb").with_hint("NULL"))?;
         let all = survey::list(types)?;
         let mut n = 0;
         for info in &all {

@@ -45,7 +45,48 @@ pub struct SpawnAttr {
     pub(crate) pdeathsig: libc::c_int,
     pub(crate) cgroup: Option<Fd>,
     pub(crate) time_offsets: Vec<(libc::clockid_t, i64, i64)>,
+    pub(crate) creds: Creds,
+    /// chroot(2) into this directory (then chdir "/"), after the root and
+    /// /proc are set up.
+    pub(crate) chroot: Option<CString>,
+    /// Where pivot_root puts the old root (with `root`); None: stacked
+    /// under the new root and detached.
+    pub(crate) put_old: Option<PutOld>,
+    /// Programs run for MapFlags::USE_HELPER instead of newuidmap and
+    /// newgidmap from PATH: [uid, gid].
+    pub(crate) map_helpers: [Option<CString>; 2],
+    /// Descriptor ranges (first, end exclusive) closed before exec, except
+    /// 0-2 and the set_fd targets.
+    pub(crate) close_ranges: Vec<(RawFd, RawFd)>,
+    /// setpgid(0, pgid) in the child.
+    pub(crate) pgroup: Option<libc::pid_t>,
+    /// Exec with the caller's signal mask and ignored signals kept.
+    pub(crate) keep_sigmask: bool,
+    /// Environment variables whose value is the program's own pid.
+    pub(crate) pid_env: Vec<CString>,
 }
+
+/// Where pivot_root puts the old root: `inside` the new root ("/old"),
+/// `rel` the same path relative to the new root ("./old"), detached after
+/// the pivot when `detach`.
+#[derive(Clone, Debug)]
+pub(crate) struct PutOld {
+    pub rel: CString,
+    pub inside: CString,
+    pub detach: bool,
+}
+
+/// The program's credentials, taken after everything else is set up.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Creds {
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    pub groups: Option<Vec<u32>>,
+    pub keep_caps: Option<u64>,
+}
+
+/// The kernel's NGROUPS_MAX.
+const NGROUPS_MAX: usize = 65536;
 
 /// Our own copy of a caller's descriptor, tracked (see sys::fdtrack): a
 /// child of another call must not keep it, and with it a namespace, alive.
@@ -54,6 +95,7 @@ fn dup_cloexec(fd: RawFd, what: &str) -> Result<Fd> {
 }
 
 impl SpawnAttr {
+    /// A plain spawn: no namespaces, nothing changed.
     pub fn new() -> Self {
         Self::default()
     }
@@ -74,7 +116,7 @@ impl SpawnAttr {
         let covers = if is_namespace(fd)? {
             let t = ns_type(fd)?;
             if types != 0 && types != t.bit() {
-                return Err(Error::invalid(format!("fd {fd}")).hint(format!(
+                return Err(Error::invalid(format!("fd {fd}")).with_hint(format!(
                     "a {} namespace, types asks for {}",
                     t.name(),
                     mask_text(types)
@@ -86,15 +128,14 @@ impl SpawnAttr {
             match pidfd_target(fd) {
                 Ok(_) => {}
                 Err(e) if e.errno() == libc::EBADF => {
-                    return Err(
-                        Error::invalid(format!("fd {fd}")).hint("neither a namespace nor a pidfd")
-                    )
+                    return Err(Error::invalid(format!("fd {fd}"))
+                        .with_hint("neither a namespace nor a pidfd"))
                 }
                 Err(e) => return Err(e),
             }
             if types == 0 {
                 return Err(Error::invalid(format!("pidfd {fd}"))
-                    .hint("a pidfd needs a non-empty NS_* mask"));
+                    .with_hint("a pidfd needs a non-empty set of namespace types"));
             }
             types
         };
@@ -125,6 +166,7 @@ impl SpawnAttr {
         Ok(())
     }
 
+    /// The uid or gid map of the new user namespace, written with `flags`.
     pub fn set_map(&mut self, kind: MapKind, map: &[ns_idmap], flags: libc::c_uint) -> Result<()> {
         crate::idmap::check_flags(kind, flags)?;
         validate(kind, map)?;
@@ -140,39 +182,81 @@ impl SpawnAttr {
         Ok(())
     }
 
+    /// The program runs as this uid (setresuid, in its final namespaces).
+    pub fn set_uid(&mut self, uid: u32) -> Result<()> {
+        if uid == u32::MAX {
+            return Err(Error::invalid("uid 4294967295").with_hint("(uid_t)-1 is not a uid"));
+        }
+        self.creds.uid = Some(uid);
+        Ok(())
+    }
+
+    /// The program runs with this gid (setresgid).
+    pub fn set_gid(&mut self, gid: u32) -> Result<()> {
+        if gid == u32::MAX {
+            return Err(Error::invalid("gid 4294967295").with_hint("(gid_t)-1 is not a gid"));
+        }
+        self.creds.gid = Some(gid);
+        Ok(())
+    }
+
+    /// The program's supplementary groups (setgroups; empty: none).
+    pub fn set_groups(&mut self, groups: &[u32]) -> Result<()> {
+        if groups.len() > NGROUPS_MAX {
+            return Err(Error::invalid(format!("{} groups", groups.len()))
+                .with_hint("at most 65536 (NGROUPS_MAX)"));
+        }
+        if groups.contains(&u32::MAX) {
+            return Err(Error::invalid("group 4294967295").with_hint("(gid_t)-1 is not a gid"));
+        }
+        self.creds.groups = Some(groups.to_vec());
+        Ok(())
+    }
+
+    /// Capabilities (bit n: capability n) the program keeps when its uid
+    /// changes, raised as ambient so that they survive exec.
+    pub fn set_keep_caps(&mut self, caps: u64) -> Result<()> {
+        self.creds.keep_caps = Some(caps);
+        Ok(())
+    }
+
+    /// The hostname of the new UTS namespace (1 to 64 bytes).
     pub fn set_hostname(&mut self, name: &CStr) -> Result<()> {
         let n = name.to_bytes().len();
         if n == 0 || n > HOST_NAME_MAX {
-            return Err(Error::invalid(format!("hostname of {n} bytes")).hint("1 to 64 bytes"));
+            return Err(Error::invalid(format!("hostname of {n} bytes")).with_hint("1 to 64 bytes"));
         }
         self.hostname = Some(name.to_owned());
         Ok(())
     }
 
+    /// The directory that becomes the root (pivot_root).
     pub fn set_root(&mut self, dir: &CStr) -> Result<()> {
         check_dir(dir, "root")?;
         self.root = Some(dir.to_owned());
         Ok(())
     }
 
+    /// Mount a fresh /proc.
     pub fn set_mount_proc(&mut self, on: bool) -> Result<()> {
         self.mount_proc = on;
         Ok(())
     }
 
+    /// Mount propagation of the new mount namespace (NS_PROPAGATION_*).
     pub fn set_propagation(&mut self, mode: libc::c_int) -> Result<()> {
         if !(NS_PROPAGATION_PRIVATE..=NS_PROPAGATION_UNCHANGED).contains(&mode) {
-            return Err(
-                Error::invalid(format!("propagation mode {mode}")).hint("one of NS_PROPAGATION_*")
-            );
+            return Err(Error::invalid(format!("propagation mode {mode}"))
+                .with_hint("one of NS_PROPAGATION_*"));
         }
         self.propagation = Some(mode);
         Ok(())
     }
 
+    /// The working directory, entered after root and mounts.
     pub fn set_cwd(&mut self, dir: &CStr) -> Result<()> {
         if dir.to_bytes().is_empty() {
-            return Err(Error::invalid("dir").hint("empty"));
+            return Err(Error::invalid("dir").with_hint("empty"));
         }
         self.cwd = Some(dir.to_owned());
         Ok(())
@@ -195,11 +279,13 @@ impl SpawnAttr {
         Ok(())
     }
 
+    /// Close every descriptor but 0-2 and the set_fd targets before exec.
     pub fn set_close_fds(&mut self, on: bool) -> Result<()> {
         self.close_fds = on;
         Ok(())
     }
 
+    /// The parent-death signal (0: none).
     pub fn set_pdeathsig(&mut self, sig: libc::c_int) -> Result<()> {
         if !(0..=libc::SIGRTMAX()).contains(&sig) {
             return Err(Error::invalid(format!("signal {sig}")));
@@ -208,6 +294,7 @@ impl SpawnAttr {
         Ok(())
     }
 
+    /// Start in this cgroup (a cgroup2 directory fd).
     pub fn set_cgroup(&mut self, fd: RawFd) -> Result<()> {
         if fd < 0 {
             return Err(Error::new(libc::EBADF, format!("fd {fd}")));
@@ -215,16 +302,107 @@ impl SpawnAttr {
         let st = sys::fstat(fd).step(|| format!("fd {fd}"))?;
         let magic = sys::fstatfs_type(fd).step(|| format!("fstatfs fd {fd}"))?;
         if st.st_mode & libc::S_IFMT != libc::S_IFDIR || magic != CGROUP2_SUPER_MAGIC {
-            return Err(Error::invalid(format!("fd {fd}")).hint("not a cgroup2 directory"));
+            return Err(Error::invalid(format!("fd {fd}")).with_hint("not a cgroup2 directory"));
         }
         self.cgroup = Some(dup_cloexec(fd, "copy")?);
         Ok(())
     }
 
+    /// An offset of CLOCK_MONOTONIC or CLOCK_BOOTTIME in the new time namespace.
     pub fn set_time_offset(&mut self, clock: libc::clockid_t, sec: i64, nsec: i64) -> Result<()> {
         crate::timens::check_offset(clock, nsec)?;
         self.time_offsets.retain(|&(c, _, _)| c != clock);
         self.time_offsets.push((clock, sec, nsec));
+        Ok(())
+    }
+
+    /// chroot(2) into `dir` (then chdir "/") after the root and /proc are
+    /// set up: a path as the child sees it then, so not checked here.
+    pub fn set_chroot(&mut self, dir: &CStr) -> Result<()> {
+        if dir.to_bytes().first() != Some(&b'/') {
+            return Err(Error::invalid(format!("chroot {:?}", dir)).with_hint("an absolute path"));
+        }
+        self.chroot = Some(dir.to_owned());
+        Ok(())
+    }
+
+    /// With `set_root`: pivot_root puts the old root at `inside`, a path
+    /// inside the new root, detaching it afterwards when `detach`.
+    pub fn set_put_old(&mut self, inside: &CStr, detach: bool) -> Result<()> {
+        if inside.to_bytes().first() != Some(&b'/') {
+            return Err(Error::invalid(format!("put_old {:?}", inside))
+                .with_hint("an absolute path inside the new root"));
+        }
+        let mut rel = b".".to_vec();
+        rel.extend_from_slice(inside.to_bytes());
+        let rel = CString::new(rel).map_err(|_| Error::invalid("put_old"))?;
+        self.put_old = Some(PutOld {
+            rel,
+            inside: inside.to_owned(),
+            detach,
+        });
+        Ok(())
+    }
+
+    /// The program MapFlags::USE_HELPER runs for this kind of map, instead
+    /// of newuidmap/newgidmap from PATH.
+    pub fn set_map_helper(&mut self, kind: MapKind, path: &CStr) -> Result<()> {
+        if path.to_bytes().is_empty() {
+            return Err(Error::new(libc::ENOENT, "map helper").with_hint("empty"));
+        }
+        let i = match kind {
+            MapKind::Uid => 0,
+            MapKind::Gid => 1,
+        };
+        self.map_helpers[i] = Some(path.to_owned());
+        Ok(())
+    }
+
+    /// Also close descriptors `first..end` (end exclusive, first >= 3)
+    /// before exec, except the set_fd targets; repeatable.
+    pub fn add_close_range(&mut self, first: RawFd, end: RawFd) -> Result<()> {
+        if first < 3 {
+            return Err(Error::invalid(format!("close range {first}..{end}"))
+                .with_hint("it starts at 3 or above"));
+        }
+        if end > first {
+            self.close_ranges.push((first, end));
+        }
+        Ok(())
+    }
+
+    /// Forgets the ranges of add_close_range.
+    pub fn clear_close_ranges(&mut self) {
+        self.close_ranges.clear();
+    }
+
+    /// setpgid(0, pgid) in the child (0: a group of its own).
+    pub fn set_process_group(&mut self, pgid: libc::pid_t) -> Result<()> {
+        if pgid < 0 {
+            return Err(Error::invalid(format!("process group {pgid}")));
+        }
+        self.pgroup = Some(pgid);
+        Ok(())
+    }
+
+    /// Exec with the caller's signal mask and ignored signals (by default
+    /// every disposition is reset and the mask emptied).
+    pub fn set_keep_sigmask(&mut self, on: bool) -> Result<()> {
+        self.keep_sigmask = on;
+        Ok(())
+    }
+
+    /// The environment variable `name` holds the program's pid (as its
+    /// PID namespace numbers it), replacing any value it had.
+    pub fn add_pid_env(&mut self, name: &CStr) -> Result<()> {
+        let b = name.to_bytes();
+        if b.is_empty() || b.contains(&b'=') {
+            return Err(Error::invalid(format!("environment variable {:?}", name))
+                .with_hint("a name is not empty and has no '='"));
+        }
+        if !self.pid_env.iter().any(|n| n.as_c_str() == name) {
+            self.pid_env.push(name.to_owned());
+        }
         Ok(())
     }
 
@@ -237,12 +415,16 @@ impl SpawnAttr {
     /// own host.
     pub(crate) fn check(&self) -> Result<()> {
         let new = self.new_types;
-        let needs = |what: &'static str, why: &'static str| Err(Error::invalid(what).hint(why));
+        let needs =
+            |what: &'static str, why: &'static str| Err(Error::invalid(what).with_hint(why));
         if self.hostname.is_some() && (new | self.joined_types()) & NS_UTS == 0 {
             return needs("hostname", "needs a new or joined UTS namespace");
         }
         if self.root.is_some() && new & NS_MNT == 0 {
             return needs("root", "needs a new mount namespace");
+        }
+        if self.put_old.is_some() && self.root.is_none() {
+            return needs("put_old", "needs a root to pivot into");
         }
         if self.propagation.is_some() && new & NS_MNT == 0 {
             return needs("propagation", "needs a new mount namespace");
@@ -261,6 +443,15 @@ impl SpawnAttr {
 
     pub(crate) fn cgroup_fd(&self) -> Option<RawFd> {
         self.cgroup.as_ref().map(|f| f.as_raw_fd())
+    }
+
+    /// The program set_map_helper gave for this kind of map.
+    pub(crate) fn map_helper(&self, kind: MapKind) -> Option<&CStr> {
+        let i = match kind {
+            MapKind::Uid => 0,
+            MapKind::Gid => 1,
+        };
+        self.map_helpers[i].as_deref()
     }
 }
 

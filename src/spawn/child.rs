@@ -9,13 +9,13 @@
 //!   unwrap): everything is prepared by the parent in a [`Plan`];
 //! - a failure is reported (report pipe, or shared memory for a vfork
 //!   child) and the child exits; the parent turns it into
-//!   "child: <step>: <reason>".
+//!   `"child: <step>: <reason>"`.
 
 use std::ffi::{c_int, c_void};
 
 use super::child_ops::*;
 use super::plan::*;
-use crate::sys::consts::CLONE_PIDFD;
+use crate::sys::consts::{CLONE_PIDFD, LINUX_CAPABILITY_VERSION_3};
 use crate::sys::raw::{self, syscall};
 use crate::sys::CloneArgs;
 
@@ -218,32 +218,11 @@ unsafe fn final_setup(plan: &Plan) -> Res {
     // SAFETY: raw syscalls on prepared data.
     unsafe {
         if plan.pdeathsig != 0 {
-            let args = [libc::PR_SET_PDEATHSIG as usize, plan.pdeathsig as usize];
-            check(Step::Pdeathsig, syscall(libc::SYS_prctl, &args))?;
-            // The parent may have died before the prctl: its pidfd is then
-            // readable.
-            if plan.parent_pidfd >= 0 {
-                let mut pfd = libc::pollfd {
-                    fd: plan.parent_pidfd,
-                    events: libc::POLLIN,
-                    revents: 0,
-                };
-                if syscall(
-                    libc::SYS_poll,
-                    &[&mut pfd as *mut libc::pollfd as usize, 1, 0],
-                ) > 0
-                {
-                    return Err((Step::ParentGone, -(libc::ESRCH as isize), -1));
-                }
-            } else {
-                // No pidfd: a parent that died has left us to another
-                // (unless we are pid 1 of a new namespace, where getppid
-                // says 0 and there is nothing to compare).
-                let ppid = syscall(libc::SYS_getppid, &[]);
-                if ppid != 0 && ppid != plan.parent_pid as isize {
-                    return Err((Step::ParentGone, -(libc::ESRCH as isize), -1));
-                }
-            }
+            arm_pdeathsig(plan)?;
+        }
+        if plan.pgroup >= 0 {
+            let r = syscall(libc::SYS_setpgid, &[0, plan.pgroup as usize]);
+            check(Step::Setpgid, r)?;
         }
         if plan.maps_in_final {
             // Created in its namespaces by the first clone: single-id maps
@@ -285,13 +264,25 @@ unsafe fn final_setup(plan: &Plan) -> Res {
             check(Step::Propagation, r)?;
         }
         if !plan.root.is_null() {
-            pivot_into(plan.root)?;
+            let put_old =
+                (!plan.put_old_rel.is_null()).then_some((plan.put_old_rel, plan.put_old_inside));
+            pivot_into(plan.root, put_old, plan.detach_old_root)?;
         }
         if plan.mount_proc {
             let flags = libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
             check(
                 Step::MountProc,
                 mount(c"proc".as_ptr(), c"/proc".as_ptr(), c"proc".as_ptr(), flags),
+            )?;
+        }
+        if !plan.chroot.is_null() {
+            check(
+                Step::Chroot,
+                syscall(libc::SYS_chroot, &[plan.chroot as usize]),
+            )?;
+            check(
+                Step::Chroot,
+                syscall(libc::SYS_chdir, &[c"/".as_ptr() as usize]),
             )?;
         }
         if !plan.cwd.is_null() {
@@ -301,8 +292,129 @@ unsafe fn final_setup(plan: &Plan) -> Res {
         if plan.close_fds {
             close_fds(plan);
         }
+        for &(lo, end) in slice(plan.close_ranges, plan.nclose_ranges) {
+            cloexec_range(plan, lo, end);
+        }
+        if plan.creds.any() {
+            set_creds(plan)?;
+            // A change of effective ids clears the parent-death signal.
+            if plan.pdeathsig != 0 {
+                arm_pdeathsig(plan)?;
+            }
+        }
     }
     Ok(())
+}
+
+/// Sets the parent-death signal, then checks that the parent has not
+/// already died (its pidfd readable, or another parent).
+unsafe fn arm_pdeathsig(plan: &Plan) -> Res {
+    // SAFETY: raw syscalls on prepared data.
+    unsafe {
+        let args = [libc::PR_SET_PDEATHSIG as usize, plan.pdeathsig as usize];
+        check(Step::Pdeathsig, syscall(libc::SYS_prctl, &args))?;
+        // The parent may have died before the prctl: its pidfd is then
+        // readable.
+        if plan.parent_pidfd >= 0 {
+            let mut pfd = libc::pollfd {
+                fd: plan.parent_pidfd,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            if syscall(
+                libc::SYS_poll,
+                &[&mut pfd as *mut libc::pollfd as usize, 1, 0],
+            ) > 0
+            {
+                return Err((Step::ParentGone, -(libc::ESRCH as isize), -1));
+            }
+        } else {
+            // No pidfd: a parent that died has left us to another
+            // (unless we are pid 1 of a new namespace, where getppid
+            // says 0 and there is nothing to compare).
+            let ppid = syscall(libc::SYS_getppid, &[]);
+            if ppid != 0 && ppid != plan.parent_pid as isize {
+                return Err((Step::ParentGone, -(libc::ESRCH as isize), -1));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The program's credentials: supplementary groups, gid, uid, then the
+/// capabilities it keeps (permitted, effective, inheritable and ambient,
+/// so that they survive exec under a non-zero uid). Raw system calls act
+/// on this thread alone, which is the whole child.
+unsafe fn set_creds(plan: &Plan) -> Res {
+    let c = &plan.creds;
+    // SAFETY: raw syscalls on prepared data (groups points at ngroups ids).
+    unsafe {
+        if c.keep_caps {
+            let args = [libc::PR_SET_KEEPCAPS as usize, 1];
+            check(Step::Caps, syscall(libc::SYS_prctl, &args))?;
+        }
+        if c.set_groups {
+            let r = syscall(libc::SYS_setgroups, &[c.ngroups, c.groups as usize]);
+            check(Step::Groups, r)?;
+        }
+        if c.gid >= 0 {
+            let g = c.gid as usize;
+            check_arg(
+                Step::Gid,
+                syscall(libc::SYS_setresgid, &[g, g, g]),
+                c.gid as i32,
+            )?;
+        }
+        if c.uid >= 0 {
+            let u = c.uid as usize;
+            check_arg(
+                Step::Uid,
+                syscall(libc::SYS_setresuid, &[u, u, u]),
+                c.uid as i32,
+            )?;
+        }
+        if c.keep_caps {
+            // _LINUX_CAPABILITY_VERSION_3: a header and two data words.
+            let header: [u32; 2] = [LINUX_CAPABILITY_VERSION_3, 0];
+            let lo = c.caps as u32;
+            let hi = (c.caps >> 32) as u32;
+            // effective, permitted, inheritable for words 0 and 1.
+            let data: [u32; 6] = [lo, lo, lo, hi, hi, hi];
+            let r = syscall(
+                libc::SYS_capset,
+                &[header.as_ptr() as usize, data.as_ptr() as usize],
+            );
+            check(Step::Caps, r)?;
+            for cap in 0..64usize {
+                if c.caps & (1u64 << cap) == 0 {
+                    continue;
+                }
+                let args = [
+                    libc::PR_CAP_AMBIENT as usize,
+                    libc::PR_CAP_AMBIENT_RAISE as usize,
+                    cap,
+                    0,
+                    0,
+                ];
+                check_arg(Step::Caps, syscall(libc::SYS_prctl, &args), cap as i32)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Does execvp try the next PATH entry after execve returned `r`?
+fn path_search_goes_on(r: isize) -> bool {
+    [
+        libc::ENOENT,
+        libc::ENOTDIR,
+        libc::EACCES,
+        libc::ESTALE,
+        libc::ENODEV,
+        libc::ETIMEDOUT,
+    ]
+    .iter()
+    .any(|&e| r == -(e as isize))
 }
 
 /// Exec the program (or call the function, or hold); returns only on failure.
@@ -310,25 +422,51 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
     // SAFETY: raw syscalls; the function is the caller's, run per contract.
     unsafe {
         match plan.run {
-            Run::Exec { path, argv, envp } => {
+            Run::Exec {
+                path,
+                more,
+                nmore,
+                argv,
+                envp,
+            } => {
+                fill_pid_env(plan);
                 // Default dispositions, then an empty mask: no handler of
                 // the caller ever runs here, and the program starts clean.
-                default_signals(plan.reset_signals);
+                // Or, asked to keep them, the caller's mask and ignored
+                // signals (its handlers still go).
                 let empty = 0u64;
-                let args = [
-                    libc::SIG_SETMASK as usize,
-                    &empty as *const u64 as usize,
-                    0,
-                    8,
-                ];
+                let mask = if plan.keep_sigmask {
+                    default_handled_signals();
+                    &plan.caller_sigmask as *const libc::sigset_t as usize
+                } else {
+                    default_signals(plan.reset_signals);
+                    &empty as *const u64 as usize
+                };
+                let args = [libc::SIG_SETMASK as usize, mask, 0, 8];
                 let r = syscall(libc::SYS_rt_sigprocmask, &args);
                 if r < 0 {
                     return (Step::Signals, r, -1);
                 }
-                let r = syscall(
+                let mut r = syscall(
                     libc::SYS_execve,
                     &[path as usize, argv as usize, envp as usize],
                 );
+                // The PATH search, as execvp: go on past a file that is
+                // missing or not permitted; EACCES wins over ENOENT.
+                let mut denied = r == -(libc::EACCES as isize);
+                let mut i = 0;
+                while i < nmore && path_search_goes_on(r) {
+                    let p = *more.add(i);
+                    r = syscall(
+                        libc::SYS_execve,
+                        &[p as usize, argv as usize, envp as usize],
+                    );
+                    denied |= r == -(libc::EACCES as isize);
+                    i += 1;
+                }
+                if denied && path_search_goes_on(r) {
+                    r = -(libc::EACCES as isize);
+                }
                 (Step::Exec, r, -1)
             }
             Run::Hold { fd, unshare } => {

@@ -191,8 +191,14 @@ pub(crate) unsafe fn mount(
 }
 
 /// Bind-mounts the new root on itself, pivots into it and detaches the old
-/// root (pivot_root(".", ".") stacks the old root under the new one).
-pub(crate) unsafe fn pivot_into(root: *const c_char) -> Res {
+/// root (pivot_root(".", ".") stacks the old root under the new one). With
+/// `put_old` (relative to the new root, and the same path inside it), the
+/// old root goes there instead, and is detached only when `detach`.
+pub(crate) unsafe fn pivot_into(
+    root: *const c_char,
+    put_old: Option<(*const c_char, *const c_char)>,
+    detach: bool,
+) -> Res {
     // SAFETY: raw syscalls with NUL-terminated strings.
     unsafe {
         check(
@@ -201,11 +207,17 @@ pub(crate) unsafe fn pivot_into(root: *const c_char) -> Res {
         )?;
         check(Step::RootChdir, syscall(libc::SYS_chdir, &[root as usize]))?;
         let dot = c".".as_ptr() as usize;
-        check(Step::PivotRoot, syscall(libc::SYS_pivot_root, &[dot, dot]))?;
-        check(
-            Step::UmountOldRoot,
-            syscall(libc::SYS_umount2, &[dot, libc::MNT_DETACH as usize]),
-        )?;
+        let (old, old_after) = match put_old {
+            Some((rel, inside)) => (rel as usize, inside as usize),
+            None => (dot, dot),
+        };
+        check(Step::PivotRoot, syscall(libc::SYS_pivot_root, &[dot, old]))?;
+        if detach {
+            check(
+                Step::UmountOldRoot,
+                syscall(libc::SYS_umount2, &[old_after, libc::MNT_DETACH as usize]),
+            )?;
+        }
         check(
             Step::RootChdir,
             syscall(libc::SYS_chdir, &[c"/".as_ptr() as usize]),
@@ -255,17 +267,26 @@ pub(crate) unsafe fn apply_fds(plan: &Plan) -> Res {
 
 /// Marks every descriptor >= 3 close-on-exec except the kept ones.
 pub(crate) unsafe fn close_fds(plan: &Plan) {
+    // SAFETY: forwarded.
+    unsafe { cloexec_range(plan, 3, c_int::MAX) }
+}
+
+/// Marks the descriptors `lo..end` (end exclusive; c_int::MAX: no end)
+/// close-on-exec except the kept ones.
+pub(crate) unsafe fn cloexec_range(plan: &Plan, lo: c_int, end: c_int) {
     // SAFETY: raw syscalls on descriptors.
     unsafe {
         let keep = slice(plan.keep, plan.nkeep);
-        let mut first: c_int = 3;
+        let mut first: c_int = lo;
         let mut ranges_ok = true;
-        for &k in keep.iter().chain(std::iter::once(&c_int::MAX)) {
-            if k > first {
-                let last = if k == c_int::MAX {
+        for &k in keep.iter().chain(std::iter::once(&end)) {
+            // The gap first..stop holds no kept descriptor.
+            let stop = k.min(end);
+            if stop > first {
+                let last = if stop == c_int::MAX {
                     u32::MAX as usize
                 } else {
-                    (k - 1) as usize
+                    (stop - 1) as usize
                 };
                 if syscall(
                     libc::SYS_close_range,
@@ -276,11 +297,14 @@ pub(crate) unsafe fn close_fds(plan: &Plan) {
                     break;
                 }
             }
-            first = k.saturating_add(1);
+            if k >= end {
+                break;
+            }
+            first = first.max(k.saturating_add(1));
         }
         if !ranges_ok {
             // Kernels before 5.11: one descriptor at a time.
-            for fd in 3..plan.fd_limit {
+            for fd in lo..plan.fd_limit.min(end) {
                 if keep.binary_search(&fd).is_err() {
                     syscall(
                         libc::SYS_fcntl,
@@ -304,6 +328,64 @@ pub(crate) unsafe fn default_signals(mask: u64) {
         if mask & (1u64 << (sig - 1)) != 0 {
             // SAFETY: a valid signal number and a zeroed action.
             unsafe { syscall(libc::SYS_rt_sigaction, &[sig, dfl.as_ptr() as usize, 0, 8]) };
+        }
+    }
+}
+
+/// SIG_DFL for every signal with a handler of the caller's (which must
+/// never run here); ignored ones stay ignored, as after exec.
+pub(crate) unsafe fn default_handled_signals() {
+    // The kernel's struct sigaction: the handler is its first word, but
+    // on MIPS where the flags (an int) come first.
+    const HANDLER: usize = if cfg!(any(target_arch = "mips", target_arch = "mips64")) {
+        1
+    } else {
+        0
+    };
+    let dfl = [0u64; 4];
+    for sig in 1..=64usize {
+        let mut old = [0usize; 8];
+        // SAFETY: a valid signal number; old has room for the struct.
+        let r = unsafe {
+            syscall(
+                libc::SYS_rt_sigaction,
+                &[sig, 0, old.as_mut_ptr() as usize, 8],
+            )
+        };
+        let handler = old[HANDLER];
+        if r == 0 && handler != libc::SIG_DFL && handler != libc::SIG_IGN {
+            // SAFETY: as above, with a zeroed (SIG_DFL) action.
+            unsafe { syscall(libc::SYS_rt_sigaction, &[sig, dfl.as_ptr() as usize, 0, 8]) };
+        }
+    }
+}
+
+/// Writes our pid (as our PID namespace numbers it) into each slot.
+pub(crate) unsafe fn fill_pid_env(plan: &Plan) {
+    // SAFETY: plain system call.
+    let mut pid = unsafe { syscall(libc::SYS_getpid, &[]) } as u64;
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    loop {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'0' + (pid % 10) as u8;
+        }
+        n += 1;
+        pid /= 10;
+        if pid == 0 || n >= digits.len() {
+            break;
+        }
+    }
+    // SAFETY: the parent prepared npid_env slots of len bytes each.
+    unsafe {
+        for slot in slice(plan.pid_env, plan.npid_env) {
+            if n >= slot.len {
+                continue;
+            }
+            for (i, d) in digits.iter().take(n).rev().enumerate() {
+                *slot.ptr.add(i) = *d;
+            }
+            *slot.ptr.add(n) = 0;
         }
     }
 }

@@ -9,7 +9,7 @@ use super::attr::SpawnAttr;
 use super::parent::HeldChild;
 use super::plan::*;
 use crate::error::{Error, Result};
-use crate::idmap::{write_map_at, MapKind, MapTarget};
+use crate::idmap::{write_map_via, MapKind, MapTarget};
 use crate::sys::{self, fdtrack, Fd};
 
 /// The failure a vfork child left in shared memory, if any.
@@ -153,7 +153,7 @@ pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
             go = None;
             out.error.get_or_insert(
                 Error::new(libc::EMFILE, "receive a descriptor from the child")
-                    .hint("no descriptor is free"),
+                    .with_hint("no descriptor is free"),
             );
         }
         match msg.kind {
@@ -222,10 +222,12 @@ pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
 
 fn write_maps(attr: &SpawnAttr, target: &MapTarget<'_>) -> Result<()> {
     if let Some(g) = &attr.gid_map {
-        write_map_at(MapKind::Gid, target, &g.map, g.flags)?;
+        let helper = attr.map_helper(MapKind::Gid);
+        write_map_via(MapKind::Gid, target, &g.map, g.flags, helper)?;
     }
     if let Some(u) = &attr.uid_map {
-        write_map_at(MapKind::Uid, target, &u.map, u.flags)?;
+        let helper = attr.map_helper(MapKind::Uid);
+        write_map_via(MapKind::Uid, target, &u.map, u.flags, helper)?;
     }
     Ok(())
 }

@@ -60,6 +60,7 @@ impl Launch<'_> {
         close_list: &mut Vec<c_int>,
     ) -> Result<(libc::pid_t, Option<Fd>), Failure> {
         let blocked = SignalsBlocked::new();
+        plan.caller_sigmask = blocked.0;
         if let super::plan::Run::Call {
             ref mut sigmask, ..
         } = plan.run
@@ -181,11 +182,11 @@ pub(crate) fn end_child(pid: libc::pid_t, pidfd: Option<&Fd>) {
 fn clone3_error(ret: isize, new: c_int, cgroup: bool) -> Error {
     let e = Error::new((-ret) as i32, format!("clone3/clone({})", mask_text(new)));
     if cgroup {
-        e.hint("clone3 was refused, and only clone3 can start a child in a cgroup (CLONE_INTO_CGROUP); a seccomp filter is the likely cause")
+        e.with_hint("clone3 was refused, and only clone3 can start a child in a cgroup (CLONE_INTO_CGROUP); a seccomp filter is the likely cause")
     } else if ret == -(libc::ENOSYS as isize) || new == 0 {
-        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too; a seccomp filter is the likely cause")
+        e.with_hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too; a seccomp filter is the likely cause")
     } else {
-        e.hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too: a seccomp filter, or no permission to create these namespaces")
+        e.with_hint("clone3 is unavailable here (missing, or refused) and clone(2) was refused too: a seccomp filter, or no permission to create these namespaces")
     }
 }
 

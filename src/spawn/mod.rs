@@ -16,6 +16,8 @@ mod launch;
 mod mode;
 pub(crate) mod parent;
 mod plan;
+#[cfg(test)]
+pub(crate) use plan::step_name;
 pub(crate) mod prep;
 mod prepare;
 

@@ -19,6 +19,9 @@ pub(crate) struct Ask {
     pub kind: Option<Kind>,
     /// Namespaces to join (ns_spawn_attr_join).
     pub joins: bool,
+    /// One of them is a time namespace: setns(2) takes it only from a
+    /// process whose memory no other process shares (EUSERS otherwise).
+    pub joins_time: bool,
     /// Time offsets to write (a new time namespace).
     pub time_offsets: bool,
     /// A new time namespace is asked for.
@@ -80,8 +83,9 @@ pub(crate) fn decide(a: &Ask) -> Mode {
     let send_proc_dir = maps == Maps::Parent && !a.proc_is_ours;
     Mode {
         intermediate,
-        // A supervising intermediate outlives the spawn: its own memory.
-        shares_memory: kind != Kind::Call && !a.supervise,
+        // A supervising intermediate outlives the spawn: its own memory;
+        // so does one that joins a time namespace (EUSERS otherwise).
+        shares_memory: kind != Kind::Call && !a.supervise && !a.joins_time,
         maps,
         vfork: kind == Kind::Exec && !intermediate && maps != Maps::Parent,
         sends_fds: intermediate || kind == Kind::Hold || send_proc_dir,
@@ -156,6 +160,13 @@ mod tests {
         assert!(!decide(&ask(Kind::Call)).shares_memory);
         assert!(!decide(&ask(Kind::Call)).vfork);
         assert!(decide(&ask(Kind::Hold)).sends_fds);
+        // Joining a time namespace: an intermediate in its own memory.
+        let m = decide(&Ask {
+            joins: true,
+            joins_time: true,
+            ..ask(Kind::Exec)
+        });
+        assert!(m.intermediate && !m.shares_memory && !m.vfork);
         // A supervised helper: an intermediate in its own memory.
         let m = decide(&Ask {
             supervise: true,
@@ -164,15 +175,16 @@ mod tests {
         assert!(m.intermediate && !m.shares_memory && m.sends_fds && !m.vfork);
     }
 
-    /// The rules that hold in every one of the 2^9 combinations.
+    /// The rules that hold in every one of the 2^10 combinations.
     #[test]
     fn invariants_over_the_whole_table() {
-        for bits in 0u32..(3 << 8) {
-            let kind = [Kind::Exec, Kind::Call, Kind::Hold][(bits >> 8) as usize % 3];
+        for bits in 0u32..(3 << 9) {
+            let kind = [Kind::Exec, Kind::Call, Kind::Hold][(bits >> 9) as usize % 3];
             let b = |n: u32| bits & (1 << n) != 0;
             let a = Ask {
                 kind: Some(kind),
                 joins: b(0),
+                joins_time: b(0) && b(8),
                 time_offsets: b(1),
                 new_time: b(2),
                 maps: b(3),
@@ -202,6 +214,8 @@ mod tests {
             assert!(!(m.vfork && m.sends_fds));
             // A function never shares the caller's memory.
             assert!(kind != Kind::Call || !m.shares_memory);
+            // Nor does a process that joins a time namespace.
+            assert!(!a.joins_time || !m.shares_memory);
         }
     }
 }

@@ -14,7 +14,7 @@
 //! (SIGCHLD ignored, a waitpid(-1) loop) can neither steal an outcome nor
 //! make the library wait for or signal a reused pid.
 
-use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 use super::attr::SpawnAttr;
@@ -35,6 +35,15 @@ pub enum Program<'a> {
     /// path without '/' is looked up in PATH.
     Exec {
         path: &'a CStr,
+        argv: *const *const c_char,
+        envp: *const *const c_char,
+    },
+    /// The first of `paths` that execve accepts, tried in order in the
+    /// child as execvp tries the directories of PATH (going on past
+    /// ENOENT, ENOTDIR and EACCES; EACCES is the error if one was seen):
+    /// the lookup sees the child's root, mounts and credentials.
+    ExecFirst {
+        paths: &'a [CString],
         argv: *const *const c_char,
         envp: *const *const c_char,
     },
@@ -147,24 +156,39 @@ unsafe fn attempt(
     program: &mut Program<'_>,
     opts: Options,
 ) -> std::result::Result<Spawned, Failure> {
+    // What a failed execve names: the program.
+    let exec_arg = match &program {
+        Program::Exec { path, .. } => Some(format!("{:?}", path.to_string_lossy())),
+        Program::ExecFirst { paths, .. } if paths.len() == 1 => {
+            Some(format!("{:?}", paths[0].to_string_lossy()))
+        }
+        Program::ExecFirst { paths, .. } => paths.first().map(|p| {
+            let b = p.as_bytes();
+            let name = b.rsplit(|&c| c == b'/').next().unwrap_or(b);
+            format!("{:?} (searched in PATH)", String::from_utf8_lossy(name))
+        }),
+        _ => None,
+    };
+
     // Decide.
     let clone3 = have_clone3();
     if attr.cgroup.is_some() && !clone3 {
         return Err(Error::new(libc::EOPNOTSUPP, "cgroup")
-            .hint("CLONE_INTO_CGROUP needs clone3 (5.7), which is missing or blocked by a seccomp filter")
+            .with_hint("CLONE_INTO_CGROUP needs clone3 (5.7), which is missing or blocked by a seccomp filter")
             .into());
     }
-    let exec = matches!(program, Program::Exec { .. });
+    let exec = matches!(program, Program::Exec { .. } | Program::ExecFirst { .. });
     let new = attr.new_types;
     let has_maps = new & NS_USER != 0 && (attr.uid_map.is_some() || attr.gid_map.is_some());
     let self_maps = if has_maps { self_maps(attr) } else { None };
     let mode = decide(&Ask {
         kind: Some(match program {
-            Program::Exec { .. } => Kind::Exec,
+            Program::Exec { .. } | Program::ExecFirst { .. } => Kind::Exec,
             Program::Call { .. } => Kind::Call,
             Program::Hold { .. } => Kind::Hold,
         }),
         joins: !attr.joins.is_empty(),
+        joins_time: attr.joined_types() & NS_TIME != 0,
         time_offsets: !attr.time_offsets.is_empty(),
         new_time: new & NS_TIME != 0,
         maps: has_maps,
@@ -272,7 +296,7 @@ unsafe fn attempt(
         drop(close_list);
         if let Some(err) = outcome.error {
             end_child(first_pid, first_pidfd.as_ref());
-            return Err(err.into());
+            return Err(name_argument(err, attr, exec_arg.as_deref()).into());
         }
         return Ok(Spawned {
             pid: first_pid,
@@ -301,11 +325,11 @@ unsafe fn attempt(
     drop(p);
     drop(close_list);
     if let Some(err) = outcome.error {
-        return Err(err.into());
+        return Err(name_argument(err, attr, exec_arg.as_deref()).into());
     }
     let (Some(pid), Some(pidfd)) = (final_pid, final_pidfd) else {
         return Err(Error::new(libc::ECHILD, "child: intermediate process")
-            .hint("it ended without starting the program")
+            .with_hint("it ended without starting the program")
             .into());
     };
     if is_hold {
@@ -319,4 +343,30 @@ unsafe fn attempt(
         pid,
         pidfd: Some(pidfd),
     })
+}
+
+/// Adds the argument a failed child step worked on to its text: the
+/// program for execve, the directory for chdir and the root steps.
+fn name_argument(err: Error, attr: &SpawnAttr, exec: Option<&str>) -> Error {
+    let named = |step: Step| err.step() == format!("child: {}", step.name());
+    let show =
+        |c: &Option<std::ffi::CString>| c.as_ref().map(|c| format!("{:?}", c.to_string_lossy()));
+    let arg = if named(Step::Exec) {
+        exec.map(str::to_owned)
+    } else if named(Step::Chdir) {
+        show(&attr.cwd)
+    } else if named(Step::RootBind) || named(Step::RootChdir) || named(Step::PivotRoot) {
+        show(&attr.root)
+    } else if named(Step::Chroot) {
+        show(&attr.chroot)
+    } else {
+        None
+    };
+    match arg {
+        Some(a) => {
+            let step = format!("{} {a}", err.step());
+            err.with_step(step)
+        }
+        None => err,
+    }
 }

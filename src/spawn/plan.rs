@@ -53,11 +53,17 @@ pub(crate) enum Step {
     GidMap,
     UidMap,
     ProcSelf,
+    Groups,
+    Gid,
+    Uid,
+    Caps,
+    Chroot,
+    Setpgid,
 }
 
 impl Step {
     /// Every step, for turning a code back into a step.
-    const ALL: [Step; 22] = [
+    const ALL: [Step; 28] = [
         Step::Pdeathsig,
         Step::ParentGone,
         Step::Setns,
@@ -80,6 +86,12 @@ impl Step {
         Step::GidMap,
         Step::UidMap,
         Step::ProcSelf,
+        Step::Groups,
+        Step::Gid,
+        Step::Uid,
+        Step::Caps,
+        Step::Chroot,
+        Step::Setpgid,
     ];
 
     /// What the step does, for ns_last_error.
@@ -107,6 +119,12 @@ impl Step {
             Step::GidMap => "write /proc/self/gid_map",
             Step::UidMap => "write /proc/self/uid_map",
             Step::ProcSelf => "open /proc/self",
+            Step::Groups => "setgroups",
+            Step::Gid => "setresgid",
+            Step::Uid => "setresuid",
+            Step::Caps => "capset (keep capabilities)",
+            Step::Chroot => "chroot",
+            Step::Setpgid => "setpgid",
         }
     }
 }
@@ -148,6 +166,11 @@ pub(crate) struct RawJoin {
 pub(crate) enum Run {
     Exec {
         path: *const c_char,
+        /// Further candidates tried in order when execve of the one
+        /// before fails as execvp goes on (not found, not permitted): the
+        /// PATH search of a program name, done in the child.
+        more: *const *const c_char,
+        nmore: usize,
         argv: *const *const c_char,
         envp: *const *const c_char,
     },
@@ -262,7 +285,17 @@ pub(crate) struct Plan {
     /// MS_PRIVATE / MS_SLAVE / MS_SHARED, or 0 to leave propagation alone.
     pub propagation: libc::c_ulong,
     pub root: *const c_char,
+    /// Where pivot_root puts the old root, relative to the new root
+    /// ("./old") and inside it ("/old"); NULL: stacked under the new root.
+    pub put_old_rel: *const c_char,
+    pub put_old_inside: *const c_char,
+    /// Detach the old root after the pivot.
+    pub detach_old_root: bool,
     pub mount_proc: bool,
+    /// chroot(2) here (then chdir "/"), after root and /proc; NULL: none.
+    pub chroot: *const c_char,
+    /// setpgid(0, pgroup) first; -1: none.
+    pub pgroup: c_int,
     pub cwd: *const c_char,
     /// The descriptor shuffle of `set_fd`.
     pub fd_ops: *const FdOp,
@@ -272,8 +305,51 @@ pub(crate) struct Plan {
     pub keep: *const c_int,
     pub nkeep: usize,
     pub fd_limit: c_int,
+    /// More descriptor ranges (first, end exclusive) to close, except the
+    /// kept ones.
+    pub close_ranges: *const (c_int, c_int),
+    pub nclose_ranges: usize,
     /// Signals to set back to SIG_DFL before exec (bit n-1 for signal n);
     /// handled ones are already default through CLONE_CLEAR_SIGHAND.
     pub reset_signals: u64,
+    /// Exec with the caller's mask (`caller_sigmask`, filled in when
+    /// signals are blocked for the clone) and its ignored signals, the
+    /// handled ones reset to default.
+    pub keep_sigmask: bool,
+    pub caller_sigmask: libc::sigset_t,
+    /// Buffers in the program's environment the child fills with its pid.
+    pub pid_env: *const PidSlot,
+    pub npid_env: usize,
+    /// Credentials to take last (after mounts, root and descriptors).
+    pub creds: PlanCreds,
     pub run: Run,
+}
+
+/// Room for a pid in an environment entry ("NAME=" then `len` bytes, the
+/// last a NUL), owned by the prepared spawn.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PidSlot {
+    pub ptr: *mut u8,
+    pub len: usize,
+}
+
+/// The credentials a spawned program gets; -1: unchanged.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PlanCreds {
+    pub uid: i64,
+    pub gid: i64,
+    /// Supplementary groups to set (`set_groups`), `ngroups` of them.
+    pub set_groups: bool,
+    pub groups: *const u32,
+    pub ngroups: usize,
+    /// Keep these capabilities (bit n: capability n) across the uid change
+    /// and as ambient ones across exec.
+    pub keep_caps: bool,
+    pub caps: u64,
+}
+
+impl PlanCreds {
+    pub fn any(&self) -> bool {
+        self.uid >= 0 || self.gid >= 0 || self.set_groups || self.keep_caps
+    }
 }

@@ -166,18 +166,20 @@ pub(crate) fn have_clone3() -> bool {
 pub(crate) fn resolve(path: &CStr) -> Result<CString> {
     let bytes = path.to_bytes();
     if bytes.is_empty() {
-        return Err(Error::new(libc::ENOENT, "path").hint("empty"));
+        return Err(Error::new(libc::ENOENT, "path").with_hint("empty"));
     }
     if bytes.contains(&b'/') {
         return Ok(path.to_owned());
     }
     search_path(bytes, true)?.ok_or_else(|| {
-        Error::new(libc::ENOENT, format!("{}", path.to_string_lossy())).hint("not found in PATH")
+        Error::new(libc::ENOENT, format!("{}", path.to_string_lossy()))
+            .with_hint("not found in PATH")
     })
 }
 
 /// PATH when the environment has none.
-const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const DEFAULT_PATH: &str =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// The first executable regular file `name` in the directories of PATH, as
 /// an absolute path. A relative entry ("", ".", "bin") names a directory

@@ -4,7 +4,7 @@
 //! The plan points only into heap buffers and mappings, never into the
 //! value itself, so it can be moved before the clone.
 
-use std::ffi::{c_char, c_int, CString};
+use std::ffi::{c_char, c_int, CStr, CString};
 use std::os::fd::AsRawFd;
 
 use super::attr::SpawnAttr;
@@ -55,11 +55,13 @@ pub(crate) struct Prepared {
     _stack_b: Option<Stack>,
     _parent_pidfd: Option<Fd>,
     _resolved: Option<CString>,
+    _more: Vec<*const c_char>,
     _joins: Vec<RawJoin>,
     _time_text: Vec<u8>,
     _self_maps: Option<SelfMaps>,
     _keep: Vec<c_int>,
     _fd_ops: Vec<FdOp>,
+    _pid_env: PidEnv,
 }
 
 impl Prepared {
@@ -80,25 +82,21 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
     let mut child_ends = Vec::new();
     let mut hold_w = None;
     let mut resolved = None;
+    let mut pid_env = PidEnv::default();
+    let mut more: Vec<*const c_char> = Vec::new();
     let run = match program {
         Program::Exec { path, argv, envp } => {
-            if argv.is_null() {
-                return Err(Error::invalid("argv").hint("NULL"));
-            }
             let path = resolve(path)?;
-            let envp = if envp.is_null() {
-                // SAFETY: environ is the C library's, read once here.
-                unsafe { environ }
-            } else {
-                *envp
-            };
-            let run = Run::Exec {
-                path: path.as_ptr(),
-                argv: *argv,
-                envp,
-            };
+            let run = exec_run(attr, &path, &[], *argv, *envp, &mut pid_env)?;
             resolved = Some(path);
             run
+        }
+        Program::ExecFirst { paths, argv, envp } => {
+            let Some(first) = paths.first() else {
+                return Err(Error::new(libc::ENOENT, "program").with_hint("no path to try"));
+            };
+            more = paths[1..].iter().map(|p| p.as_ptr()).collect();
+            exec_run(attr, first, &more, *argv, *envp, &mut pid_env)?
         }
         // The mask is filled in once signals are blocked.
         Program::Call { f, arg } => Run::Call {
@@ -166,6 +164,14 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
     };
 
     let joins = prepare_joins(attr)?;
+    let has_maps = attr.uid_map.is_some() || attr.gid_map.is_some();
+    if has_maps && attr.new_types & crate::types::NS_USER != 0 && joins.iter().any(|j| j.is_user) {
+        // The kernel takes a map only from a process in the new user
+        // namespace or its parent, here the joined one; the caller is in
+        // neither.
+        return Err(Error::new(libc::EOPNOTSUPP, "uid/gid maps")
+            .with_hint("a user namespace created inside a joined one cannot be given maps by the caller (the kernel requires the writer to be in its parent); create it without maps, or join without a new user namespace"));
+    }
     let time_text = time_offsets_text(&attr.time_offsets);
     let mut keep: Vec<c_int> = attr
         .fds
@@ -247,7 +253,21 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
             .map_or(Text::NONE, |h| Text::of(h.to_bytes())),
         propagation: propagation_flag(attr),
         root: attr.root.as_ref().map_or(std::ptr::null(), |r| r.as_ptr()),
+        put_old_rel: attr
+            .put_old
+            .as_ref()
+            .map_or(std::ptr::null(), |o| o.rel.as_ptr()),
+        put_old_inside: attr
+            .put_old
+            .as_ref()
+            .map_or(std::ptr::null(), |o| o.inside.as_ptr()),
+        detach_old_root: attr.put_old.as_ref().map_or(true, |o| o.detach),
         mount_proc: attr.mount_proc,
+        chroot: attr
+            .chroot
+            .as_ref()
+            .map_or(std::ptr::null(), |c| c.as_ptr()),
+        pgroup: attr.pgroup.unwrap_or(-1),
         cwd: attr.cwd.as_ref().map_or(std::ptr::null(), |c| c.as_ptr()),
         fd_ops: fd_ops.as_ptr(),
         nfd_ops: fd_ops.len(),
@@ -255,7 +275,28 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         keep: keep.as_ptr(),
         nkeep: keep.len(),
         fd_limit: super::launch::fd_limit(),
+        close_ranges: attr.close_ranges.as_ptr(),
+        nclose_ranges: attr.close_ranges.len(),
         reset_signals: if exec { ALL_SIGNALS } else { 0 },
+        keep_sigmask: exec && attr.keep_sigmask,
+        // SAFETY: an all-zero sigset is a valid empty set; the caller's
+        // mask is filled in once signals are blocked.
+        caller_sigmask: unsafe { std::mem::zeroed() },
+        pid_env: pid_env.slots.as_ptr(),
+        npid_env: pid_env.slots.len(),
+        creds: PlanCreds {
+            uid: attr.creds.uid.map_or(-1, i64::from),
+            gid: attr.creds.gid.map_or(-1, i64::from),
+            set_groups: attr.creds.groups.is_some(),
+            groups: attr
+                .creds
+                .groups
+                .as_ref()
+                .map_or(std::ptr::null(), |g| g.as_ptr()),
+            ngroups: attr.creds.groups.as_ref().map_or(0, Vec::len),
+            keep_caps: attr.creds.keep_caps.is_some(),
+            caps: attr.creds.keep_caps.unwrap_or(0),
+        },
         run,
     };
     let mut needed = vec![report_child, go_fd, plan.parent_pidfd];
@@ -277,10 +318,100 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         _stack_b: stack_b,
         _parent_pidfd: parent_pidfd,
         _resolved: resolved,
+        _more: more,
         _joins: joins,
         _time_text: time_text,
         _self_maps: self_maps,
         _keep: keep,
         _fd_ops: fd_ops,
+        _pid_env: pid_env,
     })
+}
+
+/// Room for a pid and its NUL: PID_MAX_LIMIT (2^22) has 7 digits.
+const PID_ROOM: usize = 12;
+
+/// An environment whose `names` entries the child fills with its pid: the
+/// caller's entries but those, then "NAME=" and room for each.
+#[derive(Default)]
+struct PidEnv {
+    bufs: Vec<Vec<u8>>,
+    envp: Vec<*const c_char>,
+    slots: Vec<PidSlot>,
+}
+
+/// The child's exec: `path`, then `more` (which, like path, must outlive
+/// the child's use of the plan); envp NULL is the caller's environment.
+fn exec_run(
+    attr: &SpawnAttr,
+    path: &CStr,
+    more: &[*const c_char],
+    argv: *const *const c_char,
+    envp: *const *const c_char,
+    pid_env: &mut PidEnv,
+) -> Result<Run> {
+    if argv.is_null() {
+        return Err(Error::invalid("argv").with_hint("NULL"));
+    }
+    let envp = if envp.is_null() {
+        // SAFETY: environ is the C library's, read once here.
+        unsafe { environ }
+    } else {
+        envp
+    };
+    let envp = if attr.pid_env.is_empty() {
+        envp
+    } else {
+        // SAFETY: envp is a NULL-terminated array of C strings.
+        *pid_env = unsafe { with_pid_env(envp, &attr.pid_env) };
+        pid_env.envp.as_ptr()
+    };
+    Ok(Run::Exec {
+        path: path.as_ptr(),
+        more: more.as_ptr(),
+        nmore: more.len(),
+        argv,
+        envp,
+    })
+}
+
+/// # Safety
+/// envp is a NULL-terminated array of C strings.
+unsafe fn with_pid_env(envp: *const *const c_char, names: &[CString]) -> PidEnv {
+    let mut out = PidEnv::default();
+    let is_named = |entry: &[u8]| {
+        names.iter().any(|n| {
+            let n = n.to_bytes();
+            entry.len() > n.len() && entry.starts_with(n) && entry[n.len()] == b'='
+        })
+    };
+    let mut p = envp;
+    // SAFETY: per the contract, up to its NULL.
+    unsafe {
+        while !p.is_null() && !(*p).is_null() {
+            if !is_named(std::ffi::CStr::from_ptr(*p).to_bytes()) {
+                out.envp.push(*p);
+            }
+            p = p.add(1);
+        }
+    }
+    for n in names {
+        let mut b = n.to_bytes().to_vec();
+        b.push(b'=');
+        b.resize(b.len() + PID_ROOM, 0);
+        out.bufs.push(b);
+    }
+    // The child writes through the slots, the kernel reads through envp:
+    // raw pointers into buffers nothing else touches until they go.
+    for b in out.bufs.iter_mut() {
+        let at = b.len() - PID_ROOM;
+        out.envp.push(b.as_ptr().cast());
+        out.slots.push(PidSlot {
+            // SAFETY: at + PID_ROOM is the buffer's length.
+            ptr: unsafe { b.as_mut_ptr().add(at) },
+            len: PID_ROOM,
+        });
+    }
+    out.envp.push(std::ptr::null());
+    out
 }

@@ -76,6 +76,9 @@ pub(crate) const PIDFD_GET_UTS_NAMESPACE: libc::c_ulong = io(PIDFS_IOCTL_MAGIC, 
 pub(crate) const PIDFD_GET_INFO: libc::c_ulong = iowr(PIDFS_IOCTL_MAGIC, 11, 64);
 pub(crate) const PIDFD_INFO_EXIT: u64 = 1 << 3;
 
+/// capset(2)'s header version with two 32-bit data words (linux/capability.h).
+pub(crate) const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+
 #[cfg(test)]
 mod tests {
     use super::*;

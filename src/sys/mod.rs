@@ -240,9 +240,11 @@ pub(crate) fn pidfd_open_internal(pid: libc::pid_t) -> io::Result<Fd> {
 pub(crate) enum Exit {
     Code(libc::c_int),
     Signal(libc::c_int),
+    /// Killed by this signal, with a core dump.
+    Dumped(libc::c_int),
 }
 
-/// Waits for the child behind `pidfd` to end and reaps it, whoever else
+/// Waits for the child behind `pidfd` (-1: none, wait by pid) to end and reaps it, whoever else
 /// reaps children in this process: waitid(P_PIDFD) (5.4) never touches
 /// another child. None when someone else reaped it first (or the kernel
 /// did, SIGCHLD being ignored). Before 5.4, waitpid on its pid, which
@@ -250,31 +252,35 @@ pub(crate) enum Exit {
 /// unreaped; if it was reaped elsewhere, None again.
 pub(crate) fn wait_pidfd(pidfd: RawFd, pid: libc::pid_t) -> Option<Exit> {
     const P_PIDFD: libc::idtype_t = 3;
-    loop {
-        // SAFETY: info is valid for writing a siginfo_t.
-        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-        // SAFETY: plain system call.
-        let r = unsafe {
-            libc::waitid(
-                P_PIDFD,
-                pidfd as libc::id_t,
-                &mut info,
-                libc::WEXITED | libc::__WALL,
-            )
-        };
-        if r == 0 {
-            // SAFETY: waitid filled a CLD_* record.
-            let status = unsafe { info.si_status() };
-            return Some(if info.si_code == libc::CLD_EXITED {
-                Exit::Code(status)
-            } else {
-                Exit::Signal(status)
-            });
-        }
-        match io::Error::last_os_error().raw_os_error() {
-            Some(libc::EINTR) => continue,
-            Some(libc::EINVAL) if pid > 0 => break,
-            _ => return None,
+    if pidfd >= 0 {
+        loop {
+            // SAFETY: info is valid for writing a siginfo_t.
+            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+            // SAFETY: plain system call.
+            let r = unsafe {
+                libc::waitid(
+                    P_PIDFD,
+                    pidfd as libc::id_t,
+                    &mut info,
+                    libc::WEXITED | libc::__WALL,
+                )
+            };
+            if r == 0 {
+                // SAFETY: waitid filled a CLD_* record.
+                let status = unsafe { info.si_status() };
+                return Some(if info.si_code == libc::CLD_EXITED {
+                    Exit::Code(status)
+                } else if info.si_code == libc::CLD_DUMPED {
+                    Exit::Dumped(status)
+                } else {
+                    Exit::Signal(status)
+                });
+            }
+            match io::Error::last_os_error().raw_os_error() {
+                Some(libc::EINTR) => continue,
+                Some(libc::EINVAL) if pid > 0 => break,
+                _ => return None,
+            }
         }
     }
     let mut status = 0;
@@ -284,6 +290,8 @@ pub(crate) fn wait_pidfd(pidfd: RawFd, pid: libc::pid_t) -> Option<Exit> {
         if r >= 0 {
             return Some(if libc::WIFEXITED(status) {
                 Exit::Code(libc::WEXITSTATUS(status))
+            } else if libc::WCOREDUMP(status) {
+                Exit::Dumped(libc::WTERMSIG(status))
             } else {
                 Exit::Signal(libc::WTERMSIG(status))
             });
@@ -292,6 +300,77 @@ pub(crate) fn wait_pidfd(pidfd: RawFd, pid: libc::pid_t) -> Option<Exit> {
             return None;
         }
     }
+}
+
+/// Reaps the child behind `pidfd` if it has ended, without waiting:
+/// Ok(None) while it runs. Err(ECHILD) when someone else reaped it. Before
+/// 5.4, waitpid(pid, WNOHANG), as [`wait_pidfd`].
+pub(crate) fn try_wait_pidfd(pidfd: RawFd, pid: libc::pid_t) -> io::Result<Option<Exit>> {
+    const P_PIDFD: libc::idtype_t = 3;
+    if pidfd >= 0 {
+        loop {
+            // SAFETY: info is valid for writing a siginfo_t.
+            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+            // SAFETY: plain system call.
+            let r = unsafe {
+                libc::waitid(
+                    P_PIDFD,
+                    pidfd as libc::id_t,
+                    &mut info,
+                    libc::WEXITED | libc::WNOHANG | libc::__WALL,
+                )
+            };
+            if r == 0 {
+                // SAFETY: waitid filled the record, or left si_pid 0 (running).
+                if unsafe { info.si_pid() } == 0 {
+                    return Ok(None);
+                }
+                // SAFETY: a CLD_* record.
+                let status = unsafe { info.si_status() };
+                return Ok(Some(if info.si_code == libc::CLD_EXITED {
+                    Exit::Code(status)
+                } else if info.si_code == libc::CLD_DUMPED {
+                    Exit::Dumped(status)
+                } else {
+                    Exit::Signal(status)
+                }));
+            }
+            let e = io::Error::last_os_error();
+            match e.raw_os_error() {
+                Some(libc::EINTR) => continue,
+                Some(libc::EINVAL) if pid > 0 => break,
+                _ => return Err(e),
+            }
+        }
+    }
+    let mut status = 0;
+    loop {
+        // SAFETY: status is valid for writing.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG | libc::__WALL) };
+        if r == 0 {
+            return Ok(None);
+        }
+        if r > 0 {
+            return Ok(Some(if libc::WIFEXITED(status) {
+                Exit::Code(libc::WEXITSTATUS(status))
+            } else if libc::WCOREDUMP(status) {
+                Exit::Dumped(libc::WTERMSIG(status))
+            } else {
+                Exit::Signal(libc::WTERMSIG(status))
+            }));
+        }
+        let e = io::Error::last_os_error();
+        if e.raw_os_error() != Some(libc::EINTR) {
+            return Err(e);
+        }
+    }
+}
+
+/// Sends `sig` through a pidfd (pidfd_send_signal, 5.1).
+pub(crate) fn pidfd_signal(pidfd: RawFd, sig: libc::c_int) -> io::Result<()> {
+    // SAFETY: a signal with NULL info.
+    cvt_long(unsafe { libc::syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, sig, std::ptr::null::<u8>(), 0) })
+        .map(drop)
 }
 
 /// The exit status the kernel keeps for a pidfd's process once it has
@@ -320,6 +399,8 @@ pub(crate) fn pidfd_exit_status(pidfd: RawFd) -> Option<Exit> {
     let status = info.exit_code;
     Some(if libc::WIFEXITED(status) {
         Exit::Code(libc::WEXITSTATUS(status))
+    } else if libc::WCOREDUMP(status) {
+        Exit::Dumped(libc::WTERMSIG(status))
     } else {
         Exit::Signal(libc::WTERMSIG(status))
     })

@@ -33,7 +33,16 @@ fn main() {
         crate_dir.join("linuxns.map").display()
     );
 
-    write_header(&crate_dir, &major, &minor, &patch);
+    // The header is generated in the source tree only. A build from the
+    // published package (cargo package's verify step, a dependency from
+    // crates.io, docs.rs) must leave its source directory as it is and has
+    // no use for cbindgen, which runs `cargo metadata`: there the shipped
+    // include/linuxns.h, generated from the same sources, is the header.
+    // cargo package adds Cargo.toml.orig to every package.
+    let packaged = crate_dir.join("Cargo.toml.orig").exists();
+    if !packaged && env::var_os("DOCS_RS").is_none() {
+        write_header(&crate_dir, &major, &minor, &patch);
+    }
 
     let profile_dir = profile_dir();
     write_uninstalled_pc(&crate_dir, &profile_dir, &version);
@@ -61,6 +70,13 @@ fn write_header(crate_dir: &Path, major: &str, minor: &str, patch: &str) {
         .expect("cbindgen generates the header");
     let mut out = Vec::new();
     bindings.write(&mut out);
+    // The Rust API's associated constants are excluded, but cbindgen
+    // leaves a blank line for each: keep at most one blank line.
+    let mut out = String::from_utf8(out).expect("the header is UTF-8");
+    while out.contains("\n\n\n") {
+        out = out.replace("\n\n\n", "\n\n");
+    }
+    let out = out.into_bytes();
     write_if_changed(&crate_dir.join("include/linuxns.h"), &out);
 }
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Benchmarks, run by `make bench` after `cargo build --release`; see
 # bench/README.md.
-#   spawn  ns_spawn against the raw syscalls, the `unshare` crate,
-#          util-linux unshare(1) and Go's os/exec (spawn_bench.c)
+#   spawn  ns_spawn and the Rust API (linuxns::Command) against the raw
+#          syscalls, the `unshare` crate, util-linux unshare(1) and Go's
+#          os/exec (spawn_bench.c)
 #   ns     ns_list against lsns(8), ns_setns and ns_open_pid+ns_id against
 #          the raw syscalls, ns_netns_add/del against ip-netns(8) (ns_bench.c)
 #
@@ -10,16 +11,17 @@
 #
 # Environment: BENCH_N_SMALL / BENCH_N_LARGE override the spawn iteration
 # counts (default 1000 at ~0 and 150 at 1 GiB: about a minute of measuring
-# on a 2-core machine). BENCH_NS_LIST, BENCH_NS_CALLS, BENCH_NS_BATCHES and
-# BENCH_NS_NETNS override ns_bench's (default 100, 200000, 20, 100: about
-# 15 seconds).
+# on a 2-core machine); BENCH_SEED fixes the spawn benchmark's contender
+# order and bootstrap resamples (default: a random seed, printed).
+# BENCH_NS_LIST, BENCH_NS_CALLS, BENCH_NS_BATCHES and BENCH_NS_NETNS
+# override ns_bench's (default 100, 200000, 20, 100: about 15 seconds).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 out="$here/build"
 n_small=${BENCH_N_SMALL:-1000}
-n_large=${BENCH_N_LARGE:-150}
+n_large=${BENCH_N_LARGE:-600}
 ns_list=${BENCH_NS_LIST:-100}
 ns_calls=${BENCH_NS_CALLS:-200000}
 ns_batches=${BENCH_NS_BATCHES:-20}
@@ -77,11 +79,16 @@ run_spawn() {
 	cargo build --release --quiet --locked \
 		--manifest-path "$here/unshare-rs/Cargo.toml" \
 		--target-dir "$out/unshare-rs"
+	# The Rust API helper builds this repository's crate by path, in a
+	# target directory of its own (the first build takes about a minute).
+	cargo build --release --quiet --locked \
+		--manifest-path "$here/linuxns-rs/Cargo.toml" \
+		--target-dir "$out/linuxns-rs"
 	(cd "$here/go-helper" && go build -o "$out/go-helper" .)
 
 	"$out/spawn_bench" "$out/noop" "$here/nscheck.sh" \
 		"$out/unshare-rs/release/unshare-bench" "$out/go-helper" \
-		"$n_small" "$n_large"
+		"$out/linuxns-rs/release/linuxns-bench" "$n_small" "$n_large"
 }
 
 run_ns() {

@@ -6,6 +6,10 @@
  *   floor        clone(CLONE_VM|CLONE_VFORK|flags) on a stack of its own,
  *                the child writes its own single-id maps, execve (in here)
  *   ns_spawn     liblinuxns, attr set_namespaces + map_root (in here)
+ *   linuxns-rs   the same library's safe Rust API, linuxns::Command
+ *                (helper process, bench/linuxns-rs)
+ *   ns_spawn@rs  control: ns_spawn through the C API, in the linuxns-rs
+ *                helper process (its "runc" command)
  *   unshare-rs   the Rust crate `unshare` 0.7 (helper process, bench/unshare-rs)
  *   unshare(1)   util-linux unshare, started with posix_spawn (in here)
  *   go-exec      Go os/exec with SysProcAttr (helper process, bench/go-helper)
@@ -17,13 +21,18 @@
  *   "run SET"    -> "<ns> <status>" one spawn+wait, SET none|six|net;
  *                                   ns measured inside the helper; status is
  *                                   the exit code, or -signal
+ *   "runc SET"   -> "<ns> <status>" (linuxns-rs helper only) the same with
+ *                                   ns_spawn + waitpid through the C API
  *   anything failing                 -> "err <text>"
  *
  * Runs are interleaved: in each iteration every (namespace set, contender)
- * pair spawns once, the contender order rotating by one per iteration.
- * Medians are reported.
+ * pair spawns once, in an order shuffled afresh for every (iteration, set).
+ * Medians are reported; every ratio of medians comes with a 95% percentile
+ * bootstrap interval (iterations resampled, pairs kept together).
  *
- * usage: spawn_bench NOOP NSCHECK RUST_HELPER GO_HELPER [N_SMALL N_LARGE]
+ * usage: spawn_bench NOOP NSCHECK RUST_HELPER GO_HELPER LINUXNS_HELPER
+ *                    [N_SMALL N_LARGE]
+ * BENCH_SEED (environment) fixes the shuffle and bootstrap seed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,15 +47,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 extern char **environ;
 
-enum { C_FLOOR, C_NSSPAWN, C_CRATE, C_UNSHARE1, C_GO, NCONT };
+enum { C_FLOOR, C_NSSPAWN, C_LNRS, C_LNC, C_CRATE, C_UNSHARE1, C_GO, NCONT };
 static const char *cont_name[NCONT] = {
-    "floor", "ns_spawn", "unshare-rs", "unshare(1)", "go-exec",
+    "floor", "ns_spawn", "linuxns-rs", "ns_spawn@rs", "unshare-rs", "unshare(1)", "go-exec",
 };
 
 enum { S_NONE, S_SIX, S_NET, NSETS };
@@ -198,7 +208,8 @@ struct helper {
     pid_t pid;
     FILE *to, *from;
 };
-static struct helper helpers[2];
+enum { H_CRATE, H_GO, H_LNRS, NHELP };
+static struct helper helpers[NHELP];
 
 static void helper_start(struct helper *h, const char *name, const char *path)
 {
@@ -241,9 +252,9 @@ static const char *helper_ask(struct helper *h, const char *fmt, ...)
     return line;
 }
 
-static int run_helper(struct helper *h, int set, int64_t *ns)
+static int run_helper(struct helper *h, const char *verb, int set, int64_t *ns)
 {
-    const char *a = helper_ask(h, "run %s", set_word[set]);
+    const char *a = helper_ask(h, "%s %s", verb, set_word[set]);
     long long t;
     int st;
     if (sscanf(a, "%lld %d", &t, &st) != 2)
@@ -254,7 +265,7 @@ static int run_helper(struct helper *h, int set, int64_t *ns)
 
 static void helpers_prog(const char *path)
 {
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < NHELP; i++)
         helper_ask(&helpers[i], "prog %s", path);
 }
 
@@ -265,9 +276,41 @@ static int run_one(int c, int set, int64_t *ns)
     switch (c) {
     case C_FLOOR: return run_floor(set, ns);
     case C_NSSPAWN: return run_nsspawn(set, ns);
-    case C_CRATE: return run_helper(&helpers[0], set, ns);
+    case C_LNRS: return run_helper(&helpers[H_LNRS], "run", set, ns);
+    case C_LNC: return run_helper(&helpers[H_LNRS], "runc", set, ns);
+    case C_CRATE: return run_helper(&helpers[H_CRATE], "run", set, ns);
     case C_UNSHARE1: return run_unshare1(set, ns);
-    default: return run_helper(&helpers[1], set, ns);
+    default: return run_helper(&helpers[H_GO], "run", set, ns);
+    }
+}
+
+/* ---- randomness --------------------------------------------------------- */
+
+/* splitmix64: the contender order and the bootstrap resamples. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* uniform in [0, n) (the modulo bias is below 2^-50 for these n) */
+static int rng_below(int n)
+{
+    return (int)(rng_next() % (uint64_t)n);
+}
+
+/* Fisher-Yates */
+static void shuffle(int *a, int n)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = rng_below(i + 1);
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 }
 
@@ -289,19 +332,28 @@ static double quant_us(const int64_t *s, int n, double q)
     return v / 1000.0;
 }
 
-static int64_t *samples[NMEM][NSETS][NCONT];
+/* samples in iteration order (for the paired bootstrap) and sorted */
+static int64_t *samples[NMEM][NSETS][NCONT], *sorted[NMEM][NSETS][NCONT];
+static int nsamp[NMEM];
 static double med[NMEM][NSETS][NCONT], q1[NMEM][NSETS][NCONT], q3[NMEM][NSETS][NCONT];
 
 static void measure(int m, int n)
 {
     const int warmup = 5;
+    nsamp[m] = n;
     for (int s = 0; s < NSETS; s++)
-        for (int c = 0; c < NCONT; c++)
+        for (int c = 0; c < NCONT; c++) {
             samples[m][s][c] = calloc(n, sizeof(int64_t));
+            sorted[m][s][c] = calloc(n, sizeof(int64_t));
+        }
+    int order[NCONT];
     for (int i = -warmup; i < n; i++) {
         for (int s = 0; s < NSETS; s++) {
+            for (int k = 0; k < NCONT; k++)
+                order[k] = k;
+            shuffle(order, NCONT);
             for (int k = 0; k < NCONT; k++) {
-                int c = (k + (i + warmup)) % NCONT;
+                int c = order[k];
                 int64_t t;
                 int st = run_one(c, s, &t);
                 if (st != 0)
@@ -314,11 +366,94 @@ static void measure(int m, int n)
     }
     for (int s = 0; s < NSETS; s++)
         for (int c = 0; c < NCONT; c++) {
-            qsort(samples[m][s][c], n, sizeof(int64_t), cmp_i64);
-            med[m][s][c] = quant_us(samples[m][s][c], n, 0.5);
-            q1[m][s][c] = quant_us(samples[m][s][c], n, 0.25);
-            q3[m][s][c] = quant_us(samples[m][s][c], n, 0.75);
+            memcpy(sorted[m][s][c], samples[m][s][c], n * sizeof(int64_t));
+            qsort(sorted[m][s][c], n, sizeof(int64_t), cmp_i64);
+            med[m][s][c] = quant_us(sorted[m][s][c], n, 0.5);
+            q1[m][s][c] = quant_us(sorted[m][s][c], n, 0.25);
+            q3[m][s][c] = quant_us(sorted[m][s][c], n, 0.75);
         }
+}
+
+/* k-th smallest of a[0..n) (Hoare quickselect, reorders a) */
+static int64_t select_k(int64_t *a, int n, int k)
+{
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int64_t pivot = a[lo + rng_below(hi - lo + 1)];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                int64_t t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return a[k];
+}
+
+/* median of a[0..n), as quant_us(.., 0.5) (reorders a) */
+static double median_of(int64_t *a, int n)
+{
+    int k = (n - 1) / 2;
+    double lo = (double)select_k(a, n, k);
+    if (n % 2)
+        return lo;
+    int64_t hi = a[k + 1]; /* everything after k is >= a[k] now */
+    for (int i = k + 2; i < n; i++)
+        if (a[i] < hi)
+            hi = a[i];
+    return (lo + (double)hi) / 2;
+}
+
+#define BOOT 2000
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * 95% percentile bootstrap interval of median(a) / median(b). Paired (a and
+ * b from the same iterations of one interleaved run): the iterations are
+ * resampled and each keeps its a and b together. Unpaired (different runs):
+ * each is resampled on its own.
+ */
+static void boot_ci(const int64_t *a, int na, const int64_t *b, int nb, int paired,
+                    double *lo, double *hi)
+{
+    static double r[BOOT];
+    int64_t *ba = malloc(na * sizeof(int64_t)), *bb = malloc(nb * sizeof(int64_t));
+    if (!ba || !bb)
+        die("malloc: %s", strerror(errno));
+    for (int k = 0; k < BOOT; k++) {
+        for (int i = 0; i < na; i++) {
+            int j = rng_below(na);
+            ba[i] = a[j];
+            if (paired)
+                bb[i] = b[j];
+        }
+        if (!paired)
+            for (int i = 0; i < nb; i++)
+                bb[i] = b[rng_below(nb)];
+        r[k] = median_of(ba, na) / median_of(bb, nb);
+    }
+    free(ba);
+    free(bb);
+    qsort(r, BOOT, sizeof(double), cmp_double);
+    *lo = r[(int)(0.025 * BOOT)];
+    *hi = r[(int)(0.975 * BOOT) - 1];
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -330,7 +465,7 @@ static void print_table(const char *title, double v[NMEM][NSETS][NCONT], int iqr
     printf("%s\n", title);
     printf("%-9s %-6s", "ns set", "memory");
     for (int c = 0; c < NCONT; c++)
-        printf(" %*s", iqr ? 17 : 11, cont_name[c]);
+        printf(" %*s", iqr ? 13 : 11, cont_name[c]);
     printf("\n");
     for (int s = 0; s < NSETS; s++)
         for (int m = 0; m < NMEM; m++) {
@@ -339,7 +474,7 @@ static void print_table(const char *title, double v[NMEM][NSETS][NCONT], int iqr
                 if (iqr) {
                     char b[32];
                     snprintf(b, sizeof b, "%.0f-%.0f", q1[m][s][c], q3[m][s][c]);
-                    printf(" %17s", b);
+                    printf(" %13s", b);
                 } else {
                     printf(" %11.1f", v[m][s][c]);
                 }
@@ -350,17 +485,30 @@ static void print_table(const char *title, double v[NMEM][NSETS][NCONT], int iqr
 
 static int passes, misses;
 
-static void ratio(const char *what, double r, int le, double target)
+/*
+ * Prints median(a) / median(b) with its 95% bootstrap interval, paired when
+ * both come from the same run (same memory size); with a target when le is
+ * 0 (>=) or 1 (<=), none when -1. bound: PASS/MISS on the interval's far
+ * end (the upper bound for <=, the lower for >=) instead of the ratio.
+ */
+static void ratio(const char *what, int ma, int sa, int ca, int mb, int sb, int cb,
+                  int le, double target, int bound)
 {
-    int ok = le ? r <= target : r >= target;
+    double r = med[ma][sa][ca] / med[mb][sb][cb], lo, hi;
+    boot_ci(samples[ma][sa][ca], nsamp[ma], samples[mb][sb][cb], nsamp[mb], ma == mb,
+            &lo, &hi);
+    char ci[48];
+    snprintf(ci, sizeof ci, "[%.2f, %.2f]", lo, hi);
+    if (le < 0) {
+        printf("  %-40s %8.2f  %s\n", what, r, ci);
+        return;
+    }
+    double v = bound ? (le ? hi : lo) : r;
+    int ok = le ? v <= target : v >= target;
     ok ? passes++ : misses++;
-    printf("  %-52s %8.2f   target %s %-5g %s\n", what, r, le ? "<=" : ">=", target,
-           ok ? "PASS" : "MISS");
-}
-
-static void info_ratio(const char *what, double r)
-{
-    printf("  %-52s %8.2f\n", what, r);
+    printf("  %-40s %8.2f  %-16s  target %s %-5g %s%s\n", what, r, ci, le ? "<=" : ">=",
+           target, ok ? "PASS" : "MISS",
+           bound ? (le ? " (on the upper bound)" : " (on the lower bound)") : "");
 }
 
 static void print_machine(void)
@@ -459,18 +607,26 @@ static void set_ref_ns(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 && argc != 7) {
-        fprintf(stderr, "usage: %s NOOP NSCHECK RUST_HELPER GO_HELPER [N_SMALL N_LARGE]\n", argv[0]);
+    if (argc != 6 && argc != 8) {
+        fprintf(stderr, "usage: %s NOOP NSCHECK RUST_HELPER GO_HELPER LINUXNS_HELPER "
+                "[N_SMALL N_LARGE]\n", argv[0]);
         return 2;
     }
     const char *noop = argv[1], *nscheck = argv[2];
-    int n_small = argc == 7 ? atoi(argv[5]) : 1000;
-    int n_large = argc == 7 ? atoi(argv[6]) : 150;
+    int n_small = argc == 8 ? atoi(argv[6]) : 1000;
+    int n_large = argc == 8 ? atoi(argv[7]) : 150;
     if (n_small < 1 || n_large < 1)
         die("iteration counts must be >= 1");
     unshare_path = find_in_path("unshare");
     if (!unshare_path)
         die("unshare(1) not found in PATH (util-linux)");
+    const char *seed_env = getenv("BENCH_SEED");
+    uint64_t seed;
+    if (seed_env && *seed_env)
+        seed = strtoull(seed_env, NULL, 0);
+    else if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
+        seed = (uint64_t)now_ns() ^ ((uint64_t)getpid() << 32);
+    rng_state = seed;
 
     snprintf(uidmap_line, sizeof uidmap_line, "0 %u 1", (unsigned)geteuid());
     snprintf(gidmap_line, sizeof gidmap_line, "0 %u 1", (unsigned)getegid());
@@ -496,13 +652,15 @@ int main(int argc, char **argv)
 
     set_ref_ns();
     signal(SIGPIPE, SIG_IGN);
-    helper_start(&helpers[0], "unshare-rs", argv[3]);
-    helper_start(&helpers[1], "go-exec", argv[4]);
+    helper_start(&helpers[H_CRATE], "unshare-rs", argv[3]);
+    helper_start(&helpers[H_GO], "go-exec", argv[4]);
+    helper_start(&helpers[H_LNRS], "linuxns-rs", argv[5]);
 
     print_machine();
     printf("no-op: %s (static, no libc); unshare(1): %s\n", noop, unshare_path);
     printf("iterations: %d at ~0, %d at 1 GiB (+5 warm-up each, not counted); "
-           "interleaved, contender order rotating\n", n_small, n_large);
+           "interleaved, contender order shuffled for every iteration and set "
+           "(BENCH_SEED=%llu)\n", n_small, n_large, (unsigned long long)seed);
     fflush(stdout);
 
     /* Each contender, each set: does it really set up those namespaces? */
@@ -532,11 +690,11 @@ int main(int argc, char **argv)
         die("malloc 1 GiB: %s", strerror(errno));
     memset(ballast, 1, big);
     __asm__ volatile("" : : "r"(ballast) : "memory");
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < NHELP; i++)
         helper_ask(&helpers[i], "mem %d", LARGE_MIB);
     printf("memory held during the 1 GiB runs:\n");
     print_mem("driver", getpid());
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < NHELP; i++)
         print_mem(helpers[i].name, helpers[i].pid);
     fflush(stdout);
     measure(M_LARGE, n_large);
@@ -546,40 +704,64 @@ int main(int argc, char **argv)
     printf("\n");
     print_table("interquartile range, microseconds (25th-75th percentile)", med, 1);
 
-    printf("\nratios of medians:\n");
+    printf("\nratios of medians, [95%% bootstrap interval] (%d resamples of the iterations;\n"
+           "PASS/MISS on the ratio itself unless marked as on a bound):\n", BOOT);
     char what[128];
     for (int s = 0; s < NSETS; s++) {
         snprintf(what, sizeof what, "ns_spawn / floor, %s, ~0", short_set[s]);
-        ratio(what, med[M_SMALL][s][C_NSSPAWN] / med[M_SMALL][s][C_FLOOR], 1, 1.15);
+        ratio(what, M_SMALL, s, C_NSSPAWN, M_SMALL, s, C_FLOOR, 1, 1.15, 0);
     }
     for (int s = 0; s < NSETS; s++) {
         snprintf(what, sizeof what, "ns_spawn 1 GiB / ns_spawn ~0, %s", short_set[s]);
-        ratio(what, med[M_LARGE][s][C_NSSPAWN] / med[M_SMALL][s][C_NSSPAWN], 1, 1.2);
+        ratio(what, M_LARGE, s, C_NSSPAWN, M_SMALL, s, C_NSSPAWN, 1, 1.2, 0);
     }
-    ratio("unshare-rs / ns_spawn, 6ns, ~0",
-          med[M_SMALL][S_SIX][C_CRATE] / med[M_SMALL][S_SIX][C_NSSPAWN], 0, 1.8);
-    ratio("unshare-rs / ns_spawn, 6ns, 1 GiB",
-          med[M_LARGE][S_SIX][C_CRATE] / med[M_LARGE][S_SIX][C_NSSPAWN], 0, 50);
+    ratio("unshare-rs / ns_spawn, 6ns, ~0", M_SMALL, S_SIX, C_CRATE, M_SMALL, S_SIX, C_NSSPAWN,
+          0, 1.8, 0);
+    ratio("unshare-rs / ns_spawn, 6ns, 1 GiB", M_LARGE, S_SIX, C_CRATE, M_LARGE, S_SIX, C_NSSPAWN,
+          0, 50, 0);
+    for (int m = 0; m < NMEM; m++)
+        for (int s = 0; s < NSETS; s++) {
+            snprintf(what, sizeof what, "linuxns-rs / ns_spawn, %s, %s", short_set[s], mem_name[m]);
+            ratio(what, m, s, C_LNRS, m, s, C_NSSPAWN, 1, 1.05, 1);
+        }
+
+    printf("\nthe Rust API (no target):\n");
+    for (int m = 0; m < NMEM; m++)
+        for (int s = 0; s < NSETS; s++) {
+            snprintf(what, sizeof what, "unshare-rs / linuxns-rs, %s, %s", short_set[s], mem_name[m]);
+            ratio(what, m, s, C_CRATE, m, s, C_LNRS, -1, 0, 0);
+        }
+    printf("control, ns_spawn inside the linuxns-rs helper (no target):\n");
+    for (int m = 0; m < NMEM; m++)
+        for (int s = 0; s < NSETS; s++) {
+            snprintf(what, sizeof what, "linuxns-rs / ns_spawn@rs, %s, %s", short_set[s], mem_name[m]);
+            ratio(what, m, s, C_LNRS, m, s, C_LNC, -1, 0, 0);
+        }
+    for (int m = 0; m < NMEM; m++)
+        for (int s = 0; s < NSETS; s++) {
+            snprintf(what, sizeof what, "ns_spawn@rs / ns_spawn, %s, %s", short_set[s], mem_name[m]);
+            ratio(what, m, s, C_LNC, m, s, C_NSSPAWN, -1, 0, 0);
+        }
 
     printf("\nother ratios (no target):\n");
     for (int m = 0; m < NMEM; m++)
         for (int s = 0; s < NSETS; s++) {
             if (m == M_LARGE) {
                 snprintf(what, sizeof what, "ns_spawn / floor, %s, %s", short_set[s], mem_name[m]);
-                info_ratio(what, med[m][s][C_NSSPAWN] / med[m][s][C_FLOOR]);
+                ratio(what, m, s, C_NSSPAWN, m, s, C_FLOOR, -1, 0, 0);
             }
             snprintf(what, sizeof what, "unshare(1) / ns_spawn, %s, %s", short_set[s], mem_name[m]);
-            info_ratio(what, med[m][s][C_UNSHARE1] / med[m][s][C_NSSPAWN]);
+            ratio(what, m, s, C_UNSHARE1, m, s, C_NSSPAWN, -1, 0, 0);
             snprintf(what, sizeof what, "go-exec / ns_spawn, %s, %s", short_set[s], mem_name[m]);
-            info_ratio(what, med[m][s][C_GO] / med[m][s][C_NSSPAWN]);
+            ratio(what, m, s, C_GO, m, s, C_NSSPAWN, -1, 0, 0);
             if (s != S_SIX) {
                 snprintf(what, sizeof what, "unshare-rs / ns_spawn, %s, %s", short_set[s], mem_name[m]);
-                info_ratio(what, med[m][s][C_CRATE] / med[m][s][C_NSSPAWN]);
+                ratio(what, m, s, C_CRATE, m, s, C_NSSPAWN, -1, 0, 0);
             }
         }
     printf("\ntargets: %d PASS, %d MISS\n", passes, misses);
 
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < NHELP; i++) {
         fclose(helpers[i].to); /* EOF: the helper exits */
         fclose(helpers[i].from);
         wait_status(helpers[i].pid, helpers[i].name);

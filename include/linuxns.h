@@ -198,7 +198,6 @@
 #define LINUXNS_VERSION_PATCH 0
 #define LINUXNS_VERSION_STRING "0.1.0"
 
-
 /**
  * Every namespace type.
  */
@@ -284,8 +283,17 @@ typedef struct ns_spawn_attr ns_spawn_attr;
  * namespace are ids starting at `outside` in the parent namespace.
  */
 typedef struct ns_idmap {
+  /**
+   * First id inside the namespace.
+   */
   uint32_t inside;
+  /**
+   * First id in the parent namespace.
+   */
   uint32_t outside;
+  /**
+   * How many ids.
+   */
   uint32_t count;
 } ns_idmap;
 
@@ -1280,7 +1288,10 @@ int ns_netns_del(const char *name);
  * -EBADF: when a descriptor given to ns_spawn_attr_set_fd is no longer
  *   open ("child: dup2 (fd N)").
  * -EOPNOTSUPP: for ns_spawn_attr_set_cgroup once clone3 is known to be
- *   missing.
+ *   missing; for uid/gid maps of a new user namespace created inside a
+ *   joined user namespace other than the caller's (the kernel takes maps
+ *   only from a process in the new namespace's parent, which the caller
+ *   is not).
  * -ECHILD: when the intermediate process ended without starting the
  *   program.
  *
@@ -1352,7 +1363,10 @@ pid_t ns_spawn(const char *path, char *const *argv, char *const *envp, const str
  * -EBADF: when a descriptor given to ns_spawn_attr_set_fd is no longer
  *   open.
  * -EOPNOTSUPP: for ns_spawn_attr_set_cgroup once clone3 is known to be
- *   missing.
+ *   missing; for uid/gid maps of a new user namespace created inside a
+ *   joined user namespace other than the caller's (the kernel takes maps
+ *   only from a process in the new namespace's parent, which the caller
+ *   is not).
  * -ECHILD: when the intermediate process ended without starting `fn`.
  *
  * Thread safety: as ns_spawn: the caller never moves; safe from any
@@ -1437,7 +1451,9 @@ int ns_spawn_attr_set_namespaces(struct ns_spawn_attr *attr, int types);
  * Adds existing namespaces for the child to join.
  *
  * Repeatable; joins happen before new namespaces are created, user
- * namespaces first when the caller is not root (last when it is). The
+ * namespaces first when the caller is not root (last when it is). A new
+ * user namespace created inside a joined one (other than the caller's)
+ * cannot have maps: ns_spawn refuses that with -EOPNOTSUPP. The
  * attribute keeps its own copy of `fd`: one of the library's tracked
  * descriptors, so a child that another call starts meanwhile (ns_clone,
  * ns_spawn_fn, any spawn) closes it first thing, and it never keeps the

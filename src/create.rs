@@ -28,7 +28,9 @@ pub(crate) fn on_fresh_thread<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> 
             })
             .map_err(|e| Error::io(e, "spawn helper thread"))?
             .join()
-            .unwrap_or_else(|_| Err(Error::new(libc::EIO, "helper thread").hint("it panicked")))
+            .unwrap_or_else(
+                |_| Err(Error::new(libc::EIO, "helper thread").with_hint("it panicked")),
+            )
     });
     wait_thread_gone(tid.load(Ordering::Relaxed));
     result
@@ -83,7 +85,7 @@ pub fn new_ns(ty: libc::c_int) -> Result<OwnedFd> {
 fn empty_pid_ns_of_this_thread() -> Result<OwnedFd> {
     let unsupported = || {
         Error::new(libc::EOPNOTSUPP, "new PID namespace")
-            .hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)")
+            .with_hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)")
     };
     if features::PIDFD_NS_IOCTL.get() == Some(false) {
         return Err(unsupported());
@@ -110,12 +112,12 @@ fn empty_pid_ns_of_a_helper() -> Result<OwnedFd> {
     let mut grab = |child: &HeldChild<'_>| {
         let pidfd = child
             .pidfd
-            .ok_or_else(|| Error::new(libc::EIO, "pid namespace helper").hint("no pidfd"))?;
+            .ok_or_else(|| Error::new(libc::EIO, "pid namespace helper").with_hint("no pidfd"))?;
         use std::os::fd::AsRawFd;
         let fd = sys::ioctl_fd(pidfd.as_raw_fd(), PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE)
             .map_err(|e| match e.raw_os_error() {
                 Some(libc::ENOTTY) => Error::new(libc::EOPNOTSUPP, "new PID namespace")
-                    .hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)"),
+                    .with_hint("an empty PID namespace can be opened only with PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE (kernel 6.11)"),
                 _ => Error::io(e, "ioctl PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE"),
             })?;
         got = Some(fd);
@@ -138,7 +140,7 @@ fn empty_pid_ns_of_a_helper() -> Result<OwnedFd> {
     }?;
     got.ok_or_else(|| {
         Error::new(libc::ECHILD, "pid namespace helper")
-            .hint("it ended before the namespace was opened")
+            .with_hint("it ended before the namespace was opened")
     })
 }
 
@@ -166,7 +168,7 @@ pub fn new_userns(
         // Through the /proc/self the child opened itself: that names it
         // even when /proc is not our PID namespace's.
         let dir = child.proc_dir.ok_or_else(|| {
-            Error::new(libc::EIO, "user namespace helper").hint("it sent no /proc/self")
+            Error::new(libc::EIO, "user namespace helper").with_hint("it sent no /proc/self")
         })?;
         let fd = sys::openat(dir, c"ns/user", libc::O_RDONLY)
             .map_err(|e| Error::io(e, format!("open /proc/{}/ns/user", child.pid)))?;
@@ -185,6 +187,6 @@ pub fn new_userns(
     unsafe { spawn_with(&attr, program, opts) }?;
     got.ok_or_else(|| {
         Error::new(libc::ECHILD, "user namespace helper")
-            .hint("it ended before the namespace was opened")
+            .with_hint("it ended before the namespace was opened")
     })
 }

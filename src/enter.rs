@@ -14,7 +14,7 @@ pub fn unshare(flags: libc::c_int) -> Result<()> {
     let allowed = crate::types::NS_ALL | CLONE_FILES | CLONE_FS | CLONE_SYSVSEM;
     if flags & !allowed != 0 {
         return Err(
-            Error::invalid(format!("unshare flags {flags:#x}")).hint(format!(
+            Error::invalid(format!("unshare flags {flags:#x}")).with_hint(format!(
                 "bits {:#x} are neither NS_* types nor CLONE_FILES, CLONE_FS, CLONE_SYSVSEM",
                 flags & !allowed
             )),
@@ -40,12 +40,12 @@ fn explain_thread_refusal(err: Error, types: libc::c_int) -> Error {
         return err;
     }
     if types & NS_USER != 0 {
-        err.hint(format!(
+        err.with_hint(format!(
             "the kernel refuses to move a multithreaded process into a user namespace; this process has {threads} threads"
         ))
     } else if types & NS_MNT != 0 {
-        err.hint(format!(
-            "a thread that shares its filesystem context with other threads ({threads} here) cannot join a mount namespace; ns_unshare(CLONE_FS) first, or use ns_run_in"
+        err.with_hint(format!(
+            "a thread that shares its filesystem context with other threads ({threads} here) cannot join a mount namespace; unshare CLONE_FS in this thread first, or enter from a fresh thread (run_in)"
         ))
     } else {
         err
@@ -91,7 +91,7 @@ fn classify(fd: RawFd) -> Result<FdKind> {
     if pidfd_pid(fd)?.is_some() {
         return Ok(FdKind::Pidfd);
     }
-    Err(Error::invalid(format!("setns fd {fd}")).hint("neither a namespace nor a pidfd"))
+    Err(Error::invalid(format!("setns fd {fd}")).with_hint("neither a namespace nor a pidfd"))
 }
 
 /// setns(2) for the calling thread. `fd` a namespace: `types` 0 or its type.
@@ -107,8 +107,8 @@ pub fn setns(fd: RawFd, types: libc::c_int) -> Result<()> {
         // through a pidfd with other types in the mask: then it moves the
         // root and cwd of every thread sharing the context. Refuse it in
         // every case, before anything changes.
-        return Err(Error::invalid(format!("setns(fd {fd}, {})", mask_text(types))).hint(
-            "the calling thread shares its filesystem context with other threads, and a mount namespace would move them all; ns_unshare(CLONE_FS) first, or use ns_run_in",
+        return Err(Error::invalid(format!("setns(fd {fd}, {})", mask_text(types))).with_hint(
+            "the calling thread shares its filesystem context with other threads, and a mount namespace would move them all; unshare CLONE_FS in this thread first, or enter from a fresh thread (run_in)",
         ));
     }
     if features::pidfd_setns() {
@@ -135,7 +135,7 @@ fn setns_namespace(fd: RawFd, t: NsType, types: libc::c_int) -> Result<()> {
     if types != 0 && types != t.bit() {
         return Err(
             Error::invalid(format!("setns(fd {fd}, {})", mask_text(types)))
-                .hint(format!("fd is a {} namespace", t.name())),
+                .with_hint(format!("fd is a {} namespace", t.name())),
         );
     }
     // SAFETY: fd stays open for this call; the borrow does not outlive it.
@@ -155,7 +155,7 @@ fn setns_namespace(fd: RawFd, t: NsType, types: libc::c_int) -> Result<()> {
 fn setns_pidfd(fd: RawFd, types: libc::c_int) -> Result<()> {
     if types == 0 {
         return Err(Error::invalid(format!("setns(pidfd {fd}, 0)"))
-            .hint("a pidfd needs a non-empty NS_* mask"));
+            .with_hint("a pidfd needs a non-empty set of namespace types"));
     }
     let pid = pidfd_target(fd)?;
     let mut types = types;
@@ -256,7 +256,7 @@ fn setns_one_by_one(
 /// the caller is already in; one atomic setns where the kernel allows.
 pub fn enter_pid(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
     if pid <= 0 {
-        return Err(Error::invalid(format!("pid {pid}")).hint("a process id is positive"));
+        return Err(Error::invalid(format!("pid {pid}")).with_hint("a process id is positive"));
     }
     check_mask(types, "types")?;
     let pidfd = match sys::pidfd_open_internal(pid) {
@@ -317,8 +317,8 @@ fn enter_pid_by_proc(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
         return Ok(());
     }
     if differ & NS_MNT != 0 && fs_shared_with_other_threads()? {
-        return Err(Error::invalid(format!("enter pid {pid} ({})", mask_text(differ))).hint(
-            "the calling thread shares its filesystem context with other threads, and a mount namespace would move them all; ns_unshare(CLONE_FS) first, or use ns_run_in",
+        return Err(Error::invalid(format!("enter pid {pid} ({})", mask_text(differ))).with_hint(
+            "the calling thread shares its filesystem context with other threads, and a mount namespace would move them all; unshare CLONE_FS in this thread first, or enter from a fresh thread (run_in)",
         ));
     }
     setns_one_by_one(pid, differ, || {
@@ -326,7 +326,7 @@ fn enter_pid_by_proc(pid: libc::pid_t, types: libc::c_int) -> Result<()> {
             Ok(())
         } else {
             Err(Error::new(libc::ESRCH, format!("pid {pid}"))
-                .hint("the process has exited (or its pid was reused)"))
+                .with_hint("the process has exited (or its pid was reused)"))
         }
     })
 }
@@ -344,7 +344,7 @@ pub fn run_in<T: Send>(fd: RawFd, types: libc::c_int, f: impl FnOnce() -> T + Se
             if types != 0 && types != t.bit() {
                 return Err(
                     Error::invalid(format!("fd {fd}, types {}", mask_text(types)))
-                        .hint(format!("fd is a {} namespace", t.name())),
+                        .with_hint(format!("fd is a {} namespace", t.name())),
                 );
             }
             t.bit()
@@ -352,14 +352,14 @@ pub fn run_in<T: Send>(fd: RawFd, types: libc::c_int, f: impl FnOnce() -> T + Se
         FdKind::Pidfd => {
             if types == 0 {
                 return Err(Error::invalid(format!("pidfd {fd}, types 0"))
-                    .hint("a pidfd needs a non-empty NS_* mask"));
+                    .with_hint("a pidfd needs a non-empty set of namespace types"));
             }
             types
         }
     };
     if joins & NS_USER != 0 {
         return Err(Error::invalid(format!("fd {fd}, types {}", mask_text(joins)))
-            .hint("one thread cannot join a user namespace (the kernel allows it only to single-threaded processes); use ns_spawn_fn"));
+            .with_hint("one thread cannot join a user namespace (the kernel allows it only to single-threaded processes); start a process in it instead (a spawn that joins it)"));
     }
     crate::create::on_fresh_thread(move || {
         if joins & NS_MNT != 0 {

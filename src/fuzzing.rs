@@ -7,3 +7,14 @@ pub use crate::procfs::{parse_fdinfo_pid, parse_status_threads};
 pub use crate::spawn::SpawnAttr;
 pub use crate::survey::{parse_ns_link, parse_nsfs_mounts, parse_nsfs_mounts_bytes};
 pub use crate::types::ns_idmap;
+
+/// The C API's constants, for the test that compares them with the header.
+pub mod c_constants {
+    pub use crate::types::{
+        NS_ALL, NS_CGROUP, NS_FOR_CHILDREN, NS_IPC, NS_KCMP_FILE, NS_KCMP_FILES, NS_KCMP_FS,
+        NS_KCMP_IO, NS_KCMP_SIGHAND, NS_KCMP_SYSVSEM, NS_KCMP_VM, NS_MAP_DENY_SETGROUPS,
+        NS_MAP_MAX_RANGES, NS_MAP_USE_HELPER, NS_MNT, NS_NET, NS_PID, NS_PROPAGATION_PRIVATE,
+        NS_PROPAGATION_SHARED, NS_PROPAGATION_SLAVE, NS_PROPAGATION_UNCHANGED, NS_TIME, NS_USER,
+        NS_UTS,
+    };
+}

@@ -27,7 +27,7 @@ pub(crate) fn ns_stat(fd: RawFd) -> Result<libc::stat> {
             NSFS_DEV.store(dev, Ordering::Relaxed);
             Ok(st)
         }
-        Ok(_) => Err(Error::invalid(format!("fd {fd}")).hint("not a namespace")),
+        Ok(_) => Err(Error::invalid(format!("fd {fd}")).with_hint("not a namespace")),
         Err(e) => Err(Error::io(e, format!("fstatfs fd {fd}"))),
     }
 }
@@ -55,7 +55,7 @@ pub fn ns_type(fd: RawFd) -> Result<NsType> {
 fn type_unchecked(fd: RawFd) -> Result<NsType> {
     let bit = sys::ioctl_none(fd, NS_GET_NSTYPE).step(|| format!("ioctl NS_GET_NSTYPE fd {fd}"))?;
     NsType::from_bit(bit).ok_or_else(|| {
-        Error::new(libc::EOPNOTSUPP, format!("fd {fd}")).hint("unknown namespace type")
+        Error::new(libc::EOPNOTSUPP, format!("fd {fd}")).with_hint("unknown namespace type")
     })
 }
 
@@ -65,7 +65,7 @@ pub fn open_pid(pid: libc::pid_t, ty: libc::c_int) -> Result<OwnedFd> {
     let (t, for_children) = parse_open_type(ty)?;
     if pid < 0 {
         return Err(Error::invalid(format!("pid {pid}"))
-            .hint("a pid is 0 (the calling thread) or positive"));
+            .with_hint("a pid is 0 (the calling thread) or positive"));
     }
     open_proc_ns(pid, t, for_children)
 }
@@ -87,7 +87,7 @@ fn open_proc_ns(pid: libc::pid_t, t: NsType, for_children: bool) -> Result<Owned
 /// the type, or a *_for_children namespace no process has entered yet.
 fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: bool) -> Error {
     if !crate::procfs::proc_mounted() {
-        return err.hint("/proc is not mounted");
+        return err.with_hint("/proc is not mounted");
     }
     if !pid_exists(pid) {
         return err.with_errno(libc::ESRCH);
@@ -97,7 +97,7 @@ fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: boo
     if sys::fs::access(own.as_cstr(), libc::F_OK).is_err() {
         return err
             .with_errno(libc::EOPNOTSUPP)
-            .hint("this kernel has no such namespace type");
+            .with_hint("this kernel has no such namespace type");
     }
     // A zombie keeps its pid namespace link but loses those of its nsproxy
     // (uts among them): that tells "exited" from "nobody in it yet".
@@ -105,9 +105,10 @@ fn explain_missing_ns(err: Error, pid: libc::pid_t, t: NsType, for_children: boo
     probe.push("ns/uts");
     let alive = sys::fs::access(probe.as_cstr(), libc::F_OK).is_ok();
     if for_children && alive {
-        return err.hint("the kernel shows this namespace only once a process is in it");
+        return err.with_hint("the kernel shows this namespace only once a process is in it");
     }
-    err.with_errno(libc::ESRCH).hint("the process has exited")
+    err.with_errno(libc::ESRCH)
+        .with_hint("the process has exited")
 }
 
 /// Opens namespace `ty` of the process behind `pidfd`, race-free against
@@ -153,7 +154,7 @@ pub fn open_pidfd(pidfd: RawFd, ty: libc::c_int) -> Result<OwnedFd> {
 /// ESRCH about a pidfd's process: it has exited.
 pub(crate) fn explain_exited(e: Error) -> Error {
     if e.errno() == libc::ESRCH {
-        e.hint("the process has exited")
+        e.with_hint("the process has exited")
     } else {
         e
     }
@@ -165,7 +166,7 @@ pub(crate) fn explain_pidfd_error(e: Error) -> Error {
     match e.errno() {
         libc::ESRCH => explain_exited(e),
         libc::EPERM | libc::EACCES => {
-            e.hint("the caller may not inspect that process (ptrace read access is needed)")
+            e.with_hint("the caller may not inspect that process (ptrace read access is needed)")
         }
         _ => e,
     }
@@ -176,13 +177,14 @@ pub(crate) fn explain_pidfd_error(e: Error) -> Error {
 pub(crate) fn pidfd_target(pidfd: RawFd) -> Result<libc::pid_t> {
     sys::fstat(pidfd).step(|| format!("fstat pidfd {pidfd}"))?;
     match pidfd_pid(pidfd)? {
-        None => Err(Error::new(libc::EBADF, format!("fd {pidfd}")).hint("not a pidfd")),
+        None => Err(Error::new(libc::EBADF, format!("fd {pidfd}")).with_hint("not a pidfd")),
         Some(p) if p <= 0 => {
-            Err(Error::new(libc::ESRCH, format!("pidfd {pidfd}")).hint("the process has exited"))
+            Err(Error::new(libc::ESRCH, format!("pidfd {pidfd}"))
+                .with_hint("the process has exited"))
         }
         Some(p) if sys::pidfd_exited(pidfd) => {
             Err(Error::new(libc::ESRCH, format!("pidfd {pidfd} (pid {p})"))
-                .hint("the process has exited"))
+                .with_hint("the process has exited"))
         }
         Some(p) => Ok(p),
     }
@@ -223,12 +225,12 @@ fn open_path_flags(path: &CStr, ty: libc::c_int, extra: libc::c_int) -> Result<O
     .step(|| format!("open {}", show()))?;
     let raw = fd.as_raw_fd();
     if !is_namespace(raw)? {
-        return Err(Error::invalid(show()).hint("not a namespace file"));
+        return Err(Error::invalid(show()).with_hint("not a namespace file"));
     }
     let got = type_unchecked(raw)?;
     if let Some(w) = want {
         if w != got {
-            return Err(Error::invalid(show()).hint(format!(
+            return Err(Error::invalid(show()).with_hint(format!(
                 "a {} namespace, not {}",
                 got.name(),
                 w.name()
@@ -242,7 +244,10 @@ fn open_path_flags(path: &CStr, ty: libc::c_int, extra: libc::c_int) -> Result<O
 /// Checks a name as `ip netns` takes it.
 pub(crate) fn check_netns_name(name: &[u8]) -> Result<&str> {
     let bad = |why: &'static str| {
-        Err(Error::invalid(format!("netns name \"{}\"", String::from_utf8_lossy(name))).hint(why))
+        Err(
+            Error::invalid(format!("netns name \"{}\"", String::from_utf8_lossy(name)))
+                .with_hint(why),
+        )
     };
     if name.is_empty() {
         return bad("empty");
@@ -275,7 +280,7 @@ pub fn open_name(name: &CStr) -> Result<OwnedFd> {
     }
     Err(last
         .unwrap_or_else(|| Error::new(libc::ENOENT, name.to_owned()))
-        .hint("no network namespace of that name in /run/netns or /var/run/netns"))
+        .with_hint("no network namespace of that name in /run/netns or /var/run/netns"))
 }
 
 /// The owning user namespace of a namespace.
@@ -284,7 +289,7 @@ pub fn get_userns(fd: RawFd) -> Result<OwnedFd> {
     sys::ioctl_fd(fd, NS_GET_USERNS).map_err(|e| {
         let err = Error::io(e, format!("ioctl NS_GET_USERNS fd {fd}"));
         if err.errno() == libc::EPERM {
-            err.hint("the owning user namespace is outside the caller's")
+            err.with_hint("the owning user namespace is outside the caller's")
         } else {
             err
         }
@@ -297,8 +302,8 @@ pub fn get_parent(fd: RawFd) -> Result<OwnedFd> {
     sys::ioctl_fd(fd, NS_GET_PARENT).map_err(|e| {
         let err = Error::io(e, format!("ioctl NS_GET_PARENT fd {fd}"));
         match err.errno() {
-            libc::EINVAL => err.hint("only pid and user namespaces have a parent"),
-            libc::EPERM => err.hint("the parent is outside what the caller may see"),
+            libc::EINVAL => err.with_hint("only pid and user namespaces have a parent"),
+            libc::EPERM => err.with_hint("the parent is outside what the caller may see"),
             _ => err,
         }
     })
@@ -310,7 +315,7 @@ pub fn owner_uid(fd: RawFd) -> Result<libc::uid_t> {
     sys::ioctl_read::<libc::uid_t>(fd, NS_GET_OWNER_UID).map_err(|e| {
         let err = Error::io(e, format!("ioctl NS_GET_OWNER_UID fd {fd}"));
         if err.errno() == libc::EINVAL {
-            err.hint("not a user namespace")
+            err.with_hint("not a user namespace")
         } else {
             err
         }
@@ -329,7 +334,7 @@ pub fn unique_id(fd: RawFd) -> Result<u64> {
     ns_stat(fd)?;
     let unsupported = || {
         Error::new(libc::EOPNOTSUPP, format!("ioctl NS_GET_ID fd {fd}"))
-            .hint("the kernel predates NS_GET_ID (6.18)")
+            .with_hint("the kernel predates NS_GET_ID (6.18)")
     };
     if features::NS_GET_ID.get() == Some(false) {
         return Err(unsupported());

@@ -21,14 +21,14 @@ pub fn get_limit(ty: libc::c_int) -> Result<i64> {
     String::from_utf8_lossy(&buf[..n])
         .trim()
         .parse()
-        .map_err(|_| Error::new(libc::EIO, format!("read {path}")).hint("not a number"))
+        .map_err(|_| Error::new(libc::EIO, format!("read {path}")).with_hint("not a number"))
 }
 
 /// Writes /proc/sys/user/max_TYPE_namespaces (0 to INT_MAX).
 pub fn set_limit(ty: libc::c_int, value: i64) -> Result<()> {
     let path = limit_path(ty)?;
     if !(0..=i64::from(i32::MAX)).contains(&value) {
-        return Err(Error::invalid(format!("limit {value}")).hint("0 to 2147483647"));
+        return Err(Error::invalid(format!("limit {value}")).with_hint("0 to 2147483647"));
     }
     let cpath = std::ffi::CString::new(path.as_str()).map_err(|_| Error::invalid("path"))?;
     let fd = sys::open_internal(&cpath, libc::O_WRONLY)

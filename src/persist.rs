@@ -13,7 +13,7 @@ use crate::types::NS_NET;
 pub const NETNS_RUN_DIR: &str = "/run/netns";
 
 fn cstring(s: &str) -> Result<CString> {
-    CString::new(s).map_err(|_| Error::invalid(format!("path \"{s}\"")).hint("contains NUL"))
+    CString::new(s).map_err(|_| Error::invalid(format!("path \"{s}\"")).with_hint("contains NUL"))
 }
 
 /// Is a namespace bind-mounted at `path`? A namespace file (statfs: nsfs)
@@ -50,7 +50,7 @@ pub fn bind(fd: RawFd, path: &CStr) -> Result<()> {
     let show = path.to_string_lossy();
     if is_bound(path) {
         return Err(Error::new(libc::EEXIST, format!("bind {show}"))
-            .hint("a namespace is already bound there"));
+            .with_hint("a namespace is already bound there"));
     }
     let created = match create_excl(path, 0o444) {
         Ok(()) => true,
@@ -81,7 +81,9 @@ pub fn unbind(path: &CStr) -> Result<()> {
         if let Err(e) = sys::fs::access(path, libc::F_OK) {
             return Err(Error::io(e, format!("unbind {show}")));
         }
-        return Err(Error::invalid(format!("unbind {show}")).hint("no namespace is bound there"));
+        return Err(
+            Error::invalid(format!("unbind {show}")).with_hint("no namespace is bound there")
+        );
     }
     sys::fs::umount_detach(path).map_err(|e| Error::io(e, format!("umount {show}")))?;
     match sys::fs::unlink(path) {
@@ -117,7 +119,7 @@ impl RunDir {
 fn unprivileged(e: Error) -> Error {
     if e.errno() == libc::EACCES {
         e.with_errno(libc::EPERM)
-            .hint("named network namespaces need privilege over /run/netns")
+            .with_hint("named network namespaces need privilege over /run/netns")
     } else {
         e
     }
@@ -167,7 +169,7 @@ pub fn netns_add(name: &CStr) -> Result<OwnedFd> {
         let err = unprivileged(Error::io(e, format!("create {NETNS_RUN_DIR}/{name}")));
         done.undo(&dir);
         return Err(if err.errno() == libc::EEXIST {
-            err.hint("the name is taken")
+            err.with_hint("the name is taken")
         } else {
             err
         });
@@ -199,7 +201,7 @@ pub fn netns_del(name: &CStr) -> Result<()> {
     let path = cstring(&format!("{NETNS_RUN_DIR}/{name}"))?;
     if let Err(e) = sys::fs::access(&path, libc::F_OK) {
         return Err(Error::io(e, format!("{NETNS_RUN_DIR}/{name}"))
-            .hint("no network namespace of that name"));
+            .with_hint("no network namespace of that name"));
     }
     // As iproute2: detach, then unlink. EINVAL (nothing mounted there) is
     // fine; anything else, EPERM above all, stops before the unlink.

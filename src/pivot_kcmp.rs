@@ -29,13 +29,13 @@ pub fn kcmp(
     idx2: libc::c_ulong,
 ) -> Result<libc::c_int> {
     if !(NS_KCMP_FILE..=NS_KCMP_SYSVSEM).contains(&ty) {
-        return Err(Error::invalid(format!("kcmp type {ty}")).hint("one of NS_KCMP_*"));
+        return Err(Error::invalid(format!("kcmp type {ty}")).with_hint("one of NS_KCMP_*"));
     }
     if ty == NS_KCMP_FILE && (idx1 > i32::MAX as libc::c_ulong || idx2 > i32::MAX as libc::c_ulong)
     {
         // The kernel would truncate them to int and compare other fds.
         return Err(Error::new(libc::EBADF, format!("kcmp fds {idx1}, {idx2}"))
-            .hint("not file descriptors"));
+            .with_hint("not file descriptors"));
     }
     sys::process::kcmp(pid1, pid2, ty, idx1, idx2)
         .map_err(|e| Error::io(e, format!("kcmp({pid1}, {pid2}, {ty})")))

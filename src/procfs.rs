@@ -193,7 +193,7 @@ pub(crate) fn proc_mounted() -> bool {
 /// ENOENT under /proc because /proc is not there: say so.
 pub(crate) fn explain_proc_error(err: Error) -> Error {
     if err.errno() == libc::ENOENT && !proc_mounted() {
-        err.hint("/proc is not mounted")
+        err.with_hint("/proc is not mounted")
     } else {
         err
     }
@@ -210,7 +210,8 @@ pub(crate) fn check_proc_is_ours() -> Result<()> {
         if proc_mounted() {
             err
         } else {
-            err.with_errno(libc::ENOENT).hint("/proc is not mounted")
+            err.with_errno(libc::ENOENT)
+                .with_hint("/proc is not mounted")
         }
     })?;
     let me = sys::process::getpid();
@@ -219,7 +220,7 @@ pub(crate) fn check_proc_is_ours() -> Result<()> {
         .ok()
         .and_then(|t| t.parse::<libc::pid_t>().ok());
     if shown != Some(me) {
-        return Err(Error::new(libc::EOPNOTSUPP, "/proc").hint(format!(
+        return Err(Error::new(libc::EOPNOTSUPP, "/proc").with_hint(format!(
             "the /proc mounted here belongs to another PID namespace (it shows this process as {}, not {me}); mount a /proc for this one",
             String::from_utf8_lossy(text)
         )));

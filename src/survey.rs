@@ -34,7 +34,7 @@ fn read_ns_link_path(pid: i32, t: NsType) -> Option<u64> {
     parse_ns_link(buf.get(..n)?)
 }
 
-/// "net:[4026531840]" -> 4026531840: a type name (lower case and '_'),
+/// `"net:[4026531840]"` -> 4026531840: a type name (lower case and '_'),
 /// ":[", digits, "]", and nothing else.
 pub fn parse_ns_link(text: &[u8]) -> Option<u64> {
     let open = text.iter().position(|&c| c == b'[')?;
@@ -161,7 +161,7 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
             }
             for h in handles {
                 results.push(h.join().unwrap_or_else(|_| {
-                    Err(Error::new(libc::EIO, "scan worker").hint("it panicked"))
+                    Err(Error::new(libc::EIO, "scan worker").with_hint("it panicked"))
                 }));
             }
             results

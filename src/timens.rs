@@ -14,13 +14,12 @@ pub(crate) fn check_offset(clock: libc::clockid_t, nsec: i64) -> Result<&'static
         libc::CLOCK_MONOTONIC => "monotonic",
         libc::CLOCK_BOOTTIME => "boottime",
         _ => {
-            return Err(
-                Error::invalid(format!("clock {clock}")).hint("CLOCK_MONOTONIC or CLOCK_BOOTTIME")
-            )
+            return Err(Error::invalid(format!("clock {clock}"))
+                .with_hint("CLOCK_MONOTONIC or CLOCK_BOOTTIME"))
         }
     };
     if !(0..1_000_000_000).contains(&nsec) {
-        return Err(Error::invalid(format!("nsec {nsec}")).hint("0 to 999999999"));
+        return Err(Error::invalid(format!("nsec {nsec}")).with_hint("0 to 999999999"));
     }
     Ok(name)
 }
@@ -56,7 +55,7 @@ pub fn set_time_offset(
     let fd = sys::open_internal(path.as_cstr(), libc::O_WRONLY).map_err(|e| {
         let err = Error::io(e, format!("open {}", path.as_str()));
         if err.errno() == libc::ENOENT && !crate::procfs::proc_mounted() {
-            err.hint("/proc is not mounted")
+            err.with_hint("/proc is not mounted")
         } else if err.errno() == libc::ENOENT && !crate::procfs::pid_exists(pid) {
             err.with_errno(libc::ESRCH)
         } else {
@@ -67,7 +66,7 @@ pub fn set_time_offset(
     sys::write_once(fd.as_fd(), text.as_bytes()).map_err(|e| {
         let err = Error::io(e, format!("write {}", path.as_str()));
         if err.errno() == libc::EACCES {
-            err.hint("a process has already entered that time namespace")
+            err.with_hint("a process has already entered that time namespace")
         } else {
             err
         }

@@ -93,8 +93,11 @@ pub const NS_KCMP_SYSVSEM: c_int = 6;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ns_idmap {
+    /// First id inside the namespace.
     pub inside: u32,
+    /// First id in the parent namespace.
     pub outside: u32,
+    /// How many ids.
     pub count: u32,
 }
 
@@ -136,102 +139,163 @@ pub struct ns_spawn_attr {
     pub(crate) inner: crate::spawn::SpawnAttr,
 }
 
-/// A single namespace type, one of the NS_* bits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NsType {
-    bit: c_int,
-    name: &'static CStr,
+/// One namespace type.
+///
+/// The discriminant is the kernel's `CLONE_NEW*` bit (the C API's `NS_*`
+/// value), so `NsType::Net as i32 == libc::CLONE_NEWNET`.
+///
+/// ```
+/// use linuxns::NsType;
+///
+/// let t: NsType = "net".parse().unwrap();
+/// assert_eq!(t, NsType::Net);
+/// assert_eq!(t.name(), "net");
+/// assert_eq!(t.bit(), libc::CLONE_NEWNET);
+/// assert_eq!(t.to_string(), "net");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(i32)]
+pub enum NsType {
+    /// Mount namespace: the mount table (`CLONE_NEWNS`).
+    Mnt = NS_MNT,
+    /// Cgroup namespace: the view of the cgroup hierarchy (`CLONE_NEWCGROUP`).
+    Cgroup = NS_CGROUP,
+    /// UTS namespace: hostname and NIS domain name (`CLONE_NEWUTS`).
+    Uts = NS_UTS,
+    /// IPC namespace: System V IPC and POSIX message queues (`CLONE_NEWIPC`).
+    Ipc = NS_IPC,
+    /// User namespace: uids, gids and capabilities (`CLONE_NEWUSER`).
+    User = NS_USER,
+    /// PID namespace: process ids (`CLONE_NEWPID`).
+    Pid = NS_PID,
+    /// Network namespace: interfaces, routes, sockets (`CLONE_NEWNET`).
+    Net = NS_NET,
+    /// Time namespace: `CLOCK_MONOTONIC` and `CLOCK_BOOTTIME` offsets
+    /// (`CLONE_NEWTIME`, Linux 5.6).
+    Time = NS_TIME,
 }
 
 /// In /proc/PID/ns order of the kernel's own listing.
-pub(crate) const TYPES: [NsType; 8] = [
-    NsType {
-        bit: NS_CGROUP,
-        name: c"cgroup",
-    },
-    NsType {
-        bit: NS_IPC,
-        name: c"ipc",
-    },
-    NsType {
-        bit: NS_MNT,
-        name: c"mnt",
-    },
-    NsType {
-        bit: NS_NET,
-        name: c"net",
-    },
-    NsType {
-        bit: NS_PID,
-        name: c"pid",
-    },
-    NsType {
-        bit: NS_TIME,
-        name: c"time",
-    },
-    NsType {
-        bit: NS_USER,
-        name: c"user",
-    },
-    NsType {
-        bit: NS_UTS,
-        name: c"uts",
-    },
-];
+pub(crate) const TYPES: [NsType; 8] = NsType::ALL;
 
 /// The user namespace type, for code that needs it by name.
-pub(crate) const USER: NsType = NsType {
-    bit: NS_USER,
-    name: c"user",
-};
+pub(crate) const USER: NsType = NsType::User;
 
 impl NsType {
-    /// The type whose bit is exactly `bit`.
+    /// Every type, in the order of the kernel's `/proc/PID/ns` listing
+    /// (alphabetical).
+    ///
+    /// ```
+    /// assert_eq!(linuxns::NsType::ALL.len(), 8);
+    /// ```
+    pub const ALL: [NsType; 8] = [
+        NsType::Cgroup,
+        NsType::Ipc,
+        NsType::Mnt,
+        NsType::Net,
+        NsType::Pid,
+        NsType::Time,
+        NsType::User,
+        NsType::Uts,
+    ];
+
+    /// The type whose bit is exactly `bit` (one `CLONE_NEW*` value).
+    ///
+    /// ```
+    /// use linuxns::NsType;
+    /// assert_eq!(NsType::from_bit(libc::CLONE_NEWUTS), Some(NsType::Uts));
+    /// assert_eq!(NsType::from_bit(libc::CLONE_NEWUTS | libc::CLONE_NEWNET), None);
+    /// ```
     pub fn from_bit(bit: c_int) -> Option<NsType> {
-        TYPES.iter().copied().find(|t| t.bit == bit)
+        NsType::ALL.iter().copied().find(|t| t.bit() == bit)
     }
 
-    /// The type named as in /proc/PID/ns ("net", "mnt", ...).
-    pub fn from_name(name: &[u8]) -> Option<NsType> {
-        TYPES.iter().copied().find(|t| t.name.to_bytes() == name)
+    /// The type named as in `/proc/PID/ns` (`"net"`, `"mnt"`, ...).
+    pub(crate) fn from_name(name: &[u8]) -> Option<NsType> {
+        NsType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.c_name().to_bytes() == name)
     }
 
+    /// The kernel's `CLONE_NEW*` bit for this type.
+    ///
+    /// ```
+    /// assert_eq!(linuxns::NsType::Pid.bit(), libc::CLONE_NEWPID);
+    /// ```
     pub fn bit(self) -> c_int {
-        self.bit
+        self as c_int
     }
 
+    /// The name used in `/proc/PID/ns`, lsns(8) and `net:[4026531840]`.
+    ///
+    /// ```
+    /// assert_eq!(linuxns::NsType::Mnt.name(), "mnt");
+    /// ```
     pub fn name(self) -> &'static str {
-        // The table holds ASCII names only.
-        self.name.to_str().unwrap_or("?")
+        // The names are ASCII.
+        self.c_name().to_str().unwrap_or("?")
     }
 
-    pub fn c_name(self) -> &'static CStr {
-        self.name
+    pub(crate) fn c_name(self) -> &'static CStr {
+        match self {
+            NsType::Cgroup => c"cgroup",
+            NsType::Ipc => c"ipc",
+            NsType::Mnt => c"mnt",
+            NsType::Net => c"net",
+            NsType::Pid => c"pid",
+            NsType::Time => c"time",
+            NsType::User => c"user",
+            NsType::Uts => c"uts",
+        }
     }
 
-    /// Only pid and time namespaces have a *_for_children link.
+    /// Only pid and time namespaces have a `*_for_children` link.
+    ///
+    /// ```
+    /// assert!(linuxns::NsType::Pid.has_for_children());
+    /// assert!(!linuxns::NsType::Net.has_for_children());
+    /// ```
     pub fn has_for_children(self) -> bool {
-        self.bit == NS_PID || self.bit == NS_TIME
+        matches!(self, NsType::Pid | NsType::Time)
     }
 
     /// The file name under /proc/PID/ns.
-    pub fn proc_name(self, for_children: bool) -> &'static str {
-        match (self.bit, for_children) {
-            (NS_PID, true) => "pid_for_children",
-            (NS_TIME, true) => "time_for_children",
+    pub(crate) fn proc_name(self, for_children: bool) -> &'static str {
+        match (self, for_children) {
+            (NsType::Pid, true) => "pid_for_children",
+            (NsType::Time, true) => "time_for_children",
             _ => self.name(),
         }
     }
 
     /// Every type in `mask`, user namespace first, then the table order.
-    pub fn in_mask(mask: c_int) -> impl Iterator<Item = NsType> {
-        let user = NsType::from_bit(NS_USER).filter(|_| mask & NS_USER != 0);
+    pub(crate) fn in_mask(mask: c_int) -> impl Iterator<Item = NsType> {
+        let user = Some(NsType::User).filter(|_| mask & NS_USER != 0);
         user.into_iter().chain(
             TYPES
                 .iter()
                 .copied()
-                .filter(move |t| t.bit != NS_USER && mask & t.bit != 0),
+                .filter(move |t| *t != NsType::User && mask & t.bit() != 0),
         )
+    }
+}
+
+impl std::fmt::Display for NsType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for NsType {
+    type Err = Error;
+
+    /// Parses a name as [`NsType::name`] gives it.
+    fn from_str(s: &str) -> Result<NsType> {
+        NsType::from_name(s.as_bytes()).ok_or_else(|| {
+            Error::invalid(format!("namespace type {s:?}"))
+                .with_hint("one of cgroup, ipc, mnt, net, pid, time, user, uts")
+        })
     }
 }
 
@@ -239,7 +303,7 @@ impl NsType {
 pub(crate) fn mask_text(mask: c_int) -> String {
     let mut s: Vec<&str> = TYPES
         .iter()
-        .filter(|t| mask & t.bit != 0)
+        .filter(|t| mask & t.bit() != 0)
         .map(|t| t.name())
         .collect();
     let rest = mask & !NS_ALL;
@@ -258,7 +322,7 @@ pub(crate) fn mask_text(mask: c_int) -> String {
 /// A `type` argument that must be exactly one NS_* value.
 pub(crate) fn parse_one_type(ty: c_int) -> Result<NsType> {
     NsType::from_bit(ty).ok_or_else(|| {
-        Error::invalid(format!("type {ty:#x}")).hint("exactly one NS_* type is needed")
+        Error::invalid(format!("type {ty:#x}")).with_hint("exactly one NS_* type is needed")
     })
 }
 
@@ -270,7 +334,7 @@ pub(crate) fn parse_open_type(ty: c_int) -> Result<(NsType, bool)> {
         parse_one_type(ty & !NS_FOR_CHILDREN).map_err(|e| e.with_step(format!("type {ty:#x}")))?;
     if for_children && !t.has_for_children() {
         return Err(Error::invalid(format!("type {}|NS_FOR_CHILDREN", t.name()))
-            .hint("only pid and time namespaces have a *_for_children namespace"));
+            .with_hint("only pid and time namespaces have a *_for_children namespace"));
     }
     Ok((t, for_children))
 }
@@ -281,7 +345,7 @@ pub(crate) fn parse_any_type(ty: c_int) -> Result<Option<NsType>> {
         return Ok(None);
     }
     NsType::from_bit(ty).map(Some).ok_or_else(|| {
-        Error::invalid(format!("type {ty:#x}")).hint("0 or exactly one NS_* type is needed")
+        Error::invalid(format!("type {ty:#x}")).with_hint("0 or exactly one NS_* type is needed")
     })
 }
 
@@ -289,7 +353,7 @@ pub(crate) fn parse_any_type(ty: c_int) -> Result<Option<NsType>> {
 pub(crate) fn check_mask(mask: c_int, what: &'static str) -> Result<()> {
     if mask & !NS_ALL != 0 {
         return Err(Error::invalid(format!("{what} {mask:#x}"))
-            .hint(format!("bits {:#x} are not NS_* types", mask & !NS_ALL)));
+            .with_hint(format!("bits {:#x} are not NS_* types", mask & !NS_ALL)));
     }
     Ok(())
 }

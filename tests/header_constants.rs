@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use linuxns::types::*;
+use linuxns::fuzzing::c_constants::*;
 
 /// Every public constant of src/types.rs and its value.
 fn rust_constants() -> BTreeMap<&'static str, i64> {

@@ -53,7 +53,7 @@ like("$@", qr/unknown spawn option 'bogus'/, "... $@");
 
 eval { LinuxNS::spawn(['/nonexistent/program']) };
 is($@->errno, ENOENT, 'spawn of a missing program: ENOENT');
-like($@->detail, qr/^ns_spawn: child: execve: /, '... ' . $@->detail);
+like($@->detail, qr{^ns_spawn: child: execve "/nonexistent/program": }, '... ' . $@->detail);
 
 eval { LinuxNS::write_uid_map(0, 'not a map') };
 is($@->errno, EINVAL, 'a map that is not an array ref: EINVAL');

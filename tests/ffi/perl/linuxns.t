@@ -158,7 +158,7 @@ for my $type (NS_NET, NS_UTS, NS_IPC, NS_MNT, NS_USER, NS_PID, NS_CGROUP, NS_TIM
     # failure comes back from ns_spawn.
     my $bad = ns_spawn('/nonexistent/program', ['x', undef], undef, undef, undef);
     is($bad, -ENOENT, 'ns_spawn of a missing program returns -ENOENT');
-    like(ns_last_error(), qr/^ns_spawn: child: execve: /, '... ns_last_error names the function and the step: ' . ns_last_error());
+    like(ns_last_error(), qr{^ns_spawn: child: execve "/nonexistent/program": }, '... ns_last_error names the function, the step and the program: ' . ns_last_error());
 }
 
 done_testing();

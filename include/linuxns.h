@@ -30,6 +30,17 @@
  * ns_run_in and ns_spawn_attr_join take one with a mask of types, to enter
  * several namespaces of that process at once.
  *
+ * A struct ns_handle (Linux 6.18, ns_handle_encode) names a namespace by
+ * its type, inode number and 64-bit id as plain bytes, or as text
+ * (ns_handle_format, ns_handle_parse): a token to store in a file or send
+ * to another process, which reopens the namespace with ns_open_handle
+ * while it lives, without a bind mount. It keeps nothing alive.
+ *
+ * ns_mount_list and ns_mount_count show the mounts of any mount namespace
+ * named by a descriptor (its ids, mount points, types, sources,
+ * propagation, idmapping), as findmnt -N does for a process in it, without
+ * the caller entering it.
+ *
  * TYPES AND MASKS
  *
  * Each namespace type is one NS_* constant, the kernel's CLONE_NEW* bit:
@@ -113,12 +124,22 @@
  * pidfd with several namespaces in one step (5.8; before, one at a time),
  * PIDFD_GET_*_NAMESPACE (6.11; before, /proc and a check that the pidfd's
  * process is alive), NS_GET_ID (6.18; before, ns_unique_id fails with
- * -EOPNOTSUPP), clone3 (5.3; clone(2) where a filter refuses it),
+ * -EOPNOTSUPP), namespace file handles (6.18; before, ns_handle_encode and
+ * ns_open_handle fail with -EOPNOTSUPP), idmapped mounts (5.12; before,
+ * ns_mount_idmapped and ns_spawn_attr_set_root_idmap fail with
+ * -EOPNOTSUPP), listmount(2) and statmount(2) of a mount namespace named
+ * by descriptor (6.18; before, ns_mount_list has a helper thread join the
+ * namespace and read its mountinfo), NS_MNT_GET_INFO (6.12; before,
+ * ns_mount_count counts the listing), clone3 (5.3; clone(2) where a filter
+ * refuses it),
  * CLONE_INTO_CGROUP (5.7), waitid(P_PIDFD) (5.4), time namespaces (5.6),
  * close_range (5.9, with CLOSE_RANGE_CLOEXEC 5.11; before, one fcntl per
  * descriptor) and PIDFD_INFO_EXIT (6.15; before, a supervising process of
- * the library's own). The constants it needs are its own, never taken from
- * the build machine's kernel headers.
+ * the library's own, and ns_pidfd_status fails with -EOPNOTSUPP for a
+ * reaped process), pid translation (6.11; before, ns_pid_translate reads
+ * /proc). ns_features reports which of these the running kernel offers.
+ * The constants it needs are its own, never taken from the build
+ * machine's kernel headers.
  *
  * ENVIRONMENT
  *
@@ -189,9 +210,143 @@
  */
 #define NS_MAP_USE_HELPER 0x2
 
+/**
+ * ns_list_ex: report every namespace, also those no process is in (held
+ * by a descriptor, a bind mount, a thread, a *_for_children link, or
+ * alive only as another's parent or owner).
+ */
+#define NS_LIST_ALL 0x1
+
+/**
+ * ns_spawn_attr_set_caps: the bounding set (PR_CAPBSET_DROP of every
+ * capability not given).
+ */
+#define NS_CAPS_BOUNDING 0x1
+
+/**
+ * ns_spawn_attr_set_caps: the permitted set (capset).
+ */
+#define NS_CAPS_PERMITTED 0x2
+
+/**
+ * ns_spawn_attr_set_caps: the effective set (capset).
+ */
+#define NS_CAPS_EFFECTIVE 0x4
+
+/**
+ * ns_spawn_attr_set_caps: the inheritable set (capset).
+ */
+#define NS_CAPS_INHERITABLE 0x8
+
+/**
+ * ns_spawn_attr_set_caps: the ambient set (PR_CAP_AMBIENT), which a
+ * program that does not run as root keeps across exec.
+ */
+#define NS_CAPS_AMBIENT 0x10
+
+/**
+ * ns_features: clone3(2) (5.3), not refused by a seccomp filter.
+ */
+#define NS_FEATURE_CLONE3 0x1
+
+/**
+ * ns_features: clone3's CLONE_INTO_CGROUP: start a child in a cgroup
+ * (5.7).
+ */
+#define NS_FEATURE_CLONE_INTO_CGROUP 0x2
+
+/**
+ * ns_features: setns(2) with a pidfd and a mask of types, entered at
+ * once (5.8).
+ */
+#define NS_FEATURE_SETNS_PIDFD 0x4
+
+/**
+ * ns_features: The PIDFD_GET_*_NAMESPACE ioctls: a pidfd's namespaces
+ * (6.11).
+ */
+#define NS_FEATURE_PIDFD_GET_NAMESPACE 0x8
+
+/**
+ * ns_features: NS_GET_ID: the 64-bit namespace id of ns_unique_id
+ * (6.18).
+ */
+#define NS_FEATURE_NS_GET_ID 0x10
+
+/**
+ * ns_features: File handles of namespaces (nsfs, 6.18).
+ */
+#define NS_FEATURE_NSFS_HANDLES 0x20
+
+/**
+ * ns_features: listns(2): the kernel lists namespaces (6.19).
+ */
+#define NS_FEATURE_LISTNS 0x40
+
+/**
+ * ns_features: NS_MNT_GET_INFO, NS_MNT_GET_NEXT and NS_MNT_GET_PREV
+ * (6.12).
+ */
+#define NS_FEATURE_MNTNS_IOCTLS 0x80
+
+/**
+ * ns_features: listmount(2) and statmount(2) (6.8).
+ */
+#define NS_FEATURE_LISTMOUNT 0x100
+
+/**
+ * ns_features: listmount and statmount of a mount namespace named by
+ * descriptor (6.18).
+ */
+#define NS_FEATURE_LISTMOUNT_NS_FD 0x200
+
+/**
+ * ns_features: PIDFD_GET_INFO with PIDFD_INFO_EXIT: the status of a
+ * reaped process (6.15).
+ */
+#define NS_FEATURE_PIDFD_INFO_EXIT 0x400
+
+/**
+ * ns_features: Idmapped mounts: mount_setattr(2) with MOUNT_ATTR_IDMAP
+ * (5.12).
+ */
+#define NS_FEATURE_IDMAPPED_MOUNTS 0x800
+
+/**
+ * ns_features: NS_GET_PID_FROM_PIDNS / NS_GET_PID_IN_PIDNS: pids across
+ * PID namespaces (6.11).
+ */
+#define NS_FEATURE_PID_TRANSLATE 0x1000
+
+/**
+ * ns_features: clone3's CLONE_NNP: the child starts with no_new_privs
+ * (7.1).
+ */
+#define NS_FEATURE_CLONE_NNP 0x2000
+
+/**
+ * ns_features: clone3's CLONE_PIDFD_AUTOKILL: the child dies with its
+ * clone pidfd (7.1).
+ */
+#define NS_FEATURE_CLONE_PIDFD_AUTOKILL 0x4000
+
+/**
+ * ns_features: clone3's CLONE_AUTOREAP: the child is reaped by the
+ * kernel (7.1).
+ */
+#define NS_FEATURE_CLONE_AUTOREAP 0x8000
+
+/**
+ * ns_features: clone3's CLONE_EMPTY_MNTNS: the child gets an empty mount
+ * namespace (7.1).
+ */
+#define NS_FEATURE_CLONE_EMPTY_MNTNS 0x10000
+
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/resource.h>
+#include <linux/filter.h>
 
 #define LINUXNS_VERSION_MAJOR 0
 #define LINUXNS_VERSION_MINOR 1
@@ -207,6 +362,12 @@
  * The most ranges a uid or gid map may have (the kernel's limit).
  */
 #define NS_MAP_MAX_RANGES 340
+
+/**
+ * Room for the text form of any namespace handle (ns_handle_format), with
+ * its NUL: "cgroup:4294967295:18446744073709551615" is 38 characters.
+ */
+#define NS_HANDLE_TEXT_MAX 40
 
 /**
  * New mount namespace: make every mount private (the default, as unshare(1)).
@@ -296,6 +457,138 @@ typedef struct ns_idmap {
    */
   uint32_t count;
 } ns_idmap;
+
+/**
+ * One mount of a mount namespace, as ns_mount_list reports it.
+ *
+ * The structure may grow at its end in later versions: `size` is the
+ * size the library filled (sizeof(struct ns_mount_info) of the library's
+ * version); read a field only if it lies within `size`. The strings are
+ * NUL-terminated and valid only during the callback; copy what you keep.
+ */
+typedef struct ns_mount_info {
+  /**
+   * The size of this structure as the library filled it.
+   */
+  uint32_t size;
+  /**
+   * MS_SHARED, MS_SLAVE and MS_UNBINDABLE bits (sys/mount.h; a
+   * mount can be shared and a slave at once), or MS_PRIVATE alone.
+   */
+  uint32_t propagation;
+  /**
+   * The mount's unique 64-bit id, never reused while the system runs
+   * (statmount(2), STATX_MNT_ID_UNIQUE); 0 on the fallback path, which
+   * has only `proc_id`.
+   */
+  uint64_t id;
+  /**
+   * The unique id of the parent mount (of the namespace's root mount:
+   * the mount it sits on, which is not listed); 0 on the fallback path.
+   */
+  uint64_t parent_id;
+  /**
+   * The mount's id in /proc/PID/mountinfo and findmnt's ID column
+   * (reused after an unmount).
+   */
+  uint32_t proc_id;
+  /**
+   * The parent's id in /proc/PID/mountinfo (findmnt's PARENT).
+   */
+  uint32_t proc_parent_id;
+  /**
+   * The major number of the filesystem's device (st_dev).
+   */
+  uint32_t dev_major;
+  /**
+   * The minor number of the filesystem's device.
+   */
+  uint32_t dev_minor;
+  /**
+   * The peer group id of a shared mount ("shared:N" in mountinfo);
+   * 0 if it is not shared.
+   */
+  uint64_t peer_group;
+  /**
+   * The peer group it receives propagation from when it is a slave
+   * ("master:N"); 0 if it is not a slave.
+   */
+  uint64_t master;
+  /**
+   * The mount's attributes as MOUNT_ATTR_* bits of linux/mount.h
+   * (RDONLY 0x1, NOSUID 0x2, NODEV 0x4, NOEXEC 0x8, NOATIME 0x10,
+   * STRICTATIME 0x20, NODIRATIME 0x80, IDMAP 0x100000, NOSYMFOLLOW
+   * 0x200000; relatime is 0), as mount_setattr(2) takes them.
+   */
+  uint64_t attr;
+  /**
+   * Where it is mounted, as seen from the namespace's root (or the
+   * caller's root, for the caller's own namespace), like findmnt's
+   * TARGET.
+   */
+  const char *mount_point;
+  /**
+   * The directory of its filesystem that is mounted ("/" unless a bind
+   * mount of a subdirectory; findmnt's FSROOT).
+   */
+  const char *root;
+  /**
+   * The filesystem type, with its subtype as "type.subtype" (fuse).
+   */
+  const char *fs_type;
+  /**
+   * The mount source (a device, "tmpfs", a server path); "none" when
+   * the mount has none.
+   */
+  const char *source;
+  /**
+   * 1 if the mount is idmapped (mount_setattr(2) MOUNT_ATTR_IDMAP),
+   * else 0.
+   */
+  uint32_t idmapped;
+} ns_mount_info;
+
+/**
+ * The callback of ns_mount_list: called once per mount; a non-zero
+ * return stops the walk.
+ */
+typedef int (*ns_mount_cb)(const struct ns_mount_info *info, void *arg);
+
+/**
+ * A namespace file handle, as plain bytes: a token that names one
+ * namespace and reopens it (ns_open_handle) while it lives.
+ *
+ * 64 bytes with no padding: ns_handle_encode always writes the same bytes
+ * for the same namespace, so two handles can be compared with memcmp and
+ * copied, stored in a file or sent to another process as they are. The
+ * fields are in the host's byte order. A handle built by hand needs
+ * `size`, `type`, `unique_id` and `inode` (the kernel checks all three
+ * namespace fields) and zero `reserved` words.
+ */
+typedef struct ns_handle {
+  /**
+   * sizeof(struct ns_handle), 64: a later layout has another size, or
+   * gives meaning to reserved words.
+   */
+  uint32_t size;
+  /**
+   * One NS_* value: the namespace's type.
+   */
+  int32_t type;
+  /**
+   * The kernel's 64-bit namespace id, never reused, as ns_unique_id
+   * gives it.
+   */
+  uint64_t unique_id;
+  /**
+   * The inode number, as ns_id gives it and "net:[4026531840]" shows it.
+   */
+  uint32_t inode;
+  /**
+   * Zero.
+   */
+  uint32_t reserved[11];
+} ns_handle;
 
 /**
  * One namespace, as ns_list reports it.
@@ -1095,6 +1388,338 @@ int ns_same(int fd_a, int fd_b);
 int ns_unique_id(int fd, uint64_t *id);
 
 /**
+ * Bind-mounts a directory tree with its file owners mapped through a user namespace.
+ *
+ * An idmapped mount (mount_setattr(2), MOUNT_ATTR_IDMAP): `source`, with
+ * every mount below it, is bind-mounted on `target` in the calling
+ * thread's mount namespace, and each file's owner and group show through
+ * the new mount as the user namespace maps them: an id N as the
+ * filesystem stores it (the host's numbering, for a host filesystem) is
+ * taken as the id N inside `userns_fd` and shown as the id it maps to
+ * outside. With a map of "0 65534 1", a file of root's shows as uid
+ * 65534 through `target` (and still as 0 at `source`), and a process
+ * in a user namespace with that map sees it as its own root's. Writes
+ * through `target` are mapped back: a file created by host uid 65534 is
+ * stored as uid 0. Ids the map leaves out show as the overflow id
+ * (65534) and cannot be written.
+ *
+ * Needs CAP_SYS_ADMIN in the caller's mount namespace and over the
+ * filesystem's user namespace (root, for a host filesystem), and
+ * filesystems that support idmapped mounts: ext4, xfs, btrfs, tmpfs from
+ * 6.3 and others do; proc, sysfs and devtmpfs do not. Remove the mount
+ * with umount(2) on `target`.
+ *
+ * `source`: a NUL-terminated path of a directory (or file) to mount.
+ *
+ * `target`: a NUL-terminated path of an existing directory (or file, for
+ * a file `source`) to mount on.
+ *
+ * `userns_fd`: a user namespace descriptor (e.g. from ns_new_userns); the
+ * mount keeps the mapping, the descriptor stays the caller's.
+ *
+ * `flags`: 0; no flag is defined yet.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `flags` is not 0, `source` or `target` is NULL, or
+ *   `userns_fd` is not a user namespace; the kernel's, when a filesystem
+ *   of the tree does not support idmapped mounts, or the user namespace
+ *   has no uid/gid map written (as from ns_new(NS_USER)) or is the
+ *   filesystem's own (that of a tmpfs mounted inside it, say).
+ * -EBADF: when `userns_fd` is not open.
+ * -EPERM: when the caller lacks those privileges: any caller but root,
+ *   for a host filesystem ("an idmapped mount needs CAP_SYS_ADMIN ..." in
+ *   ns_last_error); the kernel's, for the initial user namespace, whose
+ *   identity map it takes for no mapping at all.
+ * -ENOENT: when `source` or `target` does not exist.
+ * -EOPNOTSUPP: on kernels before 5.12, or when a seccomp filter refuses
+ *   mount_setattr.
+ *
+ * Thread safety: mounts in the calling thread's mount namespace (the
+ * process's, unless the thread has unshared it); safe from any thread.
+ * ns_last_error is per thread.
+ *
+ * Kernel: open_tree and move_mount (5.2) and mount_setattr with
+ * MOUNT_ATTR_IDMAP (5.12), probed once; -EOPNOTSUPP before 5.12 (no
+ * fallback; also with LINUXNS_FORCE_FALLBACK=1). tmpfs supports idmapped
+ * mounts from 6.3.
+ */
+int ns_mount_idmapped(const char *source, const char *target, int userns_fd, unsigned int flags);
+
+/**
+ * Mounts the child's root idmapped through a user namespace.
+ *
+ * The directory given to ns_spawn_attr_set_root is mounted idmapped
+ * (see ns_mount_idmapped) instead of bind-mounted, then pivoted into as
+ * usual. Meant for a privileged caller that starts a sandbox in a new
+ * user namespace (NS_USER with maps) on a root filesystem owned by host
+ * ids: with `userns_fd` mapping ids as the sandbox's own maps do (e.g.
+ * "0 65534 1" for both), the sandbox's root owns the files that host
+ * root owns on disk, and what it creates is stored as host root's. The
+ * idmapped tree is made by ns_spawn in the caller, which has the
+ * privileges, before the child starts; the child, in its new
+ * namespaces, only attaches it. The attribute keeps its own copy of the
+ * descriptor; a later call replaces it.
+ *
+ * `userns_fd`: a user namespace descriptor (e.g. from ns_new_userns).
+ *
+ * Returns: 0, or a negative errno. ns_spawn then fails with -EINVAL
+ * ("root_idmap: ... needs a root") when no root is set, and with
+ * ns_mount_idmapped's errors (-EPERM for a caller that is not root,
+ * -EINVAL for a filesystem that cannot be idmapped) naming "root".
+ *
+ * Errors:
+ * -EBADF: when `userns_fd` is not open.
+ * -EINVAL: when `userns_fd` is not a user namespace, or `attr` is NULL.
+ * -EMFILE: when no descriptor is free for the attribute's copy.
+ * -EOPNOTSUPP: on kernels before 5.12 (or when a seccomp filter refuses
+ *   mount_setattr).
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: idmapped mounts, 5.12 (mount_setattr, probed once); no
+ * fallback: -EOPNOTSUPP before, and with LINUXNS_FORCE_FALLBACK=1.
+ */
+int ns_spawn_attr_set_root_idmap(struct ns_spawn_attr *attr, int userns_fd);
+
+/**
+ * Lists the mounts of a mount namespace without entering it.
+ *
+ * Reports every mount of the namespace that is reachable from its root,
+ * as /proc/PID/mountinfo of a process in it shows them (and findmnt -N
+ * PID): one call of `cb` per mount, in the kernel's order (listmount's
+ * order of the unique ids, or mountinfo's). Mount points are as seen
+ * from the namespace's root; for the caller's own mount namespace, from
+ * the caller's root (as /proc/self/mountinfo). The listing is a snapshot
+ * as good as mountinfo's: a mount made or removed during the call may or
+ * may not be in it.
+ *
+ * Both paths (statmount(2), and the mountinfo fallback) give the same
+ * mounts with the same fields, except `id` and `parent_id`, which only
+ * statmount(2) gives (0 on the fallback). `source` is "none" for a mount
+ * without a source, or with an empty one.
+ *
+ * `mntns_fd`: a mount namespace descriptor (ns_open_pid(pid, NS_MNT),
+ * ns_open_pidfd, ns_open_path, ns_new(NS_MNT)).
+ *
+ * `cb`: called as cb(info, arg) on the calling thread, after the listing
+ * is complete (so it may call any ns_* function); `info` and its strings
+ * are valid only during the call. A non-zero return stops the walk.
+ *
+ * `arg`: passed to `cb` unchanged.
+ *
+ * Returns: the number of mounts reported to `cb` (the one whose callback
+ * stopped the walk included), or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: for a NULL `cb`, or when `mntns_fd` is not a mount namespace
+ *   (another namespace type, or not a namespace at all).
+ * -EBADF: when `mntns_fd` is not an open descriptor.
+ * -EPERM: for a namespace other than the caller's own, when the kernel
+ *   refuses: on the fallback path (joining the namespace) without
+ *   CAP_SYS_ADMIN over the namespace's owning user namespace and
+ *   CAP_SYS_CHROOT; on the statmount(2) path, on kernels that check
+ *   CAP_SYS_ADMIN over the owner (6.18 does not: a descriptor is enough).
+ *   The caller's own namespace is readable by any user on both paths.
+ * -ENOENT: when the fallback path needs /proc and it is not mounted
+ *   ("/proc is not mounted").
+ * -EMFILE: when no descriptor is free.
+ * -ENOMEM: when the kernel runs out of memory.
+ * -EIO: when mountinfo holds a line the library cannot parse.
+ *
+ * Thread safety: moves nothing; safe from any thread. The fallback path
+ * runs a helper thread of the library's own (gone before the call
+ * returns) for a namespace other than the caller's; `cb` always runs on
+ * the calling thread. ns_last_error is per thread.
+ *
+ * Kernel: listmount(2) and statmount(2) of the namespace named by its
+ * descriptor (mnt_id_req.mnt_ns_fd, 6.18) with statmount's supported mask
+ * (6.15), where present; else a helper thread that unshares CLONE_FS,
+ * joins the namespace and reads /proc/thread-self/mountinfo (any kernel),
+ * or, for the caller's own namespace, the caller's mountinfo.
+ */
+int ns_mount_list(int mntns_fd, ns_mount_cb cb, void *arg);
+
+/**
+ * Counts the mounts of a mount namespace without entering it.
+ *
+ * The kernel's count of the mounts in the namespace: the number of
+ * mounts ns_mount_list reports for it, barring mounts made or removed in
+ * between, and except for a caller under a chroot(2) asking about its own
+ * namespace: the count then includes the mounts outside its root, which
+ * the listing leaves out (on the fallback path, which counts the listing,
+ * it does not).
+ *
+ * `mntns_fd`: a mount namespace descriptor.
+ *
+ * Returns: the number of mounts (>= 0), or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `mntns_fd` is not a mount namespace.
+ * -EBADF: when `mntns_fd` is not an open descriptor.
+ * -EPERM: on the fallback path, as ns_mount_list's (NS_MNT_GET_INFO needs
+ *   only the descriptor).
+ * -ENOENT: when the fallback path needs /proc and it is not mounted.
+ * -EMFILE: when no descriptor is free.
+ * -ENOMEM: when the kernel runs out of memory.
+ * -EIO: when mountinfo holds a line the library cannot parse.
+ *
+ * Thread safety: moves nothing; safe from any thread. The fallback path
+ * may run a helper thread, as ns_mount_list's. ns_last_error is per
+ * thread.
+ *
+ * Kernel: the NS_MNT_GET_INFO ioctl (6.12) where present; else the
+ * mounts are counted as ns_mount_list finds them.
+ */
+int64_t ns_mount_count(int mntns_fd);
+
+/**
+ * Makes a file handle of a namespace: a token that reopens it later.
+ *
+ * The handle names the namespace by its type, inode number and the
+ * kernel's 64-bit id (never reused), so it cannot name another namespace
+ * later. It is plain bytes: it can be copied, compared with memcmp (the
+ * same namespace always gives the same bytes, different namespaces
+ * different ones), written to a file (or as text, ns_handle_format) and
+ * sent to another process, which opens the namespace with ns_open_handle
+ * while it lives. A handle keeps nothing alive: the namespace lives as
+ * long as a process, a descriptor or a bind mount holds it.
+ *
+ * `fd`: a namespace descriptor (for a path such as /proc/PID/ns/net,
+ * open it first, e.g. with ns_open_path).
+ *
+ * `out`: receives the handle (NULL is refused).
+ *
+ * Returns: 0 with `*out` set, or a negative errno.
+ *
+ * Errors:
+ * -EBADF: when `fd` is not open.
+ * -EINVAL: when `out` is NULL or `fd` is not a namespace.
+ * -EOPNOTSUPP: on kernels before 6.18 (or with LINUXNS_FORCE_FALLBACK
+ *   set); keep the namespace with ns_bind and reopen the path instead.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: name_to_handle_at(2) on nsfs, 6.18; no fallback (-EOPNOTSUPP
+ * before, found once and remembered).
+ */
+int ns_handle_encode(int fd, struct ns_handle *out);
+
+/**
+ * Opens the namespace a file handle names.
+ *
+ * The kernel opens it for a caller that is in the namespace, or that has
+ * CAP_SYS_ADMIN over the user namespace owning it; newer stable kernels
+ * open namespaces the caller is not in only for CAP_SYS_ADMIN in the
+ * initial user namespace from the initial pid namespace, so do not rely
+ * on opening other users' namespaces. No CAP_DAC_READ_SEARCH is needed
+ * (nsfs makes its own checks): an unprivileged caller opens the handles
+ * of its own namespaces and, on 6.18, of namespaces owned by user
+ * namespaces it created.
+ *
+ * The kernel answers ESTALE both when the namespace is gone and when the
+ * caller may not open it. This function tells the two apart where it
+ * can: for a caller with CAP_SYS_ADMIN in the initial user and pid
+ * namespaces (which the kernel refuses nothing that lives) it returns
+ * -ESTALE with ns_last_error ending in "(the namespace is gone: no live
+ * namespace has this type, inode and id)"; when a process the caller may
+ * inspect is still in the namespace it returns -EPERM; otherwise -ESTALE
+ * with "(the namespace is gone, or the caller may not open it: ...)".
+ *
+ * `h`: a handle from ns_handle_encode or ns_handle_parse, in this or
+ * another process, or one built by hand with `size`, `type`,
+ * `unique_id` and `inode` all set and zero `reserved` words.
+ *
+ * `flags`: 0 or O_CLOEXEC, which mean the same: the descriptor is always
+ * close-on-exec. Other bits are reserved.
+ *
+ * Returns: a new O_CLOEXEC descriptor of the namespace, the caller's to
+ * close, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `h` is NULL, its size is not sizeof(struct ns_handle),
+ *   a reserved word is not zero, `type` is not one NS_* value, `inode`
+ *   or `unique_id` is 0, or `flags` has other bits than O_CLOEXEC.
+ * -ESTALE: when no live namespace has this type, inode and id, or
+ *   (the kernel does not say which) the caller may not open it; see
+ *   above for the text that tells them apart.
+ * -EPERM: when the namespace lives (a process the caller may inspect is
+ *   in it) but the kernel refuses it to the caller.
+ * -EOPNOTSUPP: on kernels before 6.18 (or with LINUXNS_FORCE_FALLBACK
+ *   set); keep the namespace with ns_bind and reopen the path instead.
+ * -EMFILE: when no descriptor is free.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: open_by_handle_at(2) with FD_NSFS_ROOT, 6.18; no fallback
+ * (-EOPNOTSUPP before, found once and remembered).
+ */
+int ns_open_handle(const struct ns_handle *h, int flags);
+
+/**
+ * Writes the text form of a namespace file handle.
+ *
+ * The text is "TYPE:INODE:ID": the type's /proc name, the inode number
+ * and the kernel's 64-bit id, in decimal, e.g. "uts:4026532315:4121".
+ * Each handle has exactly one text, which ns_handle_parse turns back into
+ * the same bytes; it can be stored in a file or passed on a command line.
+ * At most NS_HANDLE_TEXT_MAX bytes with the NUL.
+ *
+ * `h`: the handle.
+ *
+ * `buf`: receives the NUL-terminated text; NULL only with `len` 0.
+ *
+ * `len`: the size of `buf`; NS_HANDLE_TEXT_MAX is always enough.
+ *
+ * Returns: the length of the text without its NUL, or a negative errno;
+ * nothing is written on failure.
+ *
+ * Errors:
+ * -EINVAL: when `h` is NULL or not a valid handle (as for
+ *   ns_open_handle), or `buf` is NULL with a non-zero `len`.
+ * -ERANGE: when `len` is too short for the text and its NUL.
+ *
+ * Thread safety: safe from any thread at any time. ns_last_error is per
+ * thread.
+ *
+ * Kernel: any (no system call).
+ */
+int ns_handle_format(const struct ns_handle *h, char *buf, size_t len);
+
+/**
+ * Turns the text form of a namespace file handle back into the handle.
+ *
+ * Accepts exactly what ns_handle_format writes, "TYPE:INODE:ID": no
+ * spaces, no newline (strip the one a file line ends with), no signs and
+ * no leading zeros, so a text and a handle correspond one to one.
+ * Parsing needs no kernel support; opening the handle does.
+ *
+ * `text`: a NUL-terminated string.
+ *
+ * `out`: receives the handle (NULL is refused).
+ *
+ * Returns: 0 with `*out` set, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `text` or `out` is NULL, or `text` is not a handle's
+ *   text: another shape, an unknown type name, a number that is 0, not
+ *   decimal or too large (the inode has 32 bits, the id 64).
+ *
+ * Thread safety: safe from any thread at any time. ns_last_error is per
+ * thread.
+ *
+ * Kernel: any (no system call).
+ */
+int ns_handle_parse(const char *text, struct ns_handle *out);
+
+/**
  * Keeps a namespace alive by bind-mounting it on a file.
  *
  * As `ip netns` and `unshare --net=FILE` do. The namespace lives until
@@ -1205,6 +1830,122 @@ int ns_netns_add(const char *name);
 int ns_netns_del(const char *name);
 
 /**
+ * Translates a pid from one PID namespace to another.
+ *
+ * Gives the pid that PID namespace `to_pidns_fd` shows for the process
+ * (or thread) that PID namespace `from_pidns_fd` numbers `pid`: for a
+ * child started in a new PID namespace, its pid 1 there is its pid N in
+ * the caller's, and the other way round. A process is visible in its own
+ * PID namespace and in every ancestor of it, nowhere else.
+ *
+ * `pid`: a pid (or thread id) as `from_pidns_fd` numbers it.
+ *
+ * `from_pidns_fd`: a PID namespace descriptor (ns_open_pid with NS_PID,
+ * ns_open_pidfd, /proc/PID/ns/pid).
+ *
+ * `to_pidns_fd`: a PID namespace descriptor; the same as
+ * `from_pidns_fd` checks that the pid exists there.
+ *
+ * Returns: the pid in `to_pidns_fd` (> 0), or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `pid` is not positive, or a descriptor is a namespace
+ *   but not a PID namespace.
+ * -EBADF: when a descriptor is not open.
+ * -ESRCH: when `from_pidns_fd` has no process `pid`, when `to_pidns_fd`
+ *   cannot see it (it lives outside the subtree of that namespace), or
+ *   when the caller's own PID namespace cannot see it (the kernel
+ *   translates through the caller's namespace).
+ * -EOPNOTSUPP: on the /proc path only, when a namespace is neither the
+ *   caller's PID namespace, one below it, nor the top one of /proc, or
+ *   when /proc does not show the calling thread.
+ * -EACCES: on the /proc path only, when a process below the caller's
+ *   namespace that could be the one has a /proc/PID/ns/pid the caller
+ *   may not open (another user's, without CAP_SYS_PTRACE).
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: NS_GET_PID_FROM_PIDNS and NS_GET_PID_IN_PIDNS (6.11), through
+ * the caller's PID namespace. Before 6.11 (and with
+ * LINUXNS_FORCE_FALLBACK=1): the NSpid lines of /proc/PID/status (4.1),
+ * each namespace placed by NS_GET_PARENT (4.9) below the caller's own;
+ * within the limits above, and thread ids only from the top namespace of
+ * /proc.
+ */
+pid_t ns_pid_translate(pid_t pid, int from_pidns_fd, int to_pidns_fd);
+
+/**
+ * Reads the wait status of the process behind a pidfd, without waiting.
+ *
+ * Never blocks and never reaps: an exited child stays a zombie, still
+ * there for waitpid(2) or waitid(2). Works for any pidfd: a child of the
+ * caller or not, reaped already or not.
+ *
+ * `pidfd`: a pidfd (pidfd_open(2), CLONE_PIDFD, the `pidfd` of ns_spawn).
+ *
+ * `status`: receives the status as waitpid(2) gives it (WIFEXITED,
+ * WEXITSTATUS, WIFSIGNALED, WTERMSIG and WCOREDUMP apply).
+ *
+ * Returns: 0 with `*status` set once the process has exited, or a
+ * negative errno.
+ *
+ * Errors:
+ * -EAGAIN: while the process runs (`*status` untouched).
+ * -EINVAL: when `status` is NULL.
+ * -EBADF: when `pidfd` is not open or not a pidfd.
+ * -EOPNOTSUPP: when the process has been reaped and the kernel keeps no
+ *   status for it (before 6.15, and with LINUXNS_FORCE_FALLBACK=1).
+ * -EACCES: when the process exited, is not the caller's child, is not
+ *   reaped yet, and the caller may not ptrace it (its status is in
+ *   /proc/PID/stat, which hides it from others).
+ * -ESRCH: when the process is outside the PID namespace of /proc.
+ *
+ * Thread safety: moves nothing; safe from any thread at any time.
+ * ns_last_error is per thread.
+ *
+ * Kernel: waitid(P_PIDFD, WEXITED | WNOHANG | WNOWAIT) (5.4) for an
+ * exited child not yet reaped; PIDFD_GET_INFO with PIDFD_INFO_EXIT
+ * (6.15) for a reaped process; for an exited process that is not the
+ * caller's child and not yet reaped (waitid says ECHILD), field 52 of
+ * /proc/PID/stat. Whether it runs: the pidfd polls readable once it has
+ * exited (5.3).
+ */
+int ns_pidfd_status(int pidfd, int *status);
+
+/**
+ * Reports the kernel features the library found on this system.
+ *
+ * One NS_FEATURE_* bit per feature: clone3, CLONE_INTO_CGROUP, setns of a
+ * pidfd, the PIDFD_GET_*_NAMESPACE ioctls, NS_GET_ID, nsfs file handles,
+ * listns, the mount namespace ioctls, listmount and statmount (and with a
+ * namespace descriptor), PIDFD_INFO_EXIT, idmapped mounts, pid
+ * translation, and the clone3 flags of 7.1 (CLONE_NNP,
+ * CLONE_PIDFD_AUTOKILL, CLONE_AUTOREAP, CLONE_EMPTY_MNTNS, probed with
+ * the values of the 7.1 headers). A bit is set when the library found the
+ * feature and will use it; a seccomp filter that refuses a call counts
+ * as the feature missing.
+ *
+ * Returns: the mask of NS_FEATURE_* bits.
+ *
+ * Errors: none.
+ *
+ * Thread safety: safe from any thread at any time. Each probe runs once
+ * per process (on the first call, or earlier when a call needed it) and
+ * is remembered; a call that meets a newly installed filter forgets the
+ * feature.
+ *
+ * Kernel: any. The probes are cheap and change nothing: calls the kernel
+ * refuses once it has recognised the feature (clone3 asking for a cgroup
+ * descriptor that can never be open, so no process is made), and
+ * read-only ioctls on the caller's own namespaces and pidfd; setns of a
+ * pidfd is known from the kernel version (5.8), PIDFD_INFO_EXIT from
+ * PIDFD_GET_INFO and the version (6.15). With LINUXNS_FORCE_FALLBACK=1
+ * the library avoids every feature, and the mask is 0.
+ */
+uint64_t ns_features(void);
+
+/**
  * Starts a program in new or existing namespaces, as a direct child.
  *
  * Before anything starts, the attribute is checked so a spawn can never
@@ -1214,13 +1955,20 @@ int ns_netns_del(const char *name);
  * uid/gid maps a new user namespace.
  *
  * In the child, in this order: pdeathsig; join (ns_spawn_attr_join);
- * create (ns_spawn_attr_set_namespaces); the uid/gid maps (a single id of
- * the caller's own, as ns_spawn_attr_map_root makes, written by the child
- * itself; others by the caller while the child waits); hostname; mount
- * propagation; root and /proc; cwd; descriptors; then every signal
- * disposition is reset to the default and the signal mask emptied, and
- * the program is executed. No signal handler of the calling runtime ever
- * runs in the child.
+ * create (ns_spawn_attr_set_namespaces); the process group and session
+ * (ns_spawn_attr_set_pgid, ns_spawn_attr_set_setsid) and the uid/gid maps
+ * (a single id of the caller's own, as ns_spawn_attr_map_root makes,
+ * written by the child itself, after the group; others by the caller
+ * while the child waits, before the group when there is an intermediate
+ * process); hostname; mount propagation; root and /proc; cwd;
+ * descriptors; resource limits (ns_spawn_attr_set_rlimit); the bounding
+ * set; supplementary groups, gid and uid (ns_spawn_attr_set_ids), then the permitted,
+ * effective, inheritable and ambient capability sets
+ * (ns_spawn_attr_set_caps); the umask (ns_spawn_attr_set_umask); then
+ * every signal disposition is reset to the default and the signal mask
+ * emptied; no_new_privs and the seccomp filter
+ * (ns_spawn_attr_set_seccomp); and the program is executed. No signal
+ * handler of the calling runtime ever runs in the child.
  *
  * Descriptors: as with posix_spawn, those open without close-on-exec and
  * not named by ns_spawn_attr_set_fd are inherited unchanged; set_fd reads
@@ -1265,8 +2013,11 @@ int ns_netns_del(const char *name);
  *
  * Errors:
  * -EINVAL: for a NULL `path` or `argv`, and an attribute that fails the
- *   checks above; from a step in the child (e.g. pivot_root, a mount, a
- *   join that does not fit).
+ *   checks above or combines process attributes the kernel refuses
+ *   together (a new session with a process group, capability sets that
+ *   contradict each other); from a step in the child (e.g. pivot_root, a
+ *   mount, a join that does not fit, "child: setresuid (uid N)" for an
+ *   unmapped id).
  * -ENOENT: when PATH has no such program, or `path` is ""; "/proc is not
  *   mounted" when the caller must write maps and there is no /proc; from
  *   execve or a step in the child ("child: execve: No such file or
@@ -1277,8 +2028,9 @@ int ns_netns_del(const char *name);
  *   directory).
  * -EPERM: clone's (no privilege for these namespaces); from a step in the
  *   child (e.g. "child: sethostname: Operation not permitted", a join or
- *   mount without privilege); the kernel's, for maps the caller may not
- *   write.
+ *   mount without privilege, "child: setrlimit (resource N)" raising a
+ *   hard limit, "child: drop from the bounding set (capability N)"); the
+ *   kernel's, for maps the caller may not write.
  * -ENOSPC: clone's (a namespace limit is reached).
  * -EUSERS: clone's.
  * -EAGAIN: clone's, when no process can be started (RLIMIT_NPROC).
@@ -1404,7 +2156,8 @@ struct ns_spawn_attr *ns_spawn_attr_new(void);
  * Frees a spawn attribute object.
  *
  * Also closes the descriptors it keeps (its own copies of those given to
- * ns_spawn_attr_join and ns_spawn_attr_set_cgroup).
+ * ns_spawn_attr_join, ns_spawn_attr_set_cgroup and
+ * ns_spawn_attr_set_root_idmap).
  *
  * `attr`: an object from ns_spawn_attr_new not yet freed, or NULL (then
  * nothing happens).
@@ -1597,8 +2350,9 @@ int ns_spawn_attr_set_hostname(struct ns_spawn_attr *attr, const char *name);
 /**
  * Sets the directory that becomes the child's root.
  *
- * It is bind-mounted on itself, pivot_root(2) moves the child into it and
- * the old root is detached, so nothing of the host's tree stays
+ * It is bind-mounted on itself (or mounted idmapped, see
+ * ns_spawn_attr_set_root_idmap), pivot_root(2) moves the child into it
+ * and the old root is detached, so nothing of the host's tree stays
  * reachable. Needs NS_MNT. The program path, the cwd and /proc are then
  * taken inside the new root.
  *
@@ -1830,6 +2584,285 @@ int ns_spawn_attr_set_cgroup(struct ns_spawn_attr *attr, int cgroup_fd);
 int ns_spawn_attr_set_time_offset(struct ns_spawn_attr *attr, int clock, int64_t sec, int64_t nsec);
 
 /**
+ * Sets the uid, gid and supplementary groups the program runs with.
+ *
+ * Taken in the child with setgroups, setresgid and setresuid (real,
+ * effective and saved ids), after the namespaces, mounts, root, cwd,
+ * descriptors, resource limits and bounding set, and before the other
+ * capability sets, the umask and the seccomp filter: in the child's final
+ * namespaces, so inside a new user namespace these are ids of its maps
+ * (with ns_spawn_attr_map_root, 0). Leaving uid 0 clears the program's
+ * capabilities unless ns_spawn_attr_set_caps gives some, and clears the
+ * parent-death signal, which the library then sets again. Checked whole
+ * before anything changes: a refused call changes nothing.
+ *
+ * `uid`: the uid; (uid_t)-1 leaves the uid as set before (by default,
+ * the caller's).
+ *
+ * `gid`: the gid; (gid_t)-1 leaves it as set before.
+ *
+ * `groups`: the supplementary groups, `ngroups` of them (copied); NULL
+ * leaves them as set before (by default, the caller's); non-NULL with
+ * `ngroups` 0 means none. setgroups is refused in a user namespace whose
+ * setgroups is denied (as ns_spawn_attr_map_root makes it): leave
+ * `groups` NULL there.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `groups` holds (gid_t)-1, `ngroups` is above 65536
+ *   (NGROUPS_MAX), or `attr` is NULL; from ns_spawn, "child: setresuid
+ *   (uid N)" or "child: setresgid (gid N)" for an id the child's user
+ *   namespace does not map.
+ * -EPERM: from ns_spawn, the same steps without CAP_SETUID or
+ *   CAP_SETGID, and "child: setgroups" without CAP_SETGID or with
+ *   setgroups denied.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
+ */
+int ns_spawn_attr_set_ids(struct ns_spawn_attr *attr, uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups);
+
+/**
+ * Starts the program in a new session (setsid).
+ *
+ * The child becomes the leader of a new session and of a new process
+ * group, both with its pid, and has no controlling terminal, so it
+ * cannot inject input into the caller's terminal (TIOCSTI), as
+ * bubblewrap's --new-session. Done right after the namespaces are
+ * created, beside the process group (whether the uid/gid maps come before
+ * or after depends on who writes them; neither depends on the other), and
+ * before the hostname, mounts, root, cwd, descriptors, limits, ids,
+ * capabilities, umask and seccomp filter. A session leader cannot change
+ * its process group: ns_spawn refuses it together with
+ * ns_spawn_attr_set_pgid.
+ *
+ * `on`: non-zero for a new session; 0, the default, for the caller's.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `attr` is NULL. From ns_spawn: -EINVAL with
+ *   ns_spawn_attr_set_pgid ("setsid and process group").
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
+ */
+int ns_spawn_attr_set_setsid(struct ns_spawn_attr *attr, int on);
+
+/**
+ * Puts the program into a process group (setpgid).
+ *
+ * setpgid(0, pgid) in the child, first thing after its namespaces are
+ * created (before the hostname, mounts, descriptors, ids and the rest;
+ * the uid/gid maps may come before or after), so a job-control shell can
+ * wait for and signal the group.
+ * Replaces an earlier call. Not with ns_spawn_attr_set_setsid.
+ *
+ * `pgid`: an existing process group of the caller's session, or 0 for a
+ * new group whose id is the program's pid. In a new PID namespace only 0
+ * works (the caller's groups are not visible there).
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `pgid` is negative, or `attr` is NULL; from ns_spawn,
+ *   together with ns_spawn_attr_set_setsid.
+ * -EPERM: from ns_spawn, "child: setpgid" for a group of another session
+ *   or none such.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
+ */
+int ns_spawn_attr_set_pgid(struct ns_spawn_attr *attr, pid_t pgid);
+
+/**
+ * Sets capability sets of the program.
+ *
+ * Each set named in `which` becomes `caps`; a later call replaces the
+ * sets it names; a set never named is left as the kernel leaves it. In
+ * the child, in this order: (1) NS_CAPS_BOUNDING, after the descriptors
+ * and resource limits and before the ids change: every capability
+ * outside `caps` is dropped (PR_CAPBSET_DROP, which needs CAP_SETPCAP);
+ * ones already dropped stay so, and none is ever added. (2) When any of
+ * the other sets is named, PR_SET_KEEPCAPS, so that leaving uid 0 keeps
+ * the permitted set. (3) groups, gid, uid (ns_spawn_attr_set_ids). (4)
+ * NS_CAPS_PERMITTED, NS_CAPS_EFFECTIVE, NS_CAPS_INHERITABLE with one
+ * capset; a set not named keeps its value after the uid change (leaving
+ * uid 0 empties the effective set). (5) NS_CAPS_AMBIENT: cleared, then
+ * each capability raised (PR_CAP_AMBIENT). Then the umask, the signal
+ * reset, no_new_privs and the seccomp filter, and exec.
+ *
+ * Across exec (capabilities(7)): a program that runs as uid 0 gets
+ * permitted = effective = bounding set + inheritable set, so for it the
+ * bounding set is the limit; a program under another uid gets permitted
+ * = effective = its ambient set (a set-uid, set-gid or file-capability
+ * program loses the ambient set instead, and gains nothing under
+ * no_new_privs). The bounding and inheritable sets are kept. So a
+ * non-root program keeps capabilities C with NS_CAPS_PERMITTED |
+ * NS_CAPS_EFFECTIVE | NS_CAPS_INHERITABLE | NS_CAPS_AMBIENT and C (the
+ * Rust API's keep_caps), and a root program is limited to C with
+ * NS_CAPS_BOUNDING and C.
+ *
+ * `which`: an OR of NS_CAPS_BOUNDING, NS_CAPS_PERMITTED,
+ * NS_CAPS_EFFECTIVE, NS_CAPS_INHERITABLE, NS_CAPS_AMBIENT.
+ *
+ * `caps`: bit n for capability n, as linux/capability.h numbers them
+ * (CAP_NET_BIND_SERVICE is 10); 0 for none.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `which` is 0 or has other bits, `caps` names a
+ *   capability this kernel does not have (above
+ *   /proc/sys/kernel/cap_last_cap), or `attr` is NULL; from ns_spawn,
+ *   before anything starts, when the sets given contradict the kernel's
+ *   rules (effective outside permitted, ambient outside permitted or
+ *   inheritable).
+ * -EPERM: from ns_spawn: "child: drop from the bounding set (capability
+ *   N)" without CAP_SETPCAP, "child: capset (permitted, effective,
+ *   inheritable)" for capabilities the child does not have, "child: raise
+ *   ambient capability (capability N)" for one not permitted and
+ *   inheritable.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any; ambient capabilities need 4.3.
+ */
+int ns_spawn_attr_set_caps(struct ns_spawn_attr *attr, unsigned int which, uint64_t caps);
+
+/**
+ * Sets a resource limit of the program.
+ *
+ * prlimit64 in the child, after the descriptors and before the bounding
+ * set and the ids change (so a privileged caller may raise hard limits),
+ * for each resource in the order first set. Repeatable: once per
+ * resource, a later call replacing it. The limits are in force for the
+ * rest of the child's setup too (RLIMIT_AS can make execve fail).
+ *
+ * `resource`: one of RLIMIT_* (sys/resource.h), 0 to 15.
+ *
+ * `rl`: the soft and hard limits (copied); RLIM_INFINITY for none. On
+ * 32-bit systems the fields are read as the library's rlim_t (32 bits:
+ * a caller compiled with _FILE_OFFSET_BITS=64 has 64-bit ones).
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `resource` is not one, `rl` is NULL, its soft limit is
+ *   above its hard limit, or `attr` is NULL.
+ * -EPERM: from ns_spawn, "child: setrlimit (resource N)", when the hard
+ *   limit is raised without CAP_SYS_RESOURCE in the initial user
+ *   namespace (a new user namespace does not give it; lowering always
+ *   works), or RLIMIT_NOFILE above /proc/sys/fs/nr_open.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any (prlimit64, 2.6.36).
+ */
+int ns_spawn_attr_set_rlimit(struct ns_spawn_attr *attr, int resource, const struct rlimit *rl);
+
+/**
+ * Sets a seccomp filter for the program.
+ *
+ * A classic BPF program over struct seccomp_data (linux/seccomp.h),
+ * checked now as the kernel will check it (the instructions seccomp
+ * allows, loads inside struct seccomp_data, 32-bit aligned, jumps inside
+ * the program, scratch memory written before it is read, a return last)
+ * and copied. Replaces an earlier filter.
+ *
+ * In the child it is installed last: after the namespaces, mounts,
+ * descriptors, limits, ids, capabilities, umask and the signal reset,
+ * right before execve, so it sees execve and nothing of the library's
+ * before it: prctl(PR_SET_NO_NEW_PRIVS, 1), then seccomp(2) with
+ * SECCOMP_SET_MODE_FILTER. no_new_privs is always set with a filter: the
+ * kernel takes a filter without it only from a process with CAP_SYS_ADMIN
+ * in its user namespace, which the program has mostly lost by then (ids,
+ * capability sets), and it keeps set-uid, set-gid and file-capability
+ * programs from gaining privileges under a filter they do not expect (as
+ * bubblewrap). It stacks on the caller's own filters, which the child
+ * inherits. A filter that refuses execve makes ns_spawn fail with its
+ * errno ("child: execve"); a failed execve is reported with write(2) and
+ * the child ends with exit_group(2), so a filter must let those through
+ * (or a failed execve goes unreported: ns_spawn succeeds and the child
+ * exits with status 127). With ns_spawn_fn the filter is installed before
+ * the function runs, and also sees the library's last two close(2) and
+ * rt_sigprocmask(2).
+ *
+ * `filter`: `len` instructions (struct sock_filter, linux/filter.h).
+ *
+ * `len`: 1 to 4096 (BPF_MAXINSNS).
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `filter` or `attr` is NULL, `len` is 0 or above 4096,
+ *   or an instruction is refused (ns_last_error names it and why); from
+ *   ns_spawn, "child: install seccomp filter", on a kernel without
+ *   seccomp filters (CONFIG_SECCOMP_FILTER).
+ * -ENOMEM: from ns_spawn, "child: install seccomp filter", when the
+ *   process's filters together would pass the kernel's 32768
+ *   instructions.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: seccomp(2) 3.17; where a filter refuses it (ENOSYS), and with
+ * LINUXNS_FORCE_FALLBACK=1, prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER)
+ * (3.5) installs the same filter.
+ */
+int ns_spawn_attr_set_seccomp(struct ns_spawn_attr *attr, const struct sock_filter *filter, unsigned short len);
+
+/**
+ * Sets the program's umask.
+ *
+ * umask(2) in the child after the ids and capability sets, before the
+ * signal reset, the seccomp filter and exec.
+ *
+ * `mask`: permission bits, 0 to 0777.
+ *
+ * Returns: 0, or a negative errno.
+ *
+ * Errors:
+ * -EINVAL: when `mask` has bits outside 0777, or `attr` is NULL.
+ *
+ * Thread safety: changes only the attribute object. An ns_spawn_attr may
+ * be used by any number of threads at once for spawning (ns_spawn,
+ * ns_spawn_fn), but this setter must not run concurrently with any use of
+ * the same attr (another setter, a spawn, ns_spawn_attr_free).
+ * ns_last_error is per thread.
+ *
+ * Kernel: any.
+ */
+int ns_spawn_attr_set_umask(struct ns_spawn_attr *attr, mode_t mask);
+
+/**
  * Lists every namespace on the system, as lsns(8) does.
  *
  * Reports every distinct namespace visible on the system: those of every
@@ -2023,6 +3056,85 @@ int ns_pivot_root(const char *new_root, const char *put_old);
  * CONFIG_CHECKPOINT_RESTORE).
  */
 int ns_kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2);
+
+/**
+ * Lists namespaces; with NS_LIST_ALL also those no process is in.
+ *
+ * With `flags` 0 this is ns_list: the namespaces of processes and of nsfs
+ * bind mounts in the caller's mount namespace, as lsns(8) shows them.
+ * With NS_LIST_ALL it also reports namespaces kept alive only by an open
+ * descriptor (of any process the caller may inspect, or of a thread with
+ * a descriptor table of its own), by a thread that is in another
+ * namespace than its process, by a pid_for_children or time_for_children
+ * link, by an nsfs bind mount in any mount namespace (not only the
+ * caller's), or only as the parent (NS_GET_PARENT) or owning user
+ * namespace (NS_GET_USERNS) of another namespace found. Each namespace is
+ * reported once, in ascending order of (type, id).
+ *
+ * In `struct ns_info`, nprocs and pid count the processes whose
+ * /proc/PID/ns link shows the namespace, exactly as ns_list: a namespace
+ * held only by a descriptor, a bind mount, a thread, a *_for_children link
+ * or as a parent or owner has nprocs 0 and pid 0. id, userns_id,
+ * parent_id, type and owner_uid are as ns_list gives them.
+ *
+ * How they are found. On Linux 6.19 and later, for a caller that may see
+ * every namespace (CAP_SYS_ADMIN in the initial user namespace, running in
+ * the initial PID namespace), listns(2) lists them and each is opened by
+ * its 64-bit id (an nsfs file handle, 6.18); /proc gives the process
+ * counts. Otherwise, and on older kernels, a scan of /proc finds them:
+ * every process's descriptors (/proc/PID/fd), threads, *_for_children
+ * links and mount namespaces (their nsfs mounts through /proc/PID/root),
+ * then the parents and owners of everything found; mount namespaces that
+ * no process is in are entered by a helper thread to read their mounts
+ * (where the caller may join them), and, for a privileged caller, the
+ * kernel's walk over mount namespaces (NS_MNT_GET_NEXT, 6.12) adds those
+ * held by anything else. Both ways give the same set for a privileged
+ * caller, but for what no /proc file shows: a namespace held only by a
+ * descriptor in flight in a unix socket (listns sees it; the scan only a
+ * mount namespace, through the walk), and a PID namespace before its
+ * first process (its pid_for_children link cannot be read until then).
+ * An unprivileged caller gets what it may inspect: the namespaces of its
+ * own processes and their descriptors, and of the bind mounts it can
+ * reach (the kernel's listns and walk show such a caller nothing more).
+ *
+ * The answer is complete or an error, never silently partial: running out
+ * of descriptors or memory fails the call. Processes that exit meanwhile
+ * are left out, as with ns_list.
+ *
+ * `types`: an OR of NS_* values; 0 for all.
+ *
+ * `flags`: 0, or NS_LIST_ALL.
+ *
+ * `cb`: called as cb(info, arg) once per namespace, on the calling
+ * thread; a non-zero return stops the walk.
+ *
+ * Returns: the number of namespaces reported to `cb`, or a negative
+ * errno.
+ *
+ * Errors:
+ * -EINVAL: for a NULL `cb`, `types` bits that are not NS_*, or `flags`
+ *   bits other than NS_LIST_ALL.
+ * -ENOENT: when /proc is not mounted ("/proc is not mounted").
+ * -EOPNOTSUPP: when /proc belongs to another PID namespace (its pids would
+ *   not be the caller's).
+ * -EMFILE: when the scan runs out of descriptors.
+ * -ENFILE: when the system runs out of descriptors.
+ * -ENOMEM: when the kernel runs out of memory during the scan.
+ * -EAGAIN: when no helper thread can be started (RLIMIT_NPROC) to read
+ *   the bind mounts of a mount namespace that no process is in.
+ * -EIO: when listns(2) returns ids out of order.
+ *
+ * Thread safety: moves nothing; safe from any thread. The scan may use up
+ * to 4 worker threads of the library's own, and one more per mount
+ * namespace that no process is in (each gone from the kernel before the
+ * call returns); `cb` always runs on the calling thread. ns_last_error is
+ * per thread.
+ *
+ * Kernel: any. listns(2) from 6.19 (without it, or under
+ * LINUXNS_FORCE_FALLBACK=1, the scan); the mount namespace walk from 6.12
+ * (skipped before, and under LINUXNS_FORCE_FALLBACK=1).
+ */
+int ns_list_ex(int types, unsigned int flags, ns_list_cb cb, void *arg);
 
 #ifdef __cplusplus
 }  // extern "C"

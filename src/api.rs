@@ -711,8 +711,9 @@ pub struct NsInfo {
     pub parent_id: Option<u64>,
     /// How many processes were found in it.
     pub nprocs: u32,
-    /// The lowest pid found in it; `None` when it is kept only by a bind
-    /// mount.
+    /// The lowest pid found in it; `None` when no process is in it (kept
+    /// only by a bind mount, or, with [`list_all`], a descriptor, a thread
+    /// or a child namespace).
     pub pid: Option<i32>,
     /// The uid that created its owning user namespace.
     pub owner_uid: u32,
@@ -750,6 +751,38 @@ impl NsInfo {
 /// ```
 pub fn list(types: NsSet) -> Result<Vec<NsInfo>> {
     let all = survey::list(types.bits())?;
+    Ok(all.iter().filter_map(NsInfo::from_c).collect())
+}
+
+/// Every namespace of the types in `types` (empty: all) that the caller
+/// can find, also those no process is in: kept alive only by an open
+/// descriptor, a bind mount in any mount namespace, a thread, a
+/// `*_for_children` link, or as the parent or owner of another (the C
+/// API's `ns_list_ex` with `NS_LIST_ALL`). Ascending by type and id.
+///
+/// `nprocs` and `pid` count the processes in a namespace as [`list`] does:
+/// `0` and `None` for one that only a descriptor, a mount, a thread or a
+/// child namespace keeps alive. On Linux 6.19 and later a caller that may
+/// see every namespace (root in the initial namespaces) gets the kernel's
+/// own listing (listns(2)); everyone else, and older kernels, a scan of
+/// /proc that finds what the caller may inspect.
+///
+/// ```
+/// use linuxns::{list, list_all, Namespace, NsSet, NsType};
+/// # fn main() -> linuxns::Result<()> {
+/// # if !linuxns::is_root() { return Ok(()); }
+/// // A UTS namespace no process is in, held by this descriptor only.
+/// let held = Namespace::new(NsType::Uts)?;
+/// let id = held.id()?;
+/// let all = list_all(NsSet::UTS)?;
+/// let found = all.iter().find(|n| n.id == id).expect("listed");
+/// assert_eq!((found.nprocs, found.pid), (0, None));
+/// assert!(!list(NsSet::UTS)?.iter().any(|n| n.id == id));
+/// # Ok(())
+/// # }
+/// ```
+pub fn list_all(types: NsSet) -> Result<Vec<NsInfo>> {
+    let all = crate::survey_all::list_ex(types.bits(), crate::types::NS_LIST_ALL)?;
     Ok(all.iter().filter_map(NsInfo::from_c).collect())
 }
 

@@ -18,6 +18,9 @@ use crate::spawn::{spawn, Program, SpawnAttr};
 use crate::sys::{self, Exit, Fd};
 use crate::types::*;
 
+mod procattrs;
+pub use procattrs::{CapSets, Resource};
+
 /// Mount propagation of a new mount namespace's mounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Propagation {
@@ -620,6 +623,43 @@ impl Command {
     /// ```
     pub fn root(&mut self, dir: impl AsRef<Path>) -> &mut Command {
         let r = c_path(dir.as_ref(), "root").and_then(|d| self.attr.set_root(&d));
+        self.record(r)
+    }
+
+    /// Mounts the [`root`](Command::root) idmapped through the user
+    /// namespace `userns` instead of bind-mounting it (see
+    /// [`mount_idmapped`](crate::mount_idmapped)): for a privileged caller
+    /// starting a sandbox in a new user namespace on a root filesystem
+    /// owned by host ids. With `userns` mapping ids as the sandbox's own
+    /// maps do, the sandbox's root owns what host root owns on disk. The
+    /// idmapped tree is made by the caller before the child starts (root:
+    /// CAP_SYS_ADMIN over the filesystem), the child only attaches it.
+    /// Needs a root, a filesystem that supports idmapped mounts, and Linux
+    /// 5.12 (`EOPNOTSUPP` before).
+    ///
+    /// ```
+    /// use linuxns::{Command, IdMap, MapFlags, Namespace, NsSet};
+    /// # fn main() -> linuxns::Result<()> {
+    /// # if !linuxns::is_root() || std::fs::read_link("/bin").ok() != Some("usr/bin".into()) {
+    /// #     return Ok(());
+    /// # }
+    /// let nobody = [IdMap::new(0, 65534, 1)];
+    /// let userns = Namespace::new_userns(Some(&nobody), Some(&nobody), MapFlags::empty())?;
+    /// // With a merged /usr, /usr holds /bin and the libraries: a root of
+    /// // host root's files, which the sandbox's root sees as its own.
+    /// let out = Command::new("/bin/stat").args(["-c", "%u", "/bin/stat"])
+    ///     .unshare(NsSet::USER | NsSet::MNT)
+    ///     .uid_map(&nobody, MapFlags::empty())
+    ///     .gid_map(&nobody, MapFlags::empty())
+    ///     .root("/usr")
+    ///     .root_idmap(&userns)
+    ///     .output()?;
+    /// assert_eq!(out.stdout, b"0\n");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn root_idmap(&mut self, userns: &Namespace) -> &mut Command {
+        let r = self.attr.set_root_idmap(userns.as_raw_fd());
         self.record(r)
     }
 

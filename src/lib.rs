@@ -17,7 +17,10 @@
 //! [`unique_id`](Namespace::unique_id), [`ns_type`](Namespace::ns_type),
 //! [`owner`](Namespace::owner), [`parent`](Namespace::parent),
 //! [`same`](Namespace::same). Types are [`NsType`]; sets of them are
-//! [`NsSet`], built with `|`.
+//! [`NsSet`], built with `|`. Its [`handle`](Namespace::handle) (Linux
+//! 6.18) is an [`NsHandle`]: a small value, or text, to store or send to
+//! another process, that [opens](NsHandle::open) the namespace again while
+//! it lives, without a bind mount.
 //!
 //! ```
 //! use linuxns::{Namespace, NsType};
@@ -94,6 +97,10 @@
 //! # }
 //! ```
 //!
+//! [`list_all`] also finds the namespaces no process is in: those kept
+//! alive by a descriptor, a bind mount in any mount namespace, a thread,
+//! or only as another namespace's parent or owner (listns(2) on 6.19).
+//!
 //! ## Errors
 //!
 //! Every call returns [`Result`]. An [`Error`] carries the errno
@@ -118,9 +125,15 @@
 //! filtered (seccomp) system calls fall back where a fallback exists:
 //! `clone(2)` when `clone3` is refused, one `setns` per type before 5.8,
 //! `/proc` where pidfds cannot be opened. Time namespaces need 5.6,
-//! [`Command::cgroup`] 5.7, [`Namespace::unique_id`] 6.18. A
+//! [`Command::cgroup`] 5.7, [`mount_idmapped`] and [`Command::root_idmap`]
+//! 5.12, [`Namespace::unique_id`] and [`NsHandle`] 6.18. A
 //! function that cannot work on the running kernel fails with `EOPNOTSUPP`
-//! or `ENOSYS` and says which version it needs.
+//! or `ENOSYS` and says which version it needs. [`Namespace::mounts`] asks
+//! the kernel by descriptor from 6.18 and before has a helper thread join
+//! the namespace and read its mountinfo.
+//! [`pid_translate`] asks the kernel from 6.11 and reads `/proc` before;
+//! [`pidfd_status`] finds a reaped process's status from 6.15.
+//! [`features`] tells which of these the running kernel offers.
 //!
 //! ## Drop-in for the `unshare` crate
 //!
@@ -141,20 +154,32 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod api;
+mod api_mounts;
 mod capi;
 mod clone;
 mod command;
 mod create;
 mod enter;
 mod error;
+mod features;
 mod handles;
 mod idmap;
+mod idmount;
 mod limits;
+mod mountinfo;
+mod mounts;
+mod nshandle;
 mod persist;
+mod pidinfo;
+mod pidns_proc;
 mod pivot_kcmp;
+mod procattrs;
 mod procfs;
 mod spawn;
 mod survey;
+mod survey_all;
+mod survey_discover;
+mod survey_listns;
 mod sys;
 mod timens;
 mod types;
@@ -166,10 +191,15 @@ pub mod fuzzing;
 pub mod unshare;
 
 pub use api::{
-    current_gid, current_uid, enter_pid, is_root, kcmp, limit, list, netns_add, netns_del,
-    pivot_root, run_in, set_limit, set_time_offset, setns, unbind, unshare, write_gid_map,
-    write_uid_map, Clock, IdMap, KcmpType, MapFlags, Namespace, NsInfo, NsSet,
+    current_gid, current_uid, enter_pid, is_root, kcmp, limit, list, list_all, netns_add,
+    netns_del, pivot_root, run_in, set_limit, set_time_offset, setns, unbind, unshare,
+    write_gid_map, write_uid_map, Clock, IdMap, KcmpType, MapFlags, Namespace, NsInfo, NsSet,
 };
-pub use command::{Child, Command, Propagation, Stdio};
+pub use api_mounts::MountInfo;
+pub use command::{CapSets, Child, Command, Propagation, Resource, Stdio};
 pub use error::{Error, Result};
+pub use features::{features, Features};
+pub use idmount::mount_idmapped;
+pub use nshandle::NsHandle;
+pub use pidinfo::{pid_translate, pidfd_status};
 pub use types::NsType;

@@ -52,7 +52,7 @@ pub fn parse_ns_link(text: &[u8]) -> Option<u64> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
-fn ns_path(pid: i32, t: NsType) -> StackPath {
+pub(crate) fn ns_path(pid: i32, t: NsType) -> StackPath {
     let mut p = StackPath::new();
     p.push("/proc/")
         .push_num(pid.into())
@@ -68,13 +68,13 @@ fn for_each_pid(f: impl FnMut(i32)) -> Result<()> {
 
 /// Errors that mean the answer would be incomplete, not that one process
 /// went away or may not be inspected.
-fn is_resource_error(errno: i32) -> bool {
+pub(crate) fn is_resource_error(errno: i32) -> bool {
     matches!(errno, libc::EMFILE | libc::ENFILE | libc::ENOMEM)
 }
 
 /// The namespaces of the processes `pids`, with counts and lowest pids.
-fn scan(pids: &[i32], wanted: &[NsType]) -> Result<HashMap<(i32, u64), Found>> {
-    let mut found: HashMap<(i32, u64), Found> = HashMap::new();
+fn scan(pids: &[i32], wanted: &[NsType]) -> Result<HashMap<(i32, u64), ns_info>> {
+    let mut found: HashMap<(i32, u64), ns_info> = HashMap::new();
     for &pid in pids {
         // One directory open, then readlinkat per type: reading "net:[N]"
         // costs the kernel far less than a stat, which has to build an
@@ -102,17 +102,81 @@ fn scan(pids: &[i32], wanted: &[NsType]) -> Result<HashMap<(i32, u64), Found>> {
             let Some(ino) = ino else {
                 continue;
             };
-            let f = found.entry((t.bit(), ino)).or_insert_with(|| Found {
-                info: ns_info {
-                    id: ino,
-                    r#type: t.bit(),
-                    pid,
-                    ..Default::default()
-                },
-                mount: None,
+            let f = found.entry((t.bit(), ino)).or_insert_with(|| ns_info {
+                id: ino,
+                r#type: t.bit(),
+                pid,
+                ..Default::default()
             });
-            f.info.nprocs += 1;
-            f.info.pid = f.info.pid.min(pid);
+            f.nprocs += 1;
+            f.pid = f.pid.min(pid);
+        }
+    }
+    Ok(found)
+}
+
+/// Runs `f` over `pids` in slices: with many processes the per-link work
+/// (the kernel's) is shared out over up to 4 threads of the library's own,
+/// gone from the kernel before this returns; with few, or when no thread
+/// can be started (RLIMIT_NPROC, memory), on the calling thread. One
+/// result per slice, in no particular order.
+pub(crate) fn for_pid_slices<T: Send>(
+    pids: &[i32],
+    f: impl Fn(&[i32]) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let workers = if pids.len() >= 128 {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    if workers == 1 {
+        return Ok(vec![f(pids)?]);
+    }
+    let chunk = pids.len().div_ceil(workers).max(1);
+    let tids: Vec<AtomicI32> = (0..workers).map(|_| AtomicI32::new(0)).collect();
+    let f = &f;
+    let parts = std::thread::scope(|s| {
+        let mut handles = Vec::new();
+        let mut results = Vec::new();
+        for (c, tid) in pids.chunks(chunk).zip(&tids) {
+            let started = std::thread::Builder::new()
+                .name("linuxns-scan".into())
+                .spawn_scoped(s, move || {
+                    tid.store(sys::gettid(), Ordering::Relaxed);
+                    f(c)
+                });
+            match started {
+                Ok(h) => handles.push(h),
+                // No thread to be had (RLIMIT_NPROC, memory): this
+                // slice is scanned here instead.
+                Err(_) => results.push(f(c)),
+            }
+        }
+        for h in handles {
+            results.push(h.join().unwrap_or_else(|_| {
+                Err(Error::new(libc::EIO, "scan worker").with_hint("it panicked"))
+            }));
+        }
+        results
+    });
+    // As with every helper thread: gone from the kernel before we return.
+    for tid in &tids {
+        crate::create::wait_thread_gone(tid.load(Ordering::Relaxed));
+    }
+    parts.into_iter().collect()
+}
+
+/// The namespaces of types `wanted` that processes are in (/proc/PID/ns),
+/// each with its process count and lowest pid; ids and types only.
+pub(crate) fn process_namespaces(wanted: &[NsType]) -> Result<HashMap<(i32, u64), ns_info>> {
+    let mut pids = Vec::with_capacity(1024);
+    for_each_pid(|pid| pids.push(pid))?;
+    let mut found: HashMap<(i32, u64), ns_info> = HashMap::new();
+    for part in for_pid_slices(&pids, |c| scan(c, wanted))? {
+        for (key, info) in part {
+            let e = found.entry(key).or_insert(ns_info { nprocs: 0, ..info });
+            e.nprocs += info.nprocs;
+            e.pid = e.pid.min(info.pid);
         }
     }
     Ok(found)
@@ -125,66 +189,10 @@ pub fn list(types: libc::c_int) -> Result<Vec<ns_info>> {
     crate::procfs::check_proc_is_ours()?;
     let mask = if types == 0 { NS_ALL } else { types };
     let wanted: Vec<NsType> = NsType::in_mask(mask).collect();
-    let mut found: HashMap<(i32, u64), Found> = HashMap::new();
-
-    let mut pids = Vec::with_capacity(1024);
-    for_each_pid(|pid| pids.push(pid))?;
-    // The per-link work is the kernel's; with many processes, share it out
-    // over the cores (each worker scans a slice, the counts are merged).
-    let workers = if pids.len() >= 128 {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-    } else {
-        1
-    };
-    let chunk = pids.len().div_ceil(workers).max(1);
-    let parts: Vec<HashMap<(i32, u64), Found>> = if workers == 1 {
-        vec![scan(&pids, &wanted)?]
-    } else {
-        let tids: Vec<AtomicI32> = (0..workers).map(|_| AtomicI32::new(0)).collect();
-        let parts = std::thread::scope(|s| {
-            let mut handles = Vec::new();
-            let mut results = Vec::new();
-            for (c, tid) in pids.chunks(chunk).zip(&tids) {
-                let wanted = &wanted;
-                let started = std::thread::Builder::new()
-                    .name("linuxns-scan".into())
-                    .spawn_scoped(s, move || {
-                        tid.store(sys::gettid(), Ordering::Relaxed);
-                        scan(c, wanted)
-                    });
-                match started {
-                    Ok(h) => handles.push(h),
-                    // No thread to be had (RLIMIT_NPROC, memory): this
-                    // slice is scanned here instead.
-                    Err(_) => results.push(scan(c, wanted)),
-                }
-            }
-            for h in handles {
-                results.push(h.join().unwrap_or_else(|_| {
-                    Err(Error::new(libc::EIO, "scan worker").with_hint("it panicked"))
-                }));
-            }
-            results
-        });
-        // As with every helper thread: gone from the kernel before we return.
-        for tid in &tids {
-            crate::create::wait_thread_gone(tid.load(Ordering::Relaxed));
-        }
-        parts.into_iter().collect::<Result<Vec<_>>>()?
-    };
-    for part in parts {
-        for (key, f) in part {
-            let e = found.entry(key).or_insert(Found {
-                info: ns_info {
-                    nprocs: 0,
-                    ..f.info
-                },
-                mount: None,
-            });
-            e.info.nprocs += f.info.nprocs;
-            e.info.pid = e.info.pid.min(f.info.pid);
-        }
-    }
+    let mut found: HashMap<(i32, u64), Found> = process_namespaces(&wanted)?
+        .into_iter()
+        .map(|(key, info)| (key, Found { info, mount: None }))
+        .collect();
     for path in nsfs_mounts()? {
         let fd = match Fd::track(|| open_path(&path, 0)) {
             Ok(fd) => fd,
@@ -307,7 +315,7 @@ pub fn parse_nsfs_mounts_bytes(text: &[u8]) -> Vec<CString> {
 
 /// mountinfo escapes space, tab, newline and backslash as \ooo (one byte:
 /// \000 to \377); any other backslash is kept as it is.
-fn unescape(b: &[u8]) -> Vec<u8> {
+pub(crate) fn unescape(b: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {

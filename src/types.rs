@@ -64,6 +64,10 @@ pub const NS_MAP_USE_HELPER: c_uint = 0x2;
 /// The most ranges a uid or gid map may have (the kernel's limit).
 pub const NS_MAP_MAX_RANGES: usize = 340;
 
+/// Room for the text form of any namespace handle (ns_handle_format), with
+/// its NUL: "cgroup:4294967295:18446744073709551615" is 38 characters.
+pub const NS_HANDLE_TEXT_MAX: usize = 40;
+
 /// New mount namespace: make every mount private (the default, as unshare(1)).
 pub const NS_PROPAGATION_PRIVATE: c_int = 0;
 /// New mount namespace: receive mount events from the parent, send none.
@@ -87,6 +91,119 @@ pub const NS_KCMP_SIGHAND: c_int = 4;
 pub const NS_KCMP_IO: c_int = 5;
 /// kcmp(2) type: do they share System V semaphore undo lists?
 pub const NS_KCMP_SYSVSEM: c_int = 6;
+
+/// ns_list_ex: report every namespace, also those no process is in (held
+/// by a descriptor, a bind mount, a thread, a *_for_children link, or
+/// alive only as another's parent or owner).
+///
+/// cbindgen:ignore
+pub const NS_LIST_ALL: c_uint = 0x1;
+
+/// ns_spawn_attr_set_caps: the bounding set (PR_CAPBSET_DROP of every
+/// capability not given).
+///
+/// cbindgen:ignore
+pub const NS_CAPS_BOUNDING: c_uint = 0x1;
+/// ns_spawn_attr_set_caps: the permitted set (capset).
+///
+/// cbindgen:ignore
+pub const NS_CAPS_PERMITTED: c_uint = 0x2;
+/// ns_spawn_attr_set_caps: the effective set (capset).
+///
+/// cbindgen:ignore
+pub const NS_CAPS_EFFECTIVE: c_uint = 0x4;
+/// ns_spawn_attr_set_caps: the inheritable set (capset).
+///
+/// cbindgen:ignore
+pub const NS_CAPS_INHERITABLE: c_uint = 0x8;
+/// ns_spawn_attr_set_caps: the ambient set (PR_CAP_AMBIENT), which a
+/// program that does not run as root keeps across exec.
+///
+/// cbindgen:ignore
+pub const NS_CAPS_AMBIENT: c_uint = 0x10;
+
+// ns_features: one bit per kernel feature the library found.
+/// ns_features: clone3(2) (5.3), not refused by a seccomp filter.
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_CLONE3: u64 = 0x1;
+/// ns_features: clone3's CLONE_INTO_CGROUP: start a child in a cgroup
+/// (5.7).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_CLONE_INTO_CGROUP: u64 = 0x2;
+/// ns_features: setns(2) with a pidfd and a mask of types, entered at
+/// once (5.8).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_SETNS_PIDFD: u64 = 0x4;
+/// ns_features: The PIDFD_GET_*_NAMESPACE ioctls: a pidfd's namespaces
+/// (6.11).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_PIDFD_GET_NAMESPACE: u64 = 0x8;
+/// ns_features: NS_GET_ID: the 64-bit namespace id of ns_unique_id
+/// (6.18).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_NS_GET_ID: u64 = 0x10;
+/// ns_features: File handles of namespaces (nsfs, 6.18).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_NSFS_HANDLES: u64 = 0x20;
+/// ns_features: listns(2): the kernel lists namespaces (6.19).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_LISTNS: u64 = 0x40;
+/// ns_features: NS_MNT_GET_INFO, NS_MNT_GET_NEXT and NS_MNT_GET_PREV
+/// (6.12).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_MNTNS_IOCTLS: u64 = 0x80;
+/// ns_features: listmount(2) and statmount(2) (6.8).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_LISTMOUNT: u64 = 0x100;
+/// ns_features: listmount and statmount of a mount namespace named by
+/// descriptor (6.18).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_LISTMOUNT_NS_FD: u64 = 0x200;
+/// ns_features: PIDFD_GET_INFO with PIDFD_INFO_EXIT: the status of a
+/// reaped process (6.15).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_PIDFD_INFO_EXIT: u64 = 0x400;
+/// ns_features: Idmapped mounts: mount_setattr(2) with MOUNT_ATTR_IDMAP
+/// (5.12).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_IDMAPPED_MOUNTS: u64 = 0x800;
+/// ns_features: NS_GET_PID_FROM_PIDNS / NS_GET_PID_IN_PIDNS: pids
+/// across PID namespaces (6.11).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_PID_TRANSLATE: u64 = 0x1000;
+/// ns_features: clone3's CLONE_NNP: the child starts with no_new_privs
+/// (7.1).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_CLONE_NNP: u64 = 0x2000;
+/// ns_features: clone3's CLONE_PIDFD_AUTOKILL: the child dies with its
+/// clone pidfd (7.1).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_CLONE_PIDFD_AUTOKILL: u64 = 0x4000;
+/// ns_features: clone3's CLONE_AUTOREAP: the child is reaped by the
+/// kernel (7.1).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_CLONE_AUTOREAP: u64 = 0x8000;
+/// ns_features: clone3's CLONE_EMPTY_MNTNS: the child gets an empty
+/// mount namespace (7.1).
+///
+/// cbindgen:ignore
+pub const NS_FEATURE_CLONE_EMPTY_MNTNS: u64 = 0x10000;
 
 /// One range of a uid or gid map: `count` ids starting at `inside` in the
 /// namespace are ids starting at `outside` in the parent namespace.

@@ -25,6 +25,7 @@ fn rust_constants() -> BTreeMap<&'static str, i64> {
         ("NS_MAP_DENY_SETGROUPS", i64::from(NS_MAP_DENY_SETGROUPS)),
         ("NS_MAP_USE_HELPER", i64::from(NS_MAP_USE_HELPER)),
         ("NS_MAP_MAX_RANGES", NS_MAP_MAX_RANGES as i64),
+        ("NS_HANDLE_TEXT_MAX", NS_HANDLE_TEXT_MAX as i64),
         ("NS_PROPAGATION_PRIVATE", i64::from(NS_PROPAGATION_PRIVATE)),
         ("NS_PROPAGATION_SLAVE", i64::from(NS_PROPAGATION_SLAVE)),
         ("NS_PROPAGATION_SHARED", i64::from(NS_PROPAGATION_SHARED)),
@@ -39,11 +40,58 @@ fn rust_constants() -> BTreeMap<&'static str, i64> {
         ("NS_KCMP_SIGHAND", i64::from(NS_KCMP_SIGHAND)),
         ("NS_KCMP_IO", i64::from(NS_KCMP_IO)),
         ("NS_KCMP_SYSVSEM", i64::from(NS_KCMP_SYSVSEM)),
+        ("NS_LIST_ALL", i64::from(NS_LIST_ALL)),
+        ("NS_CAPS_BOUNDING", i64::from(NS_CAPS_BOUNDING)),
+        ("NS_CAPS_PERMITTED", i64::from(NS_CAPS_PERMITTED)),
+        ("NS_CAPS_EFFECTIVE", i64::from(NS_CAPS_EFFECTIVE)),
+        ("NS_CAPS_INHERITABLE", i64::from(NS_CAPS_INHERITABLE)),
+        ("NS_CAPS_AMBIENT", i64::from(NS_CAPS_AMBIENT)),
+        ("NS_FEATURE_CLONE3", NS_FEATURE_CLONE3 as i64),
+        (
+            "NS_FEATURE_CLONE_INTO_CGROUP",
+            NS_FEATURE_CLONE_INTO_CGROUP as i64,
+        ),
+        ("NS_FEATURE_SETNS_PIDFD", NS_FEATURE_SETNS_PIDFD as i64),
+        (
+            "NS_FEATURE_PIDFD_GET_NAMESPACE",
+            NS_FEATURE_PIDFD_GET_NAMESPACE as i64,
+        ),
+        ("NS_FEATURE_NS_GET_ID", NS_FEATURE_NS_GET_ID as i64),
+        ("NS_FEATURE_NSFS_HANDLES", NS_FEATURE_NSFS_HANDLES as i64),
+        ("NS_FEATURE_LISTNS", NS_FEATURE_LISTNS as i64),
+        ("NS_FEATURE_MNTNS_IOCTLS", NS_FEATURE_MNTNS_IOCTLS as i64),
+        ("NS_FEATURE_LISTMOUNT", NS_FEATURE_LISTMOUNT as i64),
+        (
+            "NS_FEATURE_LISTMOUNT_NS_FD",
+            NS_FEATURE_LISTMOUNT_NS_FD as i64,
+        ),
+        (
+            "NS_FEATURE_PIDFD_INFO_EXIT",
+            NS_FEATURE_PIDFD_INFO_EXIT as i64,
+        ),
+        (
+            "NS_FEATURE_IDMAPPED_MOUNTS",
+            NS_FEATURE_IDMAPPED_MOUNTS as i64,
+        ),
+        ("NS_FEATURE_PID_TRANSLATE", NS_FEATURE_PID_TRANSLATE as i64),
+        ("NS_FEATURE_CLONE_NNP", NS_FEATURE_CLONE_NNP as i64),
+        (
+            "NS_FEATURE_CLONE_PIDFD_AUTOKILL",
+            NS_FEATURE_CLONE_PIDFD_AUTOKILL as i64,
+        ),
+        (
+            "NS_FEATURE_CLONE_AUTOREAP",
+            NS_FEATURE_CLONE_AUTOREAP as i64,
+        ),
+        (
+            "NS_FEATURE_CLONE_EMPTY_MNTNS",
+            NS_FEATURE_CLONE_EMPTY_MNTNS as i64,
+        ),
     ])
 }
 
 /// The constants that are bit flags: the header spells them in hex.
-const FLAGS: [&str; 11] = [
+const FLAGS: &[&str] = &[
     "NS_MNT",
     "NS_CGROUP",
     "NS_UTS",
@@ -55,6 +103,29 @@ const FLAGS: [&str; 11] = [
     "NS_FOR_CHILDREN",
     "NS_MAP_DENY_SETGROUPS",
     "NS_MAP_USE_HELPER",
+    "NS_LIST_ALL",
+    "NS_CAPS_BOUNDING",
+    "NS_CAPS_PERMITTED",
+    "NS_CAPS_EFFECTIVE",
+    "NS_CAPS_INHERITABLE",
+    "NS_CAPS_AMBIENT",
+    "NS_FEATURE_CLONE3",
+    "NS_FEATURE_CLONE_INTO_CGROUP",
+    "NS_FEATURE_SETNS_PIDFD",
+    "NS_FEATURE_PIDFD_GET_NAMESPACE",
+    "NS_FEATURE_NS_GET_ID",
+    "NS_FEATURE_NSFS_HANDLES",
+    "NS_FEATURE_LISTNS",
+    "NS_FEATURE_MNTNS_IOCTLS",
+    "NS_FEATURE_LISTMOUNT",
+    "NS_FEATURE_LISTMOUNT_NS_FD",
+    "NS_FEATURE_PIDFD_INFO_EXIT",
+    "NS_FEATURE_IDMAPPED_MOUNTS",
+    "NS_FEATURE_PID_TRANSLATE",
+    "NS_FEATURE_CLONE_NNP",
+    "NS_FEATURE_CLONE_PIDFD_AUTOKILL",
+    "NS_FEATURE_CLONE_AUTOREAP",
+    "NS_FEATURE_CLONE_EMPTY_MNTNS",
 ];
 
 fn read(path: &str) -> String {
@@ -136,7 +207,7 @@ fn every_public_constant_of_types_rs_is_checked() {
 #[test]
 fn flags_are_written_in_hex() {
     let defines = header_defines();
-    for flag in FLAGS {
+    for &flag in FLAGS {
         let (_, value) = defines
             .iter()
             .find(|(n, _)| n == flag)

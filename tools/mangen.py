@@ -244,7 +244,8 @@ class Function:
 
     def parse_errors(self, lines):
         if [l.strip() for l in lines] == ["none."]:
-            if not (self.returns_void or self.returns_pointer or self.ret.startswith("const char")):
+            # An unsigned return (a mask) has no room for -errno either.
+            if not (self.returns_void or self.returns_pointer or self.ret.startswith(("const char", "uint"))):
                 self.fail("Errors: none. for a function that returns an errno")
             return []
         if not lines:

@@ -26,6 +26,21 @@ int linuxns_go_list(int types, uintptr_t handle)
 	return ns_list(types, linuxns_go_list_trampoline, (void *)handle);
 }
 
+int linuxns_go_list_ex(int types, unsigned int flags, uintptr_t handle)
+{
+	return ns_list_ex(types, flags, linuxns_go_list_trampoline, (void *)handle);
+}
+
+int linuxns_go_mount_trampoline(const struct ns_mount_info *info, void *arg)
+{
+	return linuxnsGoMount((struct ns_mount_info *)info, (uintptr_t)arg);
+}
+
+int linuxns_go_mount_list(int fd, uintptr_t handle)
+{
+	return ns_mount_list(fd, linuxns_go_mount_trampoline, (void *)handle);
+}
+
 /* getpid as an int fn(void *): CGetpid. */
 int linuxns_go_getpid(void *arg)
 {

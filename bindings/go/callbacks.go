@@ -6,6 +6,7 @@ package linuxns
 
 int linuxns_go_run_in(int fd, int types, uintptr_t handle);
 int linuxns_go_list(int types, uintptr_t handle);
+int linuxns_go_list_ex(int types, unsigned int flags, uintptr_t handle);
 */
 import "C"
 
@@ -73,14 +74,14 @@ func RunInFd(fd int, types Type, fn func() error) error {
 	return st.err
 }
 
-// Info describes one namespace found by List (struct ns_info).
+// Info describes one namespace found by List or ListEx (struct ns_info).
 type Info struct {
 	ID       uint64 // inode number, as "net:[4026531840]"
 	UsernsID uint64 // id of the owning user namespace
 	ParentID uint64 // PID and user namespaces: the parent's id; else 0
 	Type     Type   // one type
-	NProcs   int    // processes found in it
-	Pid      int    // lowest pid in it; 0 if only bind-mounted
+	NProcs   int    // processes found in it (whose /proc/PID/ns link shows it)
+	Pid      int    // lowest pid in it; 0 if no process is (bind-mounted, held by a descriptor)
 	OwnerUID int    // uid that created the owning user namespace
 }
 
@@ -107,15 +108,46 @@ func linuxnsGoList(info *C.struct_ns_info, h C.uintptr_t) C.int {
 // order of (type, id); with types, only those (an OR, or several
 // arguments).
 func List(types ...Type) ([]Info, error) {
-	var mask Type
-	for _, t := range types {
-		mask |= t
-	}
 	st := &listState{}
 	h := cgo.NewHandle(st)
 	defer h.Delete()
 	_, err := call("ns_list", func() C.int {
-		return C.linuxns_go_list(C.int(mask), C.uintptr_t(h))
+		return C.linuxns_go_list(C.int(typeMask(types)), C.uintptr_t(h))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st.infos, nil
+}
+
+func typeMask(types []Type) Type {
+	var mask Type
+	for _, t := range types {
+		mask |= t
+	}
+	return mask
+}
+
+// ListFlags are the flags of ListEx.
+type ListFlags uint
+
+// ListAll (NS_LIST_ALL) makes ListEx report every namespace, also those
+// no process is in: held by a descriptor, a bind mount in any mount
+// namespace, a thread, a pid_for_children or time_for_children link, or
+// alive only as another's parent or owning user namespace.
+const ListAll ListFlags = 0x1
+
+// ListEx is List with flags (ns_list_ex): with 0 it is List; with
+// ListAll it also reports the namespaces no process is in, with NProcs
+// and Pid 0. Each is reported once, in ascending order of (type, id). An
+// unprivileged caller gets what it may inspect: its own processes'
+// namespaces and descriptors, and the bind mounts it can reach.
+func ListEx(flags ListFlags, types ...Type) ([]Info, error) {
+	st := &listState{}
+	h := cgo.NewHandle(st)
+	defer h.Delete()
+	_, err := call("ns_list_ex", func() C.int {
+		return C.linuxns_go_list_ex(C.int(typeMask(types)), C.uint(flags), C.uintptr_t(h))
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,9 @@ package linuxns
 /*
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <linux/filter.h>
 #include <linuxns.h>
 */
 import "C"
@@ -12,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -87,6 +91,56 @@ type Cmd struct {
 	// ends (as SysProcAttr.Pdeathsig of os/exec: Go keeps its threads
 	// unless a locked goroutine exits).
 	Pdeathsig syscall.Signal
+
+	// RootIdmap, a user namespace (e.g. from NewUserns), makes Root an
+	// idmapped mount through it instead of a bind mount (see
+	// MountIdmapped): with it mapping ids as the child's own maps do
+	// (e.g. {0, 65534, 1} for both), the sandbox's root owns the files
+	// host root owns on disk. Needs Root, a privileged caller and a
+	// filesystem that supports idmapped mounts (kernel 5.12).
+	RootIdmap *Namespace
+
+	// Credential, when set, gives the uid, gid and supplementary groups
+	// the program runs with, as SysProcAttr.Credential of os/exec
+	// (setgroups, setresgid, setresuid in the child's final namespaces,
+	// so in a new user namespace ids of its maps): Groups are the
+	// supplementary groups (none when empty) unless NoSetGroups leaves
+	// the caller's; a Uid or Gid of ^uint32(0) leaves that id as it is.
+	// Leaving uid 0 clears the program's capabilities unless Caps keeps
+	// some. Inside a user namespace with setgroups denied (MapRoot, or
+	// a gid map written without MapUseHelper) set NoSetGroups.
+	Credential *syscall.Credential
+	// Setsid starts the program in a new session and process group of
+	// its own, without a controlling terminal (so it cannot inject
+	// input into the caller's terminal). Not with Setpgid.
+	Setsid bool
+	// Setpgid puts the program into the process group Pgid, an existing
+	// group of the caller's session, or a new group with its pid when
+	// Pgid is 0 (in a new PID namespace only 0 works).
+	Setpgid bool
+	Pgid    int
+	// Caps sets capability sets of the program: each key is a CapSet (one
+	// set, or an OR of several) whose sets become the value, a mask with
+	// bit n for capability n (1 << 10 is CAP_NET_BIND_SERVICE); sets
+	// not named are left as the kernel leaves them. Keys are applied in
+	// ascending order, so where two keys name the same set the larger
+	// one's value wins. A program that does not run as root keeps
+	// capabilities C with CapsPermitted|CapsEffective|CapsInheritable|
+	// CapsAmbient: C; a root program is limited to C with CapsBounding: C.
+	Caps map[CapSet]uint64
+	// Rlimits are resource limits of the program, by resource
+	// (syscall.RLIMIT_NOFILE, ...; 0 to 15), set in the child with
+	// prlimit before its ids change (so a privileged caller may raise
+	// hard limits), in ascending order of resource.
+	Rlimits map[int]syscall.Rlimit
+	// Seccomp is a seccomp filter (classic BPF over struct seccomp_data,
+	// 1 to 4096 instructions), checked by the library as the kernel will
+	// check it and installed last in the child, right before execve,
+	// with no_new_privs set. It must let execve, write and exit_group
+	// through for failures to be reported.
+	Seccomp []syscall.SockFilter
+	// Umask, when set, is the program's umask (0 to 0777).
+	Umask *os.FileMode
 
 	// Process is the started process, from Start on.
 	Process *os.Process
@@ -231,6 +285,22 @@ func (c *Cmd) attr(fds map[int]int) (spawnAttr, error) {
 			return fail(err)
 		}
 	}
+	if c.RootIdmap != nil {
+		fd := c.RootIdmap.Fd()
+		err := a.set("ns_spawn_attr_set_root_idmap", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_root_idmap(p, C.int(fd))
+		})
+		runtime.KeepAlive(c.RootIdmap)
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if err := c.setCredentials(a); err != nil {
+		return fail(err)
+	}
+	if err := c.setLimits(a); err != nil {
+		return fail(err)
+	}
 	for child, parent := range fds {
 		child, parent := child, parent
 		if err := a.set("ns_spawn_attr_set_fd", func(p *C.struct_ns_spawn_attr) C.int {
@@ -246,6 +316,119 @@ func (c *Cmd) attr(fds map[int]int) (spawnAttr, error) {
 		return fail(err)
 	}
 	return a, nil
+}
+
+// CapSet names capability sets of the program, for Cmd.Caps: an OR of
+// the constants below (NS_CAPS_* in linuxns.h).
+type CapSet uint
+
+const (
+	// CapsBounding (NS_CAPS_BOUNDING) is the bounding set: every
+	// capability outside the value is dropped (PR_CAPBSET_DROP), before
+	// the ids change; none is ever added.
+	CapsBounding CapSet = 0x1
+	// CapsPermitted (NS_CAPS_PERMITTED) is the permitted set (capset,
+	// after the ids change).
+	CapsPermitted CapSet = 0x2
+	// CapsEffective (NS_CAPS_EFFECTIVE) is the effective set.
+	CapsEffective CapSet = 0x4
+	// CapsInheritable (NS_CAPS_INHERITABLE) is the inheritable set.
+	CapsInheritable CapSet = 0x8
+	// CapsAmbient (NS_CAPS_AMBIENT) is the ambient set, which a program
+	// that does not run as root keeps across exec.
+	CapsAmbient CapSet = 0x10
+)
+
+// setCredentials gives a the ids, session, process group and
+// capability sets of c.
+func (c *Cmd) setCredentials(a spawnAttr) error {
+	if cr := c.Credential; cr != nil {
+		var groups *C.gid_t
+		var n C.size_t
+		var none C.gid_t
+		if !cr.NoSetGroups {
+			groups, n = &none, 0 // non-NULL: exactly these groups, maybe none
+			if len(cr.Groups) > 0 {
+				groups, n = (*C.gid_t)(unsafe.Pointer(&cr.Groups[0])), C.size_t(len(cr.Groups))
+			}
+		}
+		err := a.set("ns_spawn_attr_set_ids", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_ids(p, C.uid_t(cr.Uid), C.gid_t(cr.Gid), groups, n)
+		})
+		runtime.KeepAlive(cr)
+		if err != nil {
+			return err
+		}
+	}
+	if c.Setsid {
+		if err := a.set("ns_spawn_attr_set_setsid", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_setsid(p, 1)
+		}); err != nil {
+			return err
+		}
+	}
+	if c.Setpgid {
+		if err := a.set("ns_spawn_attr_set_pgid", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_pgid(p, C.pid_t(c.Pgid))
+		}); err != nil {
+			return err
+		}
+	}
+	sets := make([]int, 0, len(c.Caps))
+	for which := range c.Caps {
+		sets = append(sets, int(which))
+	}
+	sort.Ints(sets)
+	for _, which := range sets {
+		caps := c.Caps[CapSet(which)]
+		if err := a.set("ns_spawn_attr_set_caps", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_caps(p, C.uint(which), C.uint64_t(caps))
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setLimits gives a the resource limits, seccomp filter and umask of c.
+func (c *Cmd) setLimits(a spawnAttr) error {
+	resources := make([]int, 0, len(c.Rlimits))
+	for r := range c.Rlimits {
+		resources = append(resources, r)
+	}
+	sort.Ints(resources)
+	for _, r := range resources {
+		lim := c.Rlimits[r]
+		var rl C.struct_rlimit
+		rl.rlim_cur, rl.rlim_max = C.rlim_t(lim.Cur), C.rlim_t(lim.Max)
+		if err := a.set("ns_spawn_attr_set_rlimit", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_rlimit(p, C.int(r), &rl)
+		}); err != nil {
+			return err
+		}
+	}
+	if f := c.Seccomp; len(f) > 0 {
+		if len(f) > math.MaxUint16 {
+			return &Error{Op: "ns_spawn_attr_set_seccomp", Errno: syscall.EINVAL,
+				Detail: fmt.Sprintf("ns_spawn_attr_set_seccomp: %d instructions: more than the 4096 of BPF_MAXINSNS", len(f))}
+		}
+		err := a.set("ns_spawn_attr_set_seccomp", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_seccomp(p, (*C.struct_sock_filter)(unsafe.Pointer(&f[0])), C.ushort(len(f)))
+		})
+		runtime.KeepAlive(f)
+		if err != nil {
+			return err
+		}
+	}
+	if c.Umask != nil {
+		mask := *c.Umask
+		if err := a.set("ns_spawn_attr_set_umask", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_umask(p, C.mode_t(mask))
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *Cmd) closeAll(cs []io.Closer) {

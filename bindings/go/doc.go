@@ -27,6 +27,18 @@
 //     leave it locked on success: keep it locked until the thread is back
 //     where it was, or let the goroutine end, which retires the thread.
 //
+// # Handles, listings and kernel features
+//
+// A Handle (Namespace.Handle, kernel 6.18) names a namespace by type,
+// inode and 64-bit id as a comparable value, as text ("uts:4026532315:4121",
+// ParseHandle) or as bytes, and reopens it with OpenHandle while it lives,
+// in this or another process. List and ListEx report the namespaces of
+// the system (ListAll: also those no process is in), Namespace.Mounts and
+// MountCount the mounts of any mount namespace without entering it.
+// TranslatePid maps pids between PID namespaces, PidfdStatus reads a
+// process's exit status through a pidfd without reaping it, and Features
+// tells which of the newer kernel paths the library found.
+//
 // # Errors
 //
 // A failed call gives an *Error: the C function (Op), the errno

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"syscall"
+	"time"
 
 	"linuxns.dev/go/linuxns"
 )
@@ -117,4 +118,130 @@ func ExampleSetns() {
 	// Back home: release the locks the two calls kept.
 	runtime.UnlockOSThread()
 	runtime.UnlockOSThread()
+}
+
+func ExampleParseHandle() {
+	// The text form of a namespace file handle: type, inode, 64-bit id.
+	h, err := linuxns.ParseHandle("uts:4026532315:4121")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(h.Type(), h.Inode(), h.UniqueID(), h)
+	// Output: uts 4026532315 4121 uts:4026532315:4121
+}
+
+func ExampleNamespace_Handle() {
+	// A token for this network namespace, to store in a file or send to
+	// another process, which reopens the namespace while it lives
+	// (kernel 6.18).
+	ns, err := linuxns.OpenPid(os.Getpid(), linuxns.Net)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer ns.Close()
+	h, err := ns.Handle()
+	if err != nil {
+		fmt.Println(err) // EOPNOTSUPP before 6.18
+		return
+	}
+	text := h.String() // "net:4026531840:4"
+	// ... later, elsewhere:
+	parsed, err := linuxns.ParseHandle(text)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	again, err := linuxns.OpenHandle(parsed)
+	if err != nil {
+		fmt.Println(err) // ESTALE once the namespace is gone
+		return
+	}
+	defer again.Close()
+	same, _ := again.Equal(ns)
+	fmt.Println(text, same)
+}
+
+func ExampleNamespace_Mounts() {
+	// The mounts of our own mount namespace, as /proc/self/mountinfo;
+	// any mount namespace descriptor works, without entering it.
+	ns, err := linuxns.OpenPid(os.Getpid(), linuxns.Mnt)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer ns.Close()
+	mounts, err := ns.Mounts()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	root := false
+	for _, m := range mounts {
+		root = root || m.MountPoint == "/"
+	}
+	fmt.Println(root)
+	// Output: true
+}
+
+func ExamplePidfdStatus() {
+	cmd := linuxns.Command("sh", "-c", "exit 3")
+	if err := cmd.Start(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer cmd.Wait() // PidfdStatus does not reap: Wait still does
+	for {
+		ws, err := linuxns.PidfdStatus(cmd.Pidfd())
+		if errors.Is(err, syscall.EAGAIN) { // still running
+			time.Sleep(time.Millisecond)
+			continue
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println("exited", ws.ExitStatus())
+		return
+	}
+	// Output: exited 3
+}
+
+func ExampleFeatures() {
+	f := linuxns.Features()
+	fmt.Println(f) // e.g. clone3|clone_into_cgroup|setns_pidfd|...
+	if f&linuxns.FeatureNsfsHandles == 0 {
+		fmt.Println("no namespace file handles: keep namespaces with Bind")
+	}
+}
+
+func ExampleCmd_credentials() {
+	// A program as uid and gid 65534 without supplementary groups,
+	// umask 027, at most 64 open files, in a new session, keeping
+	// CAP_NET_BIND_SERVICE (bit 10) across the change of uid.
+	cmd := linuxns.Command("id")
+	cmd.Credential = &syscall.Credential{Uid: 65534, Gid: 65534}
+	mask := os.FileMode(0o027)
+	cmd.Umask = &mask
+	cmd.Rlimits = map[int]syscall.Rlimit{syscall.RLIMIT_NOFILE: {Cur: 64, Max: 64}}
+	cmd.Setsid = true
+	cmd.Caps = map[linuxns.CapSet]uint64{
+		linuxns.CapsPermitted | linuxns.CapsEffective | linuxns.CapsInheritable | linuxns.CapsAmbient: 1 << 10,
+	}
+	out, err := cmd.Output() // needs root
+	fmt.Printf("%s%v\n", out, err)
+}
+
+func ExampleListEx() {
+	// Every network namespace, also those no process is in (held by a
+	// descriptor or a bind mount: NProcs 0).
+	infos, err := linuxns.ListEx(linuxns.ListAll, linuxns.Net)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, i := range infos {
+		fmt.Printf("%s:[%d] %d processes\n", i.Type, i.ID, i.NProcs)
+	}
 }

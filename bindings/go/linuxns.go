@@ -594,8 +594,9 @@ func CloneC(types Type, fn CFunc, arg unsafe.Pointer) (int, error) {
 }
 
 // SpawnFnC runs the C function fn(arg) in a child set up as c describes
-// (its namespace, map, hostname, root and descriptor options; Path and
-// Args are not used), through ns_spawn_fn. It returns the child's pid.
+// (its namespace, map, hostname, root, cwd, cgroup, credential, limit,
+// capability, seccomp and umask fields; Path, Args, Env and the standard
+// streams are not used), through ns_spawn_fn. It returns the child's pid.
 func SpawnFnC(c *Cmd, fn CFunc, arg unsafe.Pointer) (int, error) {
 	if fn == nil {
 		return -1, &Error{Op: "ns_spawn_fn", Errno: syscall.EINVAL, Detail: "ns_spawn_fn: fn: NULL"}

@@ -38,7 +38,7 @@ else
         flags=""
         [ "$t" = threaded ] && flags="-threaded -with-rtsopts=-N2"
         # shellcheck disable=SC2086
-        ghc --make -Wall $flags -outputdir "$work/ghc-$t" -i"$work/gen" -isrc \
+        ghc --make -Wall $flags -outputdir "$work/ghc-$t" -i"$work/gen" -isrc -itest \
             -o "$work/bin/test-$t" test/Main.hs \
             -llinuxns -L"$libdir" -optl-Wl,-rpath,"$libdir"
     done

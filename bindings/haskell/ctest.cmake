@@ -3,6 +3,7 @@
 #   haskell_test_nonthreaded  the test program on the non-threaded RTS
 #   haskell_test_threaded     the same on the threaded RTS (+ forkOS, runIn)
 #   haskell_example           the README's example (examples/Task.hs)
+#   haskell_haddock           Haddock covers every exported item (100%)
 # Labels bindings and haskell (ctest -L haskell). Nothing is written into
 # the source tree. A test exits 77 for checks that need root; without ghc
 # the tests say so and skip (77), or fail under CI (CI=true), so CI cannot
@@ -13,7 +14,12 @@ set(HS_WORK ${CMAKE_CURRENT_BINARY_DIR}/bindings-haskell)
 find_program(HS_GHC ghc)
 find_program(HS_SH sh REQUIRED)
 
-set(HS_ENV "LD_LIBRARY_PATH=${LINUXNS_LIBRARY_DIRS}")
+# The tests read the package's source and the header for their coverage
+# checks (every function of linuxns.h bound, with its signature).
+set(HS_ENV "LD_LIBRARY_PATH=${LINUXNS_LIBRARY_DIRS}" "LINUXNS_HS_SOURCE=${HS_SRC}")
+if(LINUXNS_INCLUDEDIR)
+  list(APPEND HS_ENV "LINUXNS_HEADER=${LINUXNS_INCLUDEDIR}/linuxns.h")
+endif()
 if(NOT "$ENV{PKG_CONFIG_PATH}" STREQUAL "")
   list(APPEND HS_ENV "PKG_CONFIG_PATH=$ENV{PKG_CONFIG_PATH}")
 endif()
@@ -44,6 +50,12 @@ else()
       ENVIRONMENT "${HS_ENV}"
       FIXTURES_REQUIRED haskell_package)
   endforeach()
+  add_test(NAME haskell_haddock
+    COMMAND ${HS_SH} ${HS_SRC}/ctest-haddock.sh ${HS_SRC} ${HS_WORK})
+  set_tests_properties(haskell_haddock PROPERTIES
+    LABELS "bindings;haskell" TIMEOUT 300
+    ENVIRONMENT "${HS_ENV}"
+    FIXTURES_REQUIRED haskell_package)
   # prints the network namespace id, then the child's "pid 1 uid 0"
   add_test(NAME haskell_example COMMAND ${HS_WORK}/bin/example-task)
   set_tests_properties(haskell_example PROPERTIES

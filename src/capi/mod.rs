@@ -9,10 +9,16 @@ pub mod basics;
 pub mod core_api;
 pub mod enter;
 pub mod handles;
+pub mod idmount;
+pub mod mounts;
+pub mod nshandle;
 pub mod persist;
+pub mod pidinfo;
 pub mod spawn;
 pub mod spawn_attr;
+pub mod spawn_procattrs;
 pub mod survey;
+pub mod survey_ex;
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CStr};

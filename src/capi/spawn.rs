@@ -16,13 +16,20 @@ use crate::types::ns_spawn_attr;
 /// uid/gid maps a new user namespace.
 ///
 /// In the child, in this order: pdeathsig; join (ns_spawn_attr_join);
-/// create (ns_spawn_attr_set_namespaces); the uid/gid maps (a single id of
-/// the caller's own, as ns_spawn_attr_map_root makes, written by the child
-/// itself; others by the caller while the child waits); hostname; mount
-/// propagation; root and /proc; cwd; descriptors; then every signal
-/// disposition is reset to the default and the signal mask emptied, and
-/// the program is executed. No signal handler of the calling runtime ever
-/// runs in the child.
+/// create (ns_spawn_attr_set_namespaces); the process group and session
+/// (ns_spawn_attr_set_pgid, ns_spawn_attr_set_setsid) and the uid/gid maps
+/// (a single id of the caller's own, as ns_spawn_attr_map_root makes,
+/// written by the child itself, after the group; others by the caller
+/// while the child waits, before the group when there is an intermediate
+/// process); hostname; mount propagation; root and /proc; cwd;
+/// descriptors; resource limits (ns_spawn_attr_set_rlimit); the bounding
+/// set; supplementary groups, gid and uid (ns_spawn_attr_set_ids), then the permitted,
+/// effective, inheritable and ambient capability sets
+/// (ns_spawn_attr_set_caps); the umask (ns_spawn_attr_set_umask); then
+/// every signal disposition is reset to the default and the signal mask
+/// emptied; no_new_privs and the seccomp filter
+/// (ns_spawn_attr_set_seccomp); and the program is executed. No signal
+/// handler of the calling runtime ever runs in the child.
 ///
 /// Descriptors: as with posix_spawn, those open without close-on-exec and
 /// not named by ns_spawn_attr_set_fd are inherited unchanged; set_fd reads
@@ -67,8 +74,11 @@ use crate::types::ns_spawn_attr;
 ///
 /// Errors:
 /// -EINVAL: for a NULL `path` or `argv`, and an attribute that fails the
-///   checks above; from a step in the child (e.g. pivot_root, a mount, a
-///   join that does not fit).
+///   checks above or combines process attributes the kernel refuses
+///   together (a new session with a process group, capability sets that
+///   contradict each other); from a step in the child (e.g. pivot_root, a
+///   mount, a join that does not fit, "child: setresuid (uid N)" for an
+///   unmapped id).
 /// -ENOENT: when PATH has no such program, or `path` is ""; "/proc is not
 ///   mounted" when the caller must write maps and there is no /proc; from
 ///   execve or a step in the child ("child: execve: No such file or
@@ -79,8 +89,9 @@ use crate::types::ns_spawn_attr;
 ///   directory).
 /// -EPERM: clone's (no privilege for these namespaces); from a step in the
 ///   child (e.g. "child: sethostname: Operation not permitted", a join or
-///   mount without privilege); the kernel's, for maps the caller may not
-///   write.
+///   mount without privilege, "child: setrlimit (resource N)" raising a
+///   hard limit, "child: drop from the bounding set (capability N)"); the
+///   kernel's, for maps the caller may not write.
 /// -ENOSPC: clone's (a namespace limit is reached).
 /// -EUSERS: clone's.
 /// -EAGAIN: clone's, when no process can be started (RLIMIT_NPROC).

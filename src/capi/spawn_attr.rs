@@ -47,7 +47,8 @@ pub extern "C" fn ns_spawn_attr_new() -> *mut ns_spawn_attr {
 /// Frees a spawn attribute object.
 ///
 /// Also closes the descriptors it keeps (its own copies of those given to
-/// ns_spawn_attr_join and ns_spawn_attr_set_cgroup).
+/// ns_spawn_attr_join, ns_spawn_attr_set_cgroup and
+/// ns_spawn_attr_set_root_idmap).
 ///
 /// `attr`: an object from ns_spawn_attr_new not yet freed, or NULL (then
 /// nothing happens).
@@ -73,7 +74,7 @@ pub unsafe extern "C" fn ns_spawn_attr_free(attr: *mut ns_spawn_attr) {
 ///
 /// # Safety
 /// `attr` is NULL or a live attribute object.
-unsafe fn set(
+pub(super) unsafe fn set(
     name: &'static str,
     attr: *mut ns_spawn_attr,
     body: impl FnOnce(&mut SpawnAttr) -> Result<()>,
@@ -310,8 +311,9 @@ pub unsafe extern "C" fn ns_spawn_attr_set_hostname(
 
 /// Sets the directory that becomes the child's root.
 ///
-/// It is bind-mounted on itself, pivot_root(2) moves the child into it and
-/// the old root is detached, so nothing of the host's tree stays
+/// It is bind-mounted on itself (or mounted idmapped, see
+/// ns_spawn_attr_set_root_idmap), pivot_root(2) moves the child into it
+/// and the old root is detached, so nothing of the host's tree stays
 /// reachable. Needs NS_MNT. The program path, the cwd and /proc are then
 /// taken inside the new root.
 ///

@@ -37,6 +37,9 @@ pub struct SpawnAttr {
     pub(crate) gid_map: Option<MapSpec>,
     pub(crate) hostname: Option<CString>,
     pub(crate) root: Option<CString>,
+    /// A user namespace (our own copy) through which the root is mounted
+    /// idmapped (set_root_idmap).
+    pub(crate) root_idmap: Option<Fd>,
     pub(crate) mount_proc: bool,
     pub(crate) propagation: Option<libc::c_int>,
     pub(crate) cwd: Option<CString>,
@@ -64,6 +67,9 @@ pub struct SpawnAttr {
     pub(crate) keep_sigmask: bool,
     /// Environment variables whose value is the program's own pid.
     pub(crate) pid_env: Vec<CString>,
+    /// Session, resource limits, capability sets, umask, seccomp filter
+    /// (crate::procattrs).
+    pub(crate) proc: crate::procattrs::ProcAttrs,
 }
 
 /// Where pivot_root puts the old root: `inside` the new root ("/old"),
@@ -82,11 +88,27 @@ pub(crate) struct Creds {
     pub uid: Option<u32>,
     pub gid: Option<u32>,
     pub groups: Option<Vec<u32>>,
-    pub keep_caps: Option<u64>,
 }
 
 /// The kernel's NGROUPS_MAX.
 const NGROUPS_MAX: usize = 65536;
+
+/// At most NGROUPS_MAX supplementary groups.
+pub(crate) fn check_group_count(n: usize) -> Result<()> {
+    if n > NGROUPS_MAX {
+        return Err(Error::invalid(format!("{n} groups")).with_hint("at most 65536 (NGROUPS_MAX)"));
+    }
+    Ok(())
+}
+
+/// A list setgroups(2) takes: at most NGROUPS_MAX ids, none (gid_t)-1.
+pub(crate) fn check_groups(groups: &[u32]) -> Result<()> {
+    check_group_count(groups.len())?;
+    if groups.contains(&u32::MAX) {
+        return Err(Error::invalid("group 4294967295").with_hint("(gid_t)-1 is not a gid"));
+    }
+    Ok(())
+}
 
 /// Our own copy of a caller's descriptor, tracked (see sys::fdtrack): a
 /// child of another call must not keep it, and with it a namespace, alive.
@@ -202,22 +224,18 @@ impl SpawnAttr {
 
     /// The program's supplementary groups (setgroups; empty: none).
     pub fn set_groups(&mut self, groups: &[u32]) -> Result<()> {
-        if groups.len() > NGROUPS_MAX {
-            return Err(Error::invalid(format!("{} groups", groups.len()))
-                .with_hint("at most 65536 (NGROUPS_MAX)"));
-        }
-        if groups.contains(&u32::MAX) {
-            return Err(Error::invalid("group 4294967295").with_hint("(gid_t)-1 is not a gid"));
-        }
+        check_groups(groups)?;
         self.creds.groups = Some(groups.to_vec());
         Ok(())
     }
 
     /// Capabilities (bit n: capability n) the program keeps when its uid
-    /// changes, raised as ambient so that they survive exec.
+    /// changes, raised as ambient so that they survive exec: the
+    /// permitted, effective, inheritable and ambient sets of set_caps.
     pub fn set_keep_caps(&mut self, caps: u64) -> Result<()> {
-        self.creds.keep_caps = Some(caps);
-        Ok(())
+        use crate::types::*;
+        let sets = NS_CAPS_PERMITTED | NS_CAPS_EFFECTIVE | NS_CAPS_INHERITABLE | NS_CAPS_AMBIENT;
+        self.set_caps(sets, caps)
     }
 
     /// The hostname of the new UTS namespace (1 to 64 bytes).
@@ -234,6 +252,16 @@ impl SpawnAttr {
     pub fn set_root(&mut self, dir: &CStr) -> Result<()> {
         check_dir(dir, "root")?;
         self.root = Some(dir.to_owned());
+        Ok(())
+    }
+
+    /// Mount the root idmapped through the user namespace `userns_fd`
+    /// (keeping a copy of the descriptor): made by the parent, which has
+    /// the privileges, and attached by the child instead of a bind mount.
+    pub fn set_root_idmap(&mut self, userns_fd: RawFd) -> Result<()> {
+        crate::idmount::check_userns(userns_fd)?;
+        crate::idmount::check_available("root_idmap")?;
+        self.root_idmap = Some(dup_cloexec(userns_fd, "copy")?);
         Ok(())
     }
 
@@ -423,6 +451,9 @@ impl SpawnAttr {
         if self.root.is_some() && new & NS_MNT == 0 {
             return needs("root", "needs a new mount namespace");
         }
+        if self.root_idmap.is_some() && self.root.is_none() {
+            return needs("root_idmap", "needs a root to mount (set_root)");
+        }
         if self.put_old.is_some() && self.root.is_none() {
             return needs("put_old", "needs a root to pivot into");
         }
@@ -438,7 +469,7 @@ impl SpawnAttr {
         if (self.uid_map.is_some() || self.gid_map.is_some()) && new & NS_USER == 0 {
             return needs("uid/gid maps", "need a new user namespace");
         }
-        Ok(())
+        self.proc.check(self.pgroup.is_some())
     }
 
     pub(crate) fn cgroup_fd(&self) -> Option<RawFd> {

@@ -14,8 +14,9 @@
 use std::ffi::{c_int, c_void};
 
 use super::child_ops::*;
+use super::child_procattrs::*;
 use super::plan::*;
-use crate::sys::consts::{CLONE_PIDFD, LINUX_CAPABILITY_VERSION_3};
+use crate::sys::consts::CLONE_PIDFD;
 use crate::sys::raw::{self, syscall};
 use crate::sys::CloneArgs;
 
@@ -224,6 +225,7 @@ unsafe fn final_setup(plan: &Plan) -> Res {
             let r = syscall(libc::SYS_setpgid, &[0, plan.pgroup as usize]);
             check(Step::Setpgid, r)?;
         }
+        new_session(plan)?;
         if plan.maps_in_final {
             // Created in its namespaces by the first clone: single-id maps
             // of our own ids we may write ourselves, the rest the parent
@@ -266,7 +268,7 @@ unsafe fn final_setup(plan: &Plan) -> Res {
         if !plan.root.is_null() {
             let put_old =
                 (!plan.put_old_rel.is_null()).then_some((plan.put_old_rel, plan.put_old_inside));
-            pivot_into(plan.root, put_old, plan.detach_old_root)?;
+            pivot_into(plan.root, plan.root_tree, put_old, plan.detach_old_root)?;
         }
         if plan.mount_proc {
             let flags = libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
@@ -295,6 +297,10 @@ unsafe fn final_setup(plan: &Plan) -> Res {
         for &(lo, end) in slice(plan.close_ranges, plan.nclose_ranges) {
             cloexec_range(plan, lo, end);
         }
+        // With the caller's privileges still: limits may be raised, the
+        // bounding set needs CAP_SETPCAP.
+        apply_rlimits(plan)?;
+        drop_bounding(plan)?;
         if plan.creds.any() {
             set_creds(plan)?;
             // A change of effective ids clears the parent-death signal.
@@ -302,6 +308,7 @@ unsafe fn final_setup(plan: &Plan) -> Res {
                 arm_pdeathsig(plan)?;
             }
         }
+        apply_umask(plan);
     }
     Ok(())
 }
@@ -342,17 +349,14 @@ unsafe fn arm_pdeathsig(plan: &Plan) -> Res {
 }
 
 /// The program's credentials: supplementary groups, gid, uid, then the
-/// capabilities it keeps (permitted, effective, inheritable and ambient,
-/// so that they survive exec under a non-zero uid). Raw system calls act
-/// on this thread alone, which is the whole child.
+/// capability sets given (permitted, effective, inheritable, ambient;
+/// PR_SET_KEEPCAPS first so that leaving uid 0 keeps them permitted).
+/// Raw system calls act on this thread alone, which is the whole child.
 unsafe fn set_creds(plan: &Plan) -> Res {
     let c = &plan.creds;
     // SAFETY: raw syscalls on prepared data (groups points at ngroups ids).
     unsafe {
-        if c.keep_caps {
-            let args = [libc::PR_SET_KEEPCAPS as usize, 1];
-            check(Step::Caps, syscall(libc::SYS_prctl, &args))?;
-        }
+        keep_caps_over_uid_change(plan)?;
         if c.set_groups {
             let r = syscall(libc::SYS_setgroups, &[c.ngroups, c.groups as usize]);
             check(Step::Groups, r)?;
@@ -373,32 +377,7 @@ unsafe fn set_creds(plan: &Plan) -> Res {
                 c.uid as i32,
             )?;
         }
-        if c.keep_caps {
-            // _LINUX_CAPABILITY_VERSION_3: a header and two data words.
-            let header: [u32; 2] = [LINUX_CAPABILITY_VERSION_3, 0];
-            let lo = c.caps as u32;
-            let hi = (c.caps >> 32) as u32;
-            // effective, permitted, inheritable for words 0 and 1.
-            let data: [u32; 6] = [lo, lo, lo, hi, hi, hi];
-            let r = syscall(
-                libc::SYS_capset,
-                &[header.as_ptr() as usize, data.as_ptr() as usize],
-            );
-            check(Step::Caps, r)?;
-            for cap in 0..64usize {
-                if c.caps & (1u64 << cap) == 0 {
-                    continue;
-                }
-                let args = [
-                    libc::PR_CAP_AMBIENT as usize,
-                    libc::PR_CAP_AMBIENT_RAISE as usize,
-                    cap,
-                    0,
-                    0,
-                ];
-                check_arg(Step::Caps, syscall(libc::SYS_prctl, &args), cap as i32)?;
-            }
-        }
+        set_cap_sets(plan)?;
     }
     Ok(())
 }
@@ -446,6 +425,11 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                 let r = syscall(libc::SYS_rt_sigprocmask, &args);
                 if r < 0 {
                     return (Step::Signals, r, -1);
+                }
+                // Last, so that the filter sees execve and nothing of ours
+                // before it.
+                if let Err(e) = install_seccomp(plan) {
+                    return e;
                 }
                 let mut r = syscall(
                     libc::SYS_execve,
@@ -498,6 +482,11 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                 exit(0)
             }
             Run::Call { f, arg, sigmask } => {
+                // The filter while a failure can still be reported; it
+                // then sees the two closes and the mask below.
+                if let Err(e) = install_seccomp(plan) {
+                    return e;
+                }
                 // Our own descriptors go; the caller's stay, as after fork.
                 syscall(libc::SYS_close, &[plan.report_fd as usize]);
                 if plan.parent_pidfd >= 0 {
@@ -510,6 +499,10 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                     8,
                 ];
                 syscall(libc::SYS_rt_sigprocmask, &args);
+                // The library's own state, as the clone left it: free its
+                // gate and forget the parent's descriptors, so that the
+                // function may call the library.
+                crate::sys::fdtrack::reset_in_fork_child();
                 let code = f(arg);
                 exit(code)
             }

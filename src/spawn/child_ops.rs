@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_int};
 
 use super::plan::{FdOp, Msg, Plan, Step, Text, MSG_ERROR};
-use crate::sys::consts::CLOSE_RANGE_CLOEXEC;
+use crate::sys::consts::{CLOSE_RANGE_CLOEXEC, MOVE_MOUNT_F_EMPTY_PATH, SYS_MOVE_MOUNT};
 use crate::sys::raw::syscall;
 
 pub(crate) type Res = Result<(), (Step, isize, i32)>;
@@ -193,18 +193,35 @@ pub(crate) unsafe fn mount(
 /// Bind-mounts the new root on itself, pivots into it and detaches the old
 /// root (pivot_root(".", ".") stacks the old root under the new one). With
 /// `put_old` (relative to the new root, and the same path inside it), the
-/// old root goes there instead, and is detached only when `detach`.
+/// old root goes there instead, and is detached only when `detach`. With
+/// `tree` (not -1), the detached idmapped copy of the root the parent
+/// made, that tree is attached on the root instead of a bind mount (then
+/// closed).
 pub(crate) unsafe fn pivot_into(
     root: *const c_char,
+    tree: c_int,
     put_old: Option<(*const c_char, *const c_char)>,
     detach: bool,
 ) -> Res {
     // SAFETY: raw syscalls with NUL-terminated strings.
     unsafe {
-        check(
-            Step::RootBind,
-            mount(root, root, c"none".as_ptr(), libc::MS_BIND | libc::MS_REC),
-        )?;
+        if tree >= 0 {
+            let args = [
+                tree as usize,
+                c"".as_ptr() as usize,
+                libc::AT_FDCWD as usize,
+                root as usize,
+                MOVE_MOUNT_F_EMPTY_PATH as usize,
+            ];
+            let r = syscall(SYS_MOVE_MOUNT, &args);
+            syscall(libc::SYS_close, &[tree as usize]);
+            check(Step::RootIdmap, r)?;
+        } else {
+            check(
+                Step::RootBind,
+                mount(root, root, c"none".as_ptr(), libc::MS_BIND | libc::MS_REC),
+            )?;
+        }
         check(Step::RootChdir, syscall(libc::SYS_chdir, &[root as usize]))?;
         let dot = c".".as_ptr() as usize;
         let (old, old_after) = match put_old {

@@ -21,15 +21,23 @@ pub(crate) fn shared_error(shared: &SharedError) -> Option<Error> {
 fn child_error(errno: i32, step: u32, arg: i32) -> Error {
     let mut text = step_name(step).to_string();
     if arg >= 0 {
-        text = if step == Step::Setns as u32 {
-            format!("{text} (join {arg})")
-        } else {
-            format!("{text} (fd {arg})")
+        let what = match step {
+            s if s == Step::Setns as u32 => "join",
+            s if s == Step::Uid as u32 => "uid",
+            s if s == Step::Gid as u32 => "gid",
+            s if s == Step::Rlimit as u32 => "resource",
+            s if s == Step::Bounding as u32 || s == Step::Ambient as u32 => "capability",
+            _ => "fd",
         };
+        text = format!("{text} ({what} {arg})");
     }
     let err = Error::new(errno, format!("child: {text}"));
     if step == Step::ProcSelf as u32 {
         crate::procfs::explain_proc_error(err)
+    } else if step == Step::Ambient as u32 && errno == libc::EPERM {
+        err.with_hint("an ambient capability must be permitted and inheritable, and not refused by the securebits")
+    } else if step == Step::Rlimit as u32 && errno == libc::EPERM {
+        err.with_hint("raising a hard limit needs CAP_SYS_RESOURCE in the initial user namespace, and RLIMIT_NOFILE stays within /proc/sys/fs/nr_open")
     } else {
         err
     }

@@ -11,6 +11,7 @@
 pub mod attr;
 mod child;
 mod child_ops;
+mod child_procattrs;
 mod converse;
 mod launch;
 mod mode;
@@ -20,6 +21,7 @@ mod plan;
 pub(crate) use plan::step_name;
 pub(crate) mod prep;
 mod prepare;
+mod procplan;
 
 pub use attr::SpawnAttr;
 pub use parent::{spawn, HeldChild, Program};

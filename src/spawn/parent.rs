@@ -355,7 +355,11 @@ fn name_argument(err: Error, attr: &SpawnAttr, exec: Option<&str>) -> Error {
         exec.map(str::to_owned)
     } else if named(Step::Chdir) {
         show(&attr.cwd)
-    } else if named(Step::RootBind) || named(Step::RootChdir) || named(Step::PivotRoot) {
+    } else if named(Step::RootBind)
+        || named(Step::RootIdmap)
+        || named(Step::RootChdir)
+        || named(Step::PivotRoot)
+    {
         show(&attr.root)
     } else if named(Step::Chroot) {
         show(&attr.chroot)

@@ -59,11 +59,19 @@ pub(crate) enum Step {
     Caps,
     Chroot,
     Setpgid,
+    RootIdmap,
+    Setsid,
+    Rlimit,
+    Bounding,
+    CapSets,
+    Ambient,
+    NoNewPrivs,
+    Seccomp,
 }
 
 impl Step {
     /// Every step, for turning a code back into a step.
-    const ALL: [Step; 28] = [
+    const ALL: [Step; 36] = [
         Step::Pdeathsig,
         Step::ParentGone,
         Step::Setns,
@@ -92,6 +100,14 @@ impl Step {
         Step::Caps,
         Step::Chroot,
         Step::Setpgid,
+        Step::RootIdmap,
+        Step::Setsid,
+        Step::Rlimit,
+        Step::Bounding,
+        Step::CapSets,
+        Step::Ambient,
+        Step::NoNewPrivs,
+        Step::Seccomp,
     ];
 
     /// What the step does, for ns_last_error.
@@ -125,6 +141,14 @@ impl Step {
             Step::Caps => "capset (keep capabilities)",
             Step::Chroot => "chroot",
             Step::Setpgid => "setpgid",
+            Step::RootIdmap => "attach idmapped root",
+            Step::Setsid => "setsid",
+            Step::Rlimit => "setrlimit",
+            Step::Bounding => "drop from the bounding set",
+            Step::CapSets => "capset (permitted, effective, inheritable)",
+            Step::Ambient => "raise ambient capability",
+            Step::NoNewPrivs => "prctl(PR_SET_NO_NEW_PRIVS)",
+            Step::Seccomp => "install seccomp filter",
         }
     }
 }
@@ -285,6 +309,9 @@ pub(crate) struct Plan {
     /// MS_PRIVATE / MS_SLAVE / MS_SHARED, or 0 to leave propagation alone.
     pub propagation: libc::c_ulong,
     pub root: *const c_char,
+    /// The root as a detached idmapped mount tree, attached on `root`
+    /// instead of a bind mount; -1: none.
+    pub root_tree: c_int,
     /// Where pivot_root puts the old root, relative to the new root
     /// ("./old") and inside it ("/old"); NULL: stacked under the new root.
     pub put_old_rel: *const c_char,
@@ -320,6 +347,10 @@ pub(crate) struct Plan {
     /// Buffers in the program's environment the child fills with its pid.
     pub pid_env: *const PidSlot,
     pub npid_env: usize,
+    /// Session, resource limits, capability sets, umask, seccomp filter;
+    /// never NULL (a box the prepared spawn owns: the plan stays small, as
+    /// callers on small stacks need).
+    pub proc: *const super::procplan::ProcPlan,
     /// Credentials to take last (after mounts, root and descriptors).
     pub creds: PlanCreds,
     pub run: Run,
@@ -342,14 +373,14 @@ pub(crate) struct PlanCreds {
     pub set_groups: bool,
     pub groups: *const u32,
     pub ngroups: usize,
-    /// Keep these capabilities (bit n: capability n) across the uid change
-    /// and as ambient ones across exec.
-    pub keep_caps: bool,
-    pub caps: u64,
+    /// The capability sets given (NS_CAPS_*; their values in Plan::proc):
+    /// all but the bounding set are set with the ids.
+    pub caps: u32,
 }
 
 impl PlanCreds {
     pub fn any(&self) -> bool {
-        self.uid >= 0 || self.gid >= 0 || self.set_groups || self.keep_caps
+        let caps = self.caps & !crate::types::NS_CAPS_BOUNDING;
+        self.uid >= 0 || self.gid >= 0 || self.set_groups || caps != 0
     }
 }

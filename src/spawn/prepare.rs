@@ -57,11 +57,13 @@ pub(crate) struct Prepared {
     _resolved: Option<CString>,
     _more: Vec<*const c_char>,
     _joins: Vec<RawJoin>,
+    _root_tree: Option<Fd>,
     _time_text: Vec<u8>,
     _self_maps: Option<SelfMaps>,
     _keep: Vec<c_int>,
     _fd_ops: Vec<FdOp>,
     _pid_env: PidEnv,
+    _proc_plan: Box<super::procplan::ProcPlan>,
 }
 
 impl Prepared {
@@ -164,6 +166,17 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
     };
 
     let joins = prepare_joins(attr)?;
+    // An idmapped root is made here, with the caller's privileges (a child
+    // in a new user namespace may not idmap a host filesystem), and only
+    // attached by the child.
+    let root_tree = match (&attr.root, &attr.root_idmap) {
+        (Some(root), Some(userns)) => Some(crate::idmount::idmapped_tree(
+            root,
+            userns.as_raw_fd(),
+            "root",
+        )?),
+        _ => None,
+    };
     let has_maps = attr.uid_map.is_some() || attr.gid_map.is_some();
     if has_maps && attr.new_types & crate::types::NS_USER != 0 && joins.iter().any(|j| j.is_user) {
         // The kernel takes a map only from a process in the new user
@@ -204,6 +217,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         }
     };
     let self_maps = p.self_maps;
+    let proc_plan = super::procplan::ProcPlan::of(&attr.proc);
     let new = attr.new_types;
     let plan = Plan {
         report_fd: report_child,
@@ -253,6 +267,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
             .map_or(Text::NONE, |h| Text::of(h.to_bytes())),
         propagation: propagation_flag(attr),
         root: attr.root.as_ref().map_or(std::ptr::null(), |r| r.as_ptr()),
+        root_tree: root_tree.as_ref().map_or(-1, |t| t.as_raw_fd()),
         put_old_rel: attr
             .put_old
             .as_ref()
@@ -284,6 +299,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         caller_sigmask: unsafe { std::mem::zeroed() },
         pid_env: pid_env.slots.as_ptr(),
         npid_env: pid_env.slots.len(),
+        proc: &*proc_plan,
         creds: PlanCreds {
             uid: attr.creds.uid.map_or(-1, i64::from),
             gid: attr.creds.gid.map_or(-1, i64::from),
@@ -294,8 +310,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
                 .as_ref()
                 .map_or(std::ptr::null(), |g| g.as_ptr()),
             ngroups: attr.creds.groups.as_ref().map_or(0, Vec::len),
-            keep_caps: attr.creds.keep_caps.is_some(),
-            caps: attr.creds.keep_caps.unwrap_or(0),
+            caps: attr.proc.caps.given,
         },
         run,
     };
@@ -304,6 +319,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         needed.push(fd);
     }
     needed.extend(joins.iter().map(|j| j.fd));
+    needed.push(plan.root_tree);
     // A set_fd source may be one of ours (a helper's stderr pipe).
     needed.extend(attr.fds.iter().map(|&(_, p)| p));
     Ok(Prepared {
@@ -320,11 +336,13 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         _resolved: resolved,
         _more: more,
         _joins: joins,
+        _root_tree: root_tree,
         _time_text: time_text,
         _self_maps: self_maps,
         _keep: keep,
         _fd_ops: fd_ops,
         _pid_env: pid_env,
+        _proc_plan: proc_plan,
     })
 }
 

@@ -33,6 +33,27 @@ pub(crate) const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
 /// close_range(2) flag: mark close-on-exec instead of closing (5.11).
 pub(crate) const CLOSE_RANGE_CLOEXEC: usize = 1 << 2;
 
+// The mount API (5.2) and mount_setattr (5.12), for idmapped mounts.
+// Numbers: include/uapi/asm-generic/unistd.h (__NR_open_tree 428,
+// __NR_move_mount 429, __NR_mount_setattr 442, the same in x86_64's
+// syscall_64.tbl); flags and struct mount_attr: include/uapi/linux/mount.h;
+// AT_RECURSIVE: include/uapi/linux/fcntl.h.
+pub(crate) const SYS_OPEN_TREE: libc::c_long = 428;
+pub(crate) const SYS_MOVE_MOUNT: libc::c_long = 429;
+pub(crate) const SYS_MOUNT_SETATTR: libc::c_long = 442;
+/// open_tree: clone the tree (a detached copy) instead of opening it.
+pub(crate) const OPEN_TREE_CLONE: u32 = 1;
+/// open_tree: close the new descriptor on exec (= O_CLOEXEC).
+pub(crate) const OPEN_TREE_CLOEXEC: u32 = libc::O_CLOEXEC as u32;
+/// The whole subtree (open_tree, mount_setattr).
+pub(crate) const AT_RECURSIVE: u32 = 0x8000;
+/// move_mount: the "from" path is empty, from_dfd is the mount.
+pub(crate) const MOVE_MOUNT_F_EMPTY_PATH: u32 = 0x0000_0004;
+/// mount_setattr: idmap the mount to struct mount_attr's userns_fd.
+pub(crate) const MOUNT_ATTR_IDMAP: u64 = 0x0010_0000;
+/// sizeof(struct mount_attr) as first published (MOUNT_ATTR_SIZE_VER0).
+pub(crate) const MOUNT_ATTR_SIZE_VER0: usize = 32;
+
 // statfs magic numbers.
 pub(crate) const NSFS_MAGIC: i64 = 0x6e73_6673;
 pub(crate) const PROC_SUPER_MAGIC: i64 = 0x9fa0;
@@ -58,6 +79,25 @@ pub(crate) const NS_GET_PARENT: libc::c_ulong = io(NSIO, 0x2);
 pub(crate) const NS_GET_NSTYPE: libc::c_ulong = io(NSIO, 0x3);
 pub(crate) const NS_GET_OWNER_UID: libc::c_ulong = io(NSIO, 0x4);
 pub(crate) const NS_GET_ID: libc::c_ulong = ior(NSIO, 13, 8);
+/// struct mnt_ns_info (u32 size, u32 nr_mounts, u64 mnt_ns_id: 16 bytes) of a
+/// mount namespace (6.12).
+pub(crate) const NS_MNT_GET_INFO: libc::c_ulong = ior(NSIO, 10, 16);
+
+// Namespace file handles (6.18). FILEID_NSFS: include/linux/exportfs.h
+// (enum fid_type); NSFS_FILE_HANDLE_SIZE_VER0 and struct nsfs_file_handle
+// (u64 ns_id, u32 ns_type, u32 ns_inum): include/uapi/linux/nsfs.h;
+// FD_NSFS_ROOT: include/uapi/linux/fcntl.h; MAX_HANDLE_SZ:
+// include/linux/exportfs.h (and glibc's fcntl.h).
+pub(crate) const FILEID_NSFS: i32 = 0xf1;
+pub(crate) const NSFS_FILE_HANDLE_SIZE_VER0: usize = 16;
+pub(crate) const FD_NSFS_ROOT: libc::c_int = -10003;
+pub(crate) const MAX_HANDLE_SZ: usize = 128;
+// The initial namespaces' fixed inode numbers: enum init_ns_ino of
+// include/uapi/linux/nsfs.h (uapi since 6.17; the values since 3.8).
+pub(crate) const USER_NS_INIT_INO: u64 = 0xEFFF_FFFD;
+pub(crate) const PID_NS_INIT_INO: u64 = 0xEFFF_FFFC;
+/// CAP_SYS_ADMIN (include/uapi/linux/capability.h).
+pub(crate) const CAP_SYS_ADMIN: u32 = 21;
 
 // linux/pidfd.h: PIDFD_GET_*_NAMESPACE (6.11).
 const PIDFS_IOCTL_MAGIC: libc::c_ulong = 0xFF;

@@ -22,17 +22,94 @@
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
-static GATE: RwLock<()> = RwLock::new(());
+/// The gate: a reader-writer lock of our own (not std's), because a
+/// fork-like child (ns_clone, ns_spawn_fn) is created while the gate is
+/// held exclusively and inherits it so, with no thread left to release
+/// it; the child resets it ([`reset_in_fork_child`]) before the caller's
+/// function runs. Low bits: readers; WAITING: a writer waits (new readers
+/// hold back, so a clone is not starved); HELD: a writer holds it.
+static GATE: AtomicU32 = AtomicU32::new(0);
+const HELD: u32 = 1 << 31;
+const WAITING: u32 = 1 << 30;
 static OPEN: Mutex<Vec<RawFd>> = Mutex::new(Vec::new());
 
 fn open_list() -> MutexGuard<'static, Vec<RawFd>> {
     OPEN.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn shared() -> RwLockReadGuard<'static, ()> {
-    GATE.read().unwrap_or_else(|e| e.into_inner())
+/// Waits a little: spins first (a clone holds the gate for well under a
+/// millisecond), then yields, then sleeps (a holder that was preempted).
+fn backoff(round: &mut u32) {
+    if *round < 64 {
+        std::hint::spin_loop();
+    } else if *round < 1024 {
+        std::thread::yield_now();
+    } else {
+        std::thread::sleep(std::time::Duration::from_micros(50));
+    }
+    *round = round.saturating_add(1);
+}
+
+/// The gate held shared, until dropped.
+struct Shared;
+
+fn shared() -> Shared {
+    let mut round = 0;
+    loop {
+        let s = GATE.load(Ordering::Relaxed);
+        if s & (HELD | WAITING) == 0
+            && GATE
+                .compare_exchange_weak(s, s + 1, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        {
+            return Shared;
+        }
+        backoff(&mut round);
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        GATE.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// The gate held exclusively, until dropped.
+struct Held;
+
+fn exclusive() -> Held {
+    let mut round = 0;
+    loop {
+        GATE.fetch_or(WAITING, Ordering::Relaxed);
+        if GATE
+            .compare_exchange_weak(WAITING, HELD, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            return Held;
+        }
+        backoff(&mut round);
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        GATE.store(0, Ordering::Release);
+    }
+}
+
+/// In a fork-like child (its own copy of memory, one thread): the gate
+/// its parent held while cloning is free here, and the parent's register
+/// (whose descriptors the child closed first thing) is emptied, so that
+/// the library works in the child as in any process. Only atomics and an
+/// uncontended lock: nothing allocates.
+pub(crate) fn reset_in_fork_child() {
+    GATE.store(0, Ordering::Release);
+    if let Ok(mut list) = OPEN.try_lock() {
+        list.clear();
+    }
 }
 
 fn register(fd: RawFd) {
@@ -120,14 +197,12 @@ impl AsFd for Fd {
 /// The gate held exclusively around a clone: no tracked descriptor is
 /// created or closed meanwhile.
 pub(crate) struct Exclusive {
-    _g: RwLockWriteGuard<'static, ()>,
+    _g: Held,
 }
 
 impl Exclusive {
     pub(crate) fn take() -> Exclusive {
-        Exclusive {
-            _g: GATE.write().unwrap_or_else(|e| e.into_inner()),
-        }
+        Exclusive { _g: exclusive() }
     }
 
     /// Every tracked descriptor open now.

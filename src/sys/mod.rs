@@ -6,6 +6,13 @@ pub(crate) mod consts;
 pub(crate) mod fdtrack;
 pub(crate) mod features;
 pub(crate) mod fs;
+pub(crate) mod idmount;
+pub(crate) mod mounts;
+pub(crate) mod nshandle;
+pub(crate) mod nslist;
+pub(crate) mod pidinfo;
+pub(crate) mod probe;
+pub(crate) mod procattrs;
 pub(crate) mod process;
 pub(crate) mod raw;
 
@@ -377,26 +384,7 @@ pub(crate) fn pidfd_signal(pidfd: RawFd, sig: libc::c_int) -> io::Result<()> {
 /// been reaped, by anyone (PIDFD_GET_INFO with PIDFD_INFO_EXIT, 6.15):
 /// None while it runs or is a zombie, or on older kernels.
 pub(crate) fn pidfd_exit_status(pidfd: RawFd) -> Option<Exit> {
-    // struct pidfd_info as of 6.15 (PIDFD_INFO_SIZE_VER0, 64 bytes): mask,
-    // cgroupid, eleven u32 ids, exit_code.
-    #[repr(C)]
-    #[derive(Default)]
-    struct PidfdInfo {
-        mask: u64,
-        cgroupid: u64,
-        ids: [u32; 11],
-        exit_code: i32,
-    }
-    let mut info = PidfdInfo {
-        mask: PIDFD_INFO_EXIT,
-        ..Default::default()
-    };
-    // SAFETY: the request reads and writes one struct pidfd_info.
-    let r = unsafe { libc::ioctl(pidfd, PIDFD_GET_INFO as _, &mut info as *mut PidfdInfo) };
-    if r != 0 || info.mask & PIDFD_INFO_EXIT == 0 {
-        return None;
-    }
-    let status = info.exit_code;
+    let status = pidinfo::pidfd_exit_code(pidfd).ok().flatten()?;
     Some(if libc::WIFEXITED(status) {
         Exit::Code(libc::WEXITSTATUS(status))
     } else if libc::WCOREDUMP(status) {

@@ -259,6 +259,7 @@ impl Kind {
             Kind::SetIdMap
         } else if starts("mount propagation")
             || starts("bind-mount new root")
+            || starts("attach idmapped root")
             || starts("chdir to new root")
             || starts("pivot_root")
             || starts("detach old root")
@@ -274,7 +275,10 @@ impl Kind {
             Kind::Exec
         } else if starts("setgroups") || starts("setresgid") || starts("setresuid") {
             Kind::SetUser
-        } else if starts("capset") {
+        } else if starts("capset")
+            || starts("raise ambient capability")
+            || starts("drop from the bounding set")
+        {
             Kind::CapSet
         } else if starts("setpgid") {
             Kind::SetPGid
@@ -302,6 +306,7 @@ mod tests {
                 "wait for uid/gid maps" => Kind::PipeError,
                 "mount propagation of /"
                 | "bind-mount new root"
+                | "attach idmapped root"
                 | "chdir to new root"
                 | "pivot_root"
                 | "detach old root"
@@ -315,8 +320,16 @@ mod tests {
                 | "write /proc/self/uid_map"
                 | "open /proc/self" => Kind::SetIdMap,
                 "setgroups" | "setresgid" | "setresuid" => Kind::SetUser,
-                "capset (keep capabilities)" => Kind::CapSet,
+                "capset (keep capabilities)"
+                | "capset (permitted, effective, inheritable)"
+                | "raise ambient capability"
+                | "drop from the bounding set" => Kind::CapSet,
                 "setpgid" => Kind::SetPGid,
+                // Process attributes this module never asks for.
+                "setsid"
+                | "setrlimit"
+                | "prctl(PR_SET_NO_NEW_PRIVS)"
+                | "install seccomp filter" => Kind::Fork,
                 other => panic!("a new step of the child: {other:?}; give it its kind"),
             }
         };

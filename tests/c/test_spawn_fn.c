@@ -290,6 +290,53 @@ static void test_multithreaded_caller(void)
     ns_spawn_attr_free(a);
 }
 
+/* The child may call the library: the gate the caller held while cloning
+ * is free in the child's copy, and its register of descriptors is the
+ * child's own (ns_list opens descriptors; ns_new_userns starts a helper;
+ * ns_spawn_fn from the child starts a grandchild). Each call would hang
+ * on the inherited gate before; alarm() turns a hang into a failure. */
+static int count_one(const struct ns_info *info, void *arg)
+{
+    (void)info;
+    ++*(int *)arg;
+    return 0;
+}
+
+/* arg: non-NULL in a new PID namespace, where the /proc inherited from
+ * the caller is another namespace's and ns_list refuses it. */
+static int call_library(void *arg)
+{
+    alarm(10);
+    int seen = 0;
+    int n = ns_list(NS_NET, count_one, &seen);
+    if (arg ? n != -EOPNOTSUPP : (n < 1 || seen < 1))
+        return 10;
+    int u = ns_new_userns(NULL, 0, NULL, 0, 0);
+    if (u < 0)
+        return 11;
+    close(u);
+    int v = 5;
+    pid_t g = ns_spawn_fn(NULL, return_arg, &v, NULL);
+    if (g < 0)
+        return 12;
+    int st = -1;
+    if (waitpid(g, &st, 0) != g || !WIFEXITED(st) || WEXITSTATUS(st) != 5)
+        return 13;
+    return 0;
+}
+
+static void test_library_in_child(void)
+{
+    int st = wait_status(REQUIRE_OK(ns_spawn_fn(NULL, call_library, NULL, NULL)));
+    CHECKF(st == 0, "plain: the child's calls ended with %d (10 list, 11 new_userns, 12/13 spawn_fn, 1014 alarm)", st);
+    ns_spawn_attr *a = attr_with(NS_USER | NS_PID);
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    st = wait_status(REQUIRE_OK(ns_spawn_fn(a, call_library, a, NULL)));
+    CHECKF(st == 0, "in new namespaces: the child's calls ended with %d", st);
+    ns_spawn_attr_free(a);
+    CHECK_NO_CHILDREN();
+}
+
 int main(void)
 {
     RUN(test_exit_status);
@@ -301,5 +348,6 @@ int main(void)
     RUN(test_fds_and_cwd);
     RUN(test_failure_before_fn);
     RUN(test_multithreaded_caller);
+    RUN(test_library_in_child);
     return check_summary();
 }

@@ -11,8 +11,11 @@ The whole of liblinuxns (@man linuxns@) in Haskell style.
 * __Handles.__ A namespace is a 'Namespace': a file descriptor of a
   namespace file, the same as @\/proc\/PID\/ns\/TYPE@ gives, @ip netns@ and
   @nsenter@ use. Open one with 'openPid', 'openPath', 'openName',
-  'openPidfd', or create one with 'newNamespace', 'newUserns', 'netnsAdd';
-  close it with 'closeNamespace', or use 'withNamespace' (a 'bracket').
+  'openPidfd', 'openHandle', or create one with 'newNamespace',
+  'newUserns', 'netnsAdd'; close it with 'closeNamespace', or use
+  'withNamespace' (a 'bracket'). An 'NsHandle' (Linux 6.18) names a
+  namespace as plain data or text, to store or send to another process,
+  which reopens it with 'openHandle' while it lives.
 
 * __Errors.__ Every function throws an 'IOError' on failure, carrying the
   errno ('ioeGetErrorType', 'GHC.IO.Exception.ioe_errno') and, as its
@@ -78,6 +81,26 @@ module LinuxNS
   , same
   , NsInfo (..)
   , listNamespaces
+  , ListFlag (..)
+  , listNamespacesWith
+    -- * Namespace file handles
+  , NsHandle (..)
+  , encodeHandle
+  , openHandle
+  , formatHandle
+  , parseHandle
+    -- * Mounts of a mount namespace
+  , MountInfo (..)
+  , listMounts
+  , countMounts
+  , mountIdmapped
+    -- * Pids across PID namespaces, exit status by pidfd
+  , translatePid
+  , pidfdStatus
+    -- * Kernel features
+  , Feature (..)
+  , featureBit
+  , features
     -- * Moving the calling thread
   , unshare
   , setns
@@ -90,6 +113,11 @@ module LinuxNS
   , SpawnOptions (..)
   , defaultSpawnOptions
   , Propagation (..)
+  , CapSet (..)
+  , Rlimit (..)
+  , SockFilter (..)
+  , bpfStmt
+  , bpfJump
   , spawn
   , spawnPidfd
   , spawnFn
@@ -122,18 +150,26 @@ module LinuxNS
 
 #include <linuxns.h>
 #include <time.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <linux/filter.h>
 
 import Control.Concurrent (isCurrentThreadBound, rtsSupportsBoundThreads, runInBoundThread)
 import Control.Exception (SomeException, bracket, throwIO, try)
 import Control.Monad (forM_, unless, void, when)
 import Data.IORef
 import Data.List (foldl')
+import Data.Maybe (isJust)
 import Foreign hiding (void)
 import Foreign.C
 import GHC.IO.Exception (IOErrorType (..), IOException (..))
+import System.Exit (ExitCode (..))
 import System.IO.Unsafe (unsafePerformIO)
+import System.Posix.Internals (peekFilePath)
+import System.Posix.Process (ProcessStatus (..))
+import System.Posix.Resource (ResourceLimit (..), ResourceLimits (..))
 import System.Posix.Signals (Signal)
-import System.Posix.Types (CPid (..), CUid (..), Fd (..), ProcessID, UserID)
+import System.Posix.Types (CGid (..), CMode (..), CPid (..), CUid (..), Fd (..), FileMode, GroupID, ProcessGroupID, ProcessID, UserID)
 
 -- ---------------------------------------------------------------------------
 -- Types
@@ -266,15 +302,252 @@ data KcmpType
 data KcmpResult = KcmpEqual | KcmpLess | KcmpGreater | KcmpUnordered
   deriving (Eq, Show, Read, Enum, Bounded)
 
+-- | Flags of 'listNamespacesWith'.
+data ListFlag
+  = -- | also the namespaces no process is in: held by a descriptor, a bind
+    -- mount (in any mount namespace), a thread, a @*_for_children@ link,
+    -- or alive only as another's parent or owner (@NS_LIST_ALL@)
+    ListAll
+  deriving (Eq, Show, Read, Enum, Bounded)
+
+listFlags :: [ListFlag] -> CUInt
+listFlags = foldl' (\m ListAll -> m .|. #{const NS_LIST_ALL}) 0
+
+-- | A namespace file handle (@struct ns_handle@, Linux 6.18): names one
+-- namespace by its type, inode number and the kernel's 64-bit id, which
+-- is never reused, so a handle cannot name another namespace later. It is
+-- plain data: compare it, 'show' it, store or send its text
+-- ('formatHandle', 'parseHandle') or its 64 bytes (the 'Storable'
+-- instance), and reopen the namespace with 'openHandle' in this or
+-- another process while it lives. A handle keeps nothing alive.
+data NsHandle = NsHandle
+  { handleType :: !NsType -- ^ the namespace's type
+  , handleId :: !Word32 -- ^ inode number, as 'nsId' gives it
+  , handleUniqueId :: !Word64 -- ^ the kernel's 64-bit id, as 'uniqueId' gives it
+  }
+  deriving (Eq, Ord, Show)
+
+-- | The C layout, as @ns_handle_encode@ writes it: @size@ set, the
+-- reserved words zero.
+instance Storable NsHandle where
+  sizeOf _ = #{size struct ns_handle}
+  alignment _ = #{alignment struct ns_handle}
+  peek p = do
+    t :: Int32 <- (#peek struct ns_handle, type) p
+    ty <- maybe (throwErrno' "ns_handle" (errnoVal eINVAL) ("ns_handle: type " ++ show t ++ " is not one NS_* value"))
+      return (nsTypeFromBit (fromIntegral t))
+    NsHandle ty <$> (#peek struct ns_handle, inode) p <*> (#peek struct ns_handle, unique_id) p
+  poke p (NsHandle t i u) = do
+    fillBytes p 0 #{size struct ns_handle}
+    (#poke struct ns_handle, size) p (#{size struct ns_handle} :: Word32)
+    (#poke struct ns_handle, type) p (fromIntegral (nsTypeBit t) :: Int32)
+    (#poke struct ns_handle, unique_id) p u
+    (#poke struct ns_handle, inode) p i
+
+-- | One mount of a mount namespace, as 'listMounts' reports it
+-- (@struct ns_mount_info@), as @\/proc\/PID\/mountinfo@ and @findmnt@ show
+-- it.
+data MountInfo = MountInfo
+  { mountId :: !(Maybe Word64) -- ^ unique 64-bit id (statmount(2)); 'Nothing' on the fallback path
+  , mountParentId :: !(Maybe Word64) -- ^ unique id of the parent mount; 'Nothing' on the fallback path
+  , mountProcId :: !Word32 -- ^ id in mountinfo, findmnt's ID (reused after an unmount)
+  , mountProcParentId :: !Word32 -- ^ the parent's id in mountinfo, findmnt's PARENT
+  , mountDevice :: !(Word32, Word32) -- ^ major and minor number of the filesystem's device
+  , mountPoint :: !FilePath -- ^ where it is mounted, seen from the namespace's root (findmnt's TARGET)
+  , mountRoot :: !FilePath -- ^ the directory of the filesystem that is mounted (findmnt's FSROOT)
+  , mountFsType :: !String -- ^ filesystem type, @type.subtype@ for fuse
+  , mountSource :: !String -- ^ the source (a device, @tmpfs@...); @none@ when it has none
+  , mountPeerGroup :: !(Maybe Word64) -- ^ a shared mount's peer group (@shared:N@)
+  , mountMaster :: !(Maybe Word64) -- ^ a slave's master peer group (@master:N@)
+  , mountUnbindable :: !Bool -- ^ unbindable (@MS_UNBINDABLE@)
+  , mountAttr :: !Word64 -- ^ @MOUNT_ATTR_*@ bits (RDONLY 0x1, NOSUID 0x2, NODEV 0x4, NOEXEC 0x8, NOATIME 0x10, STRICTATIME 0x20, NODIRATIME 0x80, IDMAP 0x100000, NOSYMFOLLOW 0x200000)
+  , mountIsIdmapped :: !Bool -- ^ an idmapped mount ('mountIdmapped')
+  }
+  deriving (Eq, Show)
+
+-- A field is read only when it lies within the size the library filled
+-- (the structure may grow at its end); strings are copied.
+peekMount :: Ptr MountInfo -> IO MountInfo
+peekMount p = do
+  size :: Word32 <- (#peek struct ns_mount_info, size) p
+  let within :: Int -> Int -> Bool
+      within off n = off + n <= fromIntegral size
+      word32 off = if within off 4 then peekByteOff p off else return (0 :: Word32)
+      word64 off = if within off 8 then peekByteOff p off else return (0 :: Word64)
+      str off
+        | within off (sizeOf nullPtr) = do
+            s <- peekByteOff p off
+            if s == nullPtr then return "" else peekFilePath s
+        | otherwise = return ""
+      nonZero v = if v == 0 then Nothing else Just v
+  prop <- word32 #{offset struct ns_mount_info, propagation}
+  MountInfo
+    <$> (nonZero <$> word64 #{offset struct ns_mount_info, id})
+    <*> (nonZero <$> word64 #{offset struct ns_mount_info, parent_id})
+    <*> word32 #{offset struct ns_mount_info, proc_id}
+    <*> word32 #{offset struct ns_mount_info, proc_parent_id}
+    <*> ((,) <$> word32 #{offset struct ns_mount_info, dev_major} <*> word32 #{offset struct ns_mount_info, dev_minor})
+    <*> str #{offset struct ns_mount_info, mount_point}
+    <*> str #{offset struct ns_mount_info, root}
+    <*> str #{offset struct ns_mount_info, fs_type}
+    <*> str #{offset struct ns_mount_info, source}
+    <*> (nonZero <$> word64 #{offset struct ns_mount_info, peer_group})
+    <*> (nonZero <$> word64 #{offset struct ns_mount_info, master})
+    <*> pure (prop .&. #{const MS_UNBINDABLE} /= 0)
+    <*> word64 #{offset struct ns_mount_info, attr}
+    <*> ((/= 0) <$> word32 #{offset struct ns_mount_info, idmapped})
+
+-- | A kernel feature the library found and uses ('features'; the
+-- @NS_FEATURE_*@ bits). A seccomp filter that refuses a call counts as the
+-- feature missing.
+data Feature
+  = Clone3 -- ^ clone3(2) (5.3)
+  | CloneIntoCgroup -- ^ clone3's @CLONE_INTO_CGROUP@ (5.7)
+  | SetnsPidfd -- ^ setns(2) of a pidfd with a mask of types (5.8)
+  | PidfdGetNamespace -- ^ the @PIDFD_GET_*_NAMESPACE@ ioctls (6.11)
+  | NsGetId -- ^ @NS_GET_ID@, the 64-bit id of 'uniqueId' (6.18)
+  | NsfsHandles -- ^ namespace file handles, 'encodeHandle' and 'openHandle' (6.18)
+  | Listns -- ^ listns(2) (6.19)
+  | MntnsIoctls -- ^ @NS_MNT_GET_INFO@, @NS_MNT_GET_NEXT@, @NS_MNT_GET_PREV@ (6.12)
+  | Listmount -- ^ listmount(2) and statmount(2) (6.8)
+  | ListmountNsFd -- ^ listmount and statmount of a mount namespace named by descriptor (6.18)
+  | PidfdInfoExit -- ^ @PIDFD_INFO_EXIT@: the status of a reaped process (6.15)
+  | IdmappedMounts -- ^ idmapped mounts, 'mountIdmapped' (5.12)
+  | PidTranslate -- ^ @NS_GET_PID_FROM_PIDNS@ \/ @NS_GET_PID_IN_PIDNS@, 'translatePid' (6.11)
+  | CloneNnp -- ^ clone3's @CLONE_NNP@ (7.1)
+  | ClonePidfdAutokill -- ^ clone3's @CLONE_PIDFD_AUTOKILL@ (7.1)
+  | CloneAutoreap -- ^ clone3's @CLONE_AUTOREAP@ (7.1)
+  | CloneEmptyMntns -- ^ clone3's @CLONE_EMPTY_MNTNS@ (7.1)
+  deriving (Eq, Ord, Show, Read, Enum, Bounded)
+
+-- | The @NS_FEATURE_*@ bit of a feature, as read from @linuxns.h@.
+featureBit :: Feature -> Word64
+featureBit f = case f of
+  Clone3 -> #{const NS_FEATURE_CLONE3}
+  CloneIntoCgroup -> #{const NS_FEATURE_CLONE_INTO_CGROUP}
+  SetnsPidfd -> #{const NS_FEATURE_SETNS_PIDFD}
+  PidfdGetNamespace -> #{const NS_FEATURE_PIDFD_GET_NAMESPACE}
+  NsGetId -> #{const NS_FEATURE_NS_GET_ID}
+  NsfsHandles -> #{const NS_FEATURE_NSFS_HANDLES}
+  Listns -> #{const NS_FEATURE_LISTNS}
+  MntnsIoctls -> #{const NS_FEATURE_MNTNS_IOCTLS}
+  Listmount -> #{const NS_FEATURE_LISTMOUNT}
+  ListmountNsFd -> #{const NS_FEATURE_LISTMOUNT_NS_FD}
+  PidfdInfoExit -> #{const NS_FEATURE_PIDFD_INFO_EXIT}
+  IdmappedMounts -> #{const NS_FEATURE_IDMAPPED_MOUNTS}
+  PidTranslate -> #{const NS_FEATURE_PID_TRANSLATE}
+  CloneNnp -> #{const NS_FEATURE_CLONE_NNP}
+  ClonePidfdAutokill -> #{const NS_FEATURE_CLONE_PIDFD_AUTOKILL}
+  CloneAutoreap -> #{const NS_FEATURE_CLONE_AUTOREAP}
+  CloneEmptyMntns -> #{const NS_FEATURE_CLONE_EMPTY_MNTNS}
+
+-- | A capability set of a spawned program ('capabilities'; the
+-- @NS_CAPS_*@ bits).
+data CapSet
+  = Bounding -- ^ the bounding set: every capability not given is dropped (never added)
+  | Permitted -- ^ the permitted set
+  | Effective -- ^ the effective set
+  | Inheritable -- ^ the inheritable set
+  | Ambient -- ^ the ambient set, which a program not running as root keeps across exec
+  deriving (Eq, Show, Read, Enum, Bounded)
+
+capSetBit :: CapSet -> CUInt
+capSetBit c = case c of
+  Bounding -> #{const NS_CAPS_BOUNDING}
+  Permitted -> #{const NS_CAPS_PERMITTED}
+  Effective -> #{const NS_CAPS_EFFECTIVE}
+  Inheritable -> #{const NS_CAPS_INHERITABLE}
+  Ambient -> #{const NS_CAPS_AMBIENT}
+
+-- | A resource of a spawned program's limits ('rlimits'): the @RLIMIT_*@
+-- of @sys\/resource.h@ (getrlimit(2)).
+data Rlimit
+  = RlimitCpu -- ^ CPU time, seconds
+  | RlimitFsize -- ^ largest file written, bytes
+  | RlimitData -- ^ data segment, bytes
+  | RlimitStack -- ^ stack, bytes
+  | RlimitCore -- ^ core file, bytes
+  | RlimitRss -- ^ resident set (not enforced)
+  | RlimitNproc -- ^ processes of the real uid
+  | RlimitNofile -- ^ open descriptors (one more than the highest)
+  | RlimitMemlock -- ^ locked memory, bytes
+  | RlimitAs -- ^ address space, bytes
+  | RlimitLocks -- ^ file locks
+  | RlimitSigpending -- ^ queued signals
+  | RlimitMsgqueue -- ^ POSIX message queue bytes
+  | RlimitNice -- ^ nice ceiling (20 - limit)
+  | RlimitRtprio -- ^ real-time priority ceiling
+  | RlimitRttime -- ^ real-time CPU time without a blocking call, microseconds
+  deriving (Eq, Show, Read, Enum, Bounded)
+
+rlimitResource :: Rlimit -> CInt
+rlimitResource r = case r of
+  RlimitCpu -> #{const RLIMIT_CPU}
+  RlimitFsize -> #{const RLIMIT_FSIZE}
+  RlimitData -> #{const RLIMIT_DATA}
+  RlimitStack -> #{const RLIMIT_STACK}
+  RlimitCore -> #{const RLIMIT_CORE}
+  RlimitRss -> #{const RLIMIT_RSS}
+  RlimitNproc -> #{const RLIMIT_NPROC}
+  RlimitNofile -> #{const RLIMIT_NOFILE}
+  RlimitMemlock -> #{const RLIMIT_MEMLOCK}
+  RlimitAs -> #{const RLIMIT_AS}
+  RlimitLocks -> #{const RLIMIT_LOCKS}
+  RlimitSigpending -> #{const RLIMIT_SIGPENDING}
+  RlimitMsgqueue -> #{const RLIMIT_MSGQUEUE}
+  RlimitNice -> #{const RLIMIT_NICE}
+  RlimitRtprio -> #{const RLIMIT_RTPRIO}
+  RlimitRttime -> #{const RLIMIT_RTTIME}
+
+-- | One instruction of a classic BPF program (@struct sock_filter@ of
+-- @linux\/filter.h@), for a seccomp filter ('seccompFilter'): build them
+-- with 'bpfStmt' and 'bpfJump' as with C's @BPF_STMT@ and @BPF_JUMP@.
+data SockFilter = SockFilter
+  { filterCode :: !Word16 -- ^ the operation (@BPF_LD | BPF_W | BPF_ABS@...)
+  , filterJt :: !Word8 -- ^ jump offset when true
+  , filterJf :: !Word8 -- ^ jump offset when false
+  , filterK :: !Word32 -- ^ the operand
+  }
+  deriving (Eq, Show, Read)
+
+-- | The C layout, @struct sock_filter@.
+instance Storable SockFilter where
+  sizeOf _ = #{size struct sock_filter}
+  alignment _ = #{alignment struct sock_filter}
+  peek p =
+    SockFilter <$> (#peek struct sock_filter, code) p
+      <*> (#peek struct sock_filter, jt) p
+      <*> (#peek struct sock_filter, jf) p
+      <*> (#peek struct sock_filter, k) p
+  poke p (SockFilter c t f k) = do
+    (#poke struct sock_filter, code) p c
+    (#poke struct sock_filter, jt) p t
+    (#poke struct sock_filter, jf) p f
+    (#poke struct sock_filter, k) p k
+
+-- | An instruction without jumps, as C's @BPF_STMT(code, k)@: e.g.
+-- @bpfStmt 0x06 0x7fff0000@ (@BPF_RET | BPF_K@, @SECCOMP_RET_ALLOW@).
+bpfStmt :: Word16 -> Word32 -> SockFilter
+bpfStmt c k = SockFilter c 0 0 k
+
+-- | A conditional jump, as C's @BPF_JUMP(code, k, jt, jf)@.
+bpfJump :: Word16 -> Word32 -> Word8 -> Word8 -> SockFilter
+bpfJump c k t f = SockFilter c t f k
+
 -- ---------------------------------------------------------------------------
--- The C functions (all 53). Quick calls are unsafe; calls that block or
--- call back into Haskell are safe.
+-- The C functions (all 72; the test checks them against linuxns.h). Quick
+-- calls are unsafe; calls that block, scan /proc or call back into Haskell
+-- are safe.
 
 data SpawnAttr
+
+data CRlimit -- struct rlimit
 
 type Callback = Ptr () -> IO CInt
 
 type ListCallback = Ptr NsInfo -> Ptr () -> IO CInt
+
+type MountCallback = Ptr MountInfo -> Ptr () -> IO CInt
 
 foreign import ccall unsafe "ns_version" c_ns_version :: IO CString
 foreign import ccall unsafe "ns_last_error" c_ns_last_error :: IO CString
@@ -329,9 +602,30 @@ foreign import ccall unsafe "ns_set_limit" c_ns_set_limit :: CInt -> Int64 -> IO
 foreign import ccall unsafe "ns_set_time_offset" c_ns_set_time_offset :: CPid -> CInt -> Int64 -> Int64 -> IO CInt
 foreign import ccall unsafe "ns_pivot_root" c_ns_pivot_root :: CString -> CString -> IO CInt
 foreign import ccall unsafe "ns_kcmp" c_ns_kcmp :: CPid -> CPid -> CInt -> CULong -> CULong -> IO CInt
+-- LINUXNS_0.2
+foreign import ccall unsafe "ns_handle_encode" c_ns_handle_encode :: CInt -> Ptr NsHandle -> IO CInt
+foreign import ccall safe "ns_open_handle" c_ns_open_handle :: Ptr NsHandle -> CInt -> IO CInt
+foreign import ccall unsafe "ns_handle_format" c_ns_handle_format :: Ptr NsHandle -> CString -> CSize -> IO CInt
+foreign import ccall unsafe "ns_handle_parse" c_ns_handle_parse :: CString -> Ptr NsHandle -> IO CInt
+foreign import ccall safe "ns_list_ex" c_ns_list_ex :: CInt -> CUInt -> FunPtr ListCallback -> Ptr () -> IO CInt
+foreign import ccall safe "ns_mount_list" c_ns_mount_list :: CInt -> FunPtr MountCallback -> Ptr () -> IO CInt
+foreign import ccall safe "ns_mount_count" c_ns_mount_count :: CInt -> IO Int64
+foreign import ccall safe "ns_pid_translate" c_ns_pid_translate :: CPid -> CInt -> CInt -> IO CPid
+foreign import ccall safe "ns_pidfd_status" c_ns_pidfd_status :: CInt -> Ptr CInt -> IO CInt
+foreign import ccall safe "ns_features" c_ns_features :: IO Word64
+foreign import ccall safe "ns_mount_idmapped" c_ns_mount_idmapped :: CString -> CString -> CInt -> CUInt -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_root_idmap" c_attr_set_root_idmap :: Ptr SpawnAttr -> CInt -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_ids" c_attr_set_ids :: Ptr SpawnAttr -> CUid -> CGid -> Ptr CGid -> CSize -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_setsid" c_attr_set_setsid :: Ptr SpawnAttr -> CInt -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_pgid" c_attr_set_pgid :: Ptr SpawnAttr -> CPid -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_caps" c_attr_set_caps :: Ptr SpawnAttr -> CUInt -> Word64 -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_rlimit" c_attr_set_rlimit :: Ptr SpawnAttr -> CInt -> Ptr CRlimit -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_seccomp" c_attr_set_seccomp :: Ptr SpawnAttr -> Ptr SockFilter -> CUShort -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_umask" c_attr_set_umask :: Ptr SpawnAttr -> CMode -> IO CInt
 
 foreign import ccall "wrapper" mkCallback :: Callback -> IO (FunPtr Callback)
 foreign import ccall "wrapper" mkListCallback :: ListCallback -> IO (FunPtr ListCallback)
+foreign import ccall "wrapper" mkMountCallback :: MountCallback -> IO (FunPtr MountCallback)
 
 -- ---------------------------------------------------------------------------
 -- Errors
@@ -413,8 +707,10 @@ headerVersion :: String
 headerVersion = #{const_str LINUXNS_VERSION_STRING}
 
 -- | Every constant and struct layout this package took from @linuxns.h@
--- at build time (through hsc2hs), by its C name: for checks against the
--- header (@sizeof(struct ns_idmap)@, @offsetof(struct ns_info, pid)@...).
+-- (and the system headers it uses: @CLOCK_*@, @RLIMIT_*@, @MS_*@, @struct
+-- rlimit@, @struct sock_filter@) at build time (through hsc2hs), by its C
+-- name: for checks against the header (@sizeof(struct ns_idmap)@,
+-- @offsetof(struct ns_info, pid)@...).
 headerConstants :: [(String, Integer)]
 headerConstants =
   [ ("NS_MNT", #{const NS_MNT})
@@ -460,6 +756,86 @@ headerConstants =
   , ("offsetof(struct ns_info, nprocs)", #{offset struct ns_info, nprocs})
   , ("offsetof(struct ns_info, pid)", #{offset struct ns_info, pid})
   , ("offsetof(struct ns_info, owner_uid)", #{offset struct ns_info, owner_uid})
+  , ("NS_LIST_ALL", #{const NS_LIST_ALL})
+  , ("NS_CAPS_BOUNDING", #{const NS_CAPS_BOUNDING})
+  , ("NS_CAPS_PERMITTED", #{const NS_CAPS_PERMITTED})
+  , ("NS_CAPS_EFFECTIVE", #{const NS_CAPS_EFFECTIVE})
+  , ("NS_CAPS_INHERITABLE", #{const NS_CAPS_INHERITABLE})
+  , ("NS_CAPS_AMBIENT", #{const NS_CAPS_AMBIENT})
+  , ("NS_FEATURE_CLONE3", #{const NS_FEATURE_CLONE3})
+  , ("NS_FEATURE_CLONE_INTO_CGROUP", #{const NS_FEATURE_CLONE_INTO_CGROUP})
+  , ("NS_FEATURE_SETNS_PIDFD", #{const NS_FEATURE_SETNS_PIDFD})
+  , ("NS_FEATURE_PIDFD_GET_NAMESPACE", #{const NS_FEATURE_PIDFD_GET_NAMESPACE})
+  , ("NS_FEATURE_NS_GET_ID", #{const NS_FEATURE_NS_GET_ID})
+  , ("NS_FEATURE_NSFS_HANDLES", #{const NS_FEATURE_NSFS_HANDLES})
+  , ("NS_FEATURE_LISTNS", #{const NS_FEATURE_LISTNS})
+  , ("NS_FEATURE_MNTNS_IOCTLS", #{const NS_FEATURE_MNTNS_IOCTLS})
+  , ("NS_FEATURE_LISTMOUNT", #{const NS_FEATURE_LISTMOUNT})
+  , ("NS_FEATURE_LISTMOUNT_NS_FD", #{const NS_FEATURE_LISTMOUNT_NS_FD})
+  , ("NS_FEATURE_PIDFD_INFO_EXIT", #{const NS_FEATURE_PIDFD_INFO_EXIT})
+  , ("NS_FEATURE_IDMAPPED_MOUNTS", #{const NS_FEATURE_IDMAPPED_MOUNTS})
+  , ("NS_FEATURE_PID_TRANSLATE", #{const NS_FEATURE_PID_TRANSLATE})
+  , ("NS_FEATURE_CLONE_NNP", #{const NS_FEATURE_CLONE_NNP})
+  , ("NS_FEATURE_CLONE_PIDFD_AUTOKILL", #{const NS_FEATURE_CLONE_PIDFD_AUTOKILL})
+  , ("NS_FEATURE_CLONE_AUTOREAP", #{const NS_FEATURE_CLONE_AUTOREAP})
+  , ("NS_FEATURE_CLONE_EMPTY_MNTNS", #{const NS_FEATURE_CLONE_EMPTY_MNTNS})
+  , ("NS_HANDLE_TEXT_MAX", #{const NS_HANDLE_TEXT_MAX})
+  , ("MS_UNBINDABLE", #{const MS_UNBINDABLE})
+  , ("MS_PRIVATE", #{const MS_PRIVATE})
+  , ("MS_SLAVE", #{const MS_SLAVE})
+  , ("MS_SHARED", #{const MS_SHARED})
+  , ("RLIMIT_CPU", #{const RLIMIT_CPU})
+  , ("RLIMIT_FSIZE", #{const RLIMIT_FSIZE})
+  , ("RLIMIT_DATA", #{const RLIMIT_DATA})
+  , ("RLIMIT_STACK", #{const RLIMIT_STACK})
+  , ("RLIMIT_CORE", #{const RLIMIT_CORE})
+  , ("RLIMIT_RSS", #{const RLIMIT_RSS})
+  , ("RLIMIT_NPROC", #{const RLIMIT_NPROC})
+  , ("RLIMIT_NOFILE", #{const RLIMIT_NOFILE})
+  , ("RLIMIT_MEMLOCK", #{const RLIMIT_MEMLOCK})
+  , ("RLIMIT_AS", #{const RLIMIT_AS})
+  , ("RLIMIT_LOCKS", #{const RLIMIT_LOCKS})
+  , ("RLIMIT_SIGPENDING", #{const RLIMIT_SIGPENDING})
+  , ("RLIMIT_MSGQUEUE", #{const RLIMIT_MSGQUEUE})
+  , ("RLIMIT_NICE", #{const RLIMIT_NICE})
+  , ("RLIMIT_RTPRIO", #{const RLIMIT_RTPRIO})
+  , ("RLIMIT_RTTIME", #{const RLIMIT_RTTIME})
+  , ("RLIM_INFINITY", #{const RLIM_INFINITY})
+  , ("sizeof(struct ns_handle)", #{size struct ns_handle})
+  , ("alignof(struct ns_handle)", #{alignment struct ns_handle})
+  , ("offsetof(struct ns_handle, size)", #{offset struct ns_handle, size})
+  , ("offsetof(struct ns_handle, type)", #{offset struct ns_handle, type})
+  , ("offsetof(struct ns_handle, unique_id)", #{offset struct ns_handle, unique_id})
+  , ("offsetof(struct ns_handle, inode)", #{offset struct ns_handle, inode})
+  , ("offsetof(struct ns_handle, reserved)", #{offset struct ns_handle, reserved})
+  , ("sizeof(struct ns_mount_info)", #{size struct ns_mount_info})
+  , ("alignof(struct ns_mount_info)", #{alignment struct ns_mount_info})
+  , ("offsetof(struct ns_mount_info, size)", #{offset struct ns_mount_info, size})
+  , ("offsetof(struct ns_mount_info, propagation)", #{offset struct ns_mount_info, propagation})
+  , ("offsetof(struct ns_mount_info, id)", #{offset struct ns_mount_info, id})
+  , ("offsetof(struct ns_mount_info, parent_id)", #{offset struct ns_mount_info, parent_id})
+  , ("offsetof(struct ns_mount_info, proc_id)", #{offset struct ns_mount_info, proc_id})
+  , ("offsetof(struct ns_mount_info, proc_parent_id)", #{offset struct ns_mount_info, proc_parent_id})
+  , ("offsetof(struct ns_mount_info, dev_major)", #{offset struct ns_mount_info, dev_major})
+  , ("offsetof(struct ns_mount_info, dev_minor)", #{offset struct ns_mount_info, dev_minor})
+  , ("offsetof(struct ns_mount_info, peer_group)", #{offset struct ns_mount_info, peer_group})
+  , ("offsetof(struct ns_mount_info, master)", #{offset struct ns_mount_info, master})
+  , ("offsetof(struct ns_mount_info, attr)", #{offset struct ns_mount_info, attr})
+  , ("offsetof(struct ns_mount_info, mount_point)", #{offset struct ns_mount_info, mount_point})
+  , ("offsetof(struct ns_mount_info, root)", #{offset struct ns_mount_info, root})
+  , ("offsetof(struct ns_mount_info, fs_type)", #{offset struct ns_mount_info, fs_type})
+  , ("offsetof(struct ns_mount_info, source)", #{offset struct ns_mount_info, source})
+  , ("offsetof(struct ns_mount_info, idmapped)", #{offset struct ns_mount_info, idmapped})
+  , ("sizeof(struct rlimit)", #{size struct rlimit})
+  , ("alignof(struct rlimit)", #{alignment struct rlimit})
+  , ("offsetof(struct rlimit, rlim_cur)", #{offset struct rlimit, rlim_cur})
+  , ("offsetof(struct rlimit, rlim_max)", #{offset struct rlimit, rlim_max})
+  , ("sizeof(struct sock_filter)", #{size struct sock_filter})
+  , ("alignof(struct sock_filter)", #{alignment struct sock_filter})
+  , ("offsetof(struct sock_filter, code)", #{offset struct sock_filter, code})
+  , ("offsetof(struct sock_filter, jt)", #{offset struct sock_filter, jt})
+  , ("offsetof(struct sock_filter, jf)", #{offset struct sock_filter, jf})
+  , ("offsetof(struct sock_filter, k)", #{offset struct sock_filter, k})
   ]
 
 -- ---------------------------------------------------------------------------
@@ -583,15 +959,158 @@ same a b = (== 1) <$> call "ns_same" (c_ns_same (fdOf a) (fdOf b))
 -- | Every namespace of the system, as @lsns@ shows them (@ns_list@), in
 -- order of (type, id); @[]@ lists every type.
 listNamespaces :: [NsType] -> IO [NsInfo]
-listNamespaces ts = do
+listNamespaces ts = collect mkListCallback peekInfo $ \f ->
+  call_ "ns_list" (c_ns_list (typesMask ts) f nullPtr)
+
+-- | 'listNamespaces' with flags (@ns_list_ex@): with 'ListAll', also the
+-- namespaces no process is in (held by a descriptor of any process the
+-- caller may inspect, a bind mount in any mount namespace, a thread, a
+-- @*_for_children@ link, or alive only as another's parent or owner),
+-- each once, in order of (type, id); these have 'infoNprocs' 0 and
+-- 'infoPid' 0. An unprivileged caller gets what it may inspect.
+--
+-- > listNamespacesWith [ListAll] [Net]   -- also the netns an fd keeps
+listNamespacesWith :: [ListFlag] -> [NsType] -> IO [NsInfo]
+listNamespacesWith flags ts = collect mkListCallback peekInfo $ \f ->
+  call_ "ns_list_ex" (c_ns_list_ex (typesMask ts) (listFlags flags) f nullPtr)
+
+-- Runs a listing whose callback is called on the calling thread, after
+-- the walk, with a pointer valid during the call: reads each into a list.
+collect :: ((Ptr s -> Ptr () -> IO CInt) -> IO (FunPtr (Ptr s -> Ptr () -> IO CInt)))
+  -> (Ptr s -> IO r) -> (FunPtr (Ptr s -> Ptr () -> IO CInt) -> IO ()) -> IO [r]
+collect mk rd run = do
   acc <- newIORef []
   let cb p _ = do
-        i <- peekInfo p
+        i <- rd p
         modifyIORef' acc (i :)
         return 0
-  bracket (mkListCallback cb) freeHaskellFunPtr $ \f ->
-    call_ "ns_list" (c_ns_list (typesMask ts) f nullPtr)
+  bracket (mk cb) freeHaskellFunPtr run
   reverse <$> readIORef acc
+
+-- ---------------------------------------------------------------------------
+-- Namespace file handles
+
+-- | The file handle of a namespace (@ns_handle_encode@, Linux 6.18): the
+-- same namespace always gives the same handle. Throws 'IOError' with
+-- EOPNOTSUPP on older kernels (keep the namespace with 'bind' instead).
+encodeHandle :: Namespace -> IO NsHandle
+encodeHandle ns = alloca $ \p -> bound (c_ns_handle_encode (fdOf ns) p >>= check "ns_handle_encode" >> peek p)
+
+-- | Opens the namespace a handle names (@ns_open_handle@), as a new
+-- close-on-exec handle. The kernel opens it for a caller in the
+-- namespace, or with @CAP_SYS_ADMIN@ over its owning user namespace. An
+-- 'IOError' with ESTALE: the namespace is gone (or, as the kernel does
+-- not tell the two apart, the caller may not open it; the description
+-- says which where the library can tell); EPERM: it lives but the kernel
+-- refuses it to the caller.
+openHandle :: NsHandle -> IO Namespace
+openHandle h = with h $ \p -> handle <$> call "ns_open_handle" (c_ns_open_handle p 0)
+
+-- | The text form of a handle (@ns_handle_format@):
+-- @TYPE:INODE:ID@, e.g. @"uts:4026532315:4121"@, which 'parseHandle'
+-- turns back into the same handle. Throws EINVAL for a handle with a 0
+-- inode or id.
+formatHandle :: NsHandle -> IO String
+formatHandle h =
+  with h $ \p ->
+    allocaBytes #{const NS_HANDLE_TEXT_MAX} $ \buf ->
+      bound $ do
+        _ <- c_ns_handle_format p buf #{const NS_HANDLE_TEXT_MAX} >>= check "ns_handle_format"
+        peekCString buf
+
+-- | A handle from its text (@ns_handle_parse@): exactly what
+-- 'formatHandle' writes (no spaces, newline, sign or leading zeros), else
+-- an 'IOError' with EINVAL.
+parseHandle :: String -> IO NsHandle
+parseHandle s =
+  withCString s $ \cs -> alloca $ \p ->
+    bound (c_ns_handle_parse cs p >>= check "ns_handle_parse" >> peek p)
+
+-- ---------------------------------------------------------------------------
+-- Mounts
+
+-- | The mounts of a mount namespace, without entering it (@ns_mount_list@),
+-- as @\/proc\/PID\/mountinfo@ of a process in it and @findmnt -N PID@ show
+-- them, in the kernel's order; mount points are seen from the namespace's
+-- root (for the caller's own namespace, from the caller's root). A
+-- namespace other than the caller's may need privilege over it (EPERM).
+--
+-- > withNamespace (openPid 0 Mnt) listMounts
+listMounts :: Namespace -> IO [MountInfo]
+listMounts ns = collect mkMountCallback peekMount $ \f ->
+  call_ "ns_mount_list" (c_ns_mount_list (fdOf ns) f nullPtr)
+
+-- | The kernel's count of the mounts of a mount namespace
+-- (@ns_mount_count@): the length of 'listMounts', barring mounts made or
+-- removed in between (and, for a caller under chroot(2) asking about its
+-- own namespace, the mounts outside its root, which 'listMounts' leaves
+-- out).
+countMounts :: Namespace -> IO Int
+countMounts ns = fromIntegral <$> call "ns_mount_count" (c_ns_mount_count (fdOf ns))
+
+-- | Bind-mounts @source@ (with every mount below it) on @target@ in the
+-- calling thread's mount namespace, idmapped through a user namespace
+-- (@ns_mount_idmapped@, mount_setattr(2) @MOUNT_ATTR_IDMAP@): an owner N
+-- as the filesystem stores it shows through @target@ as the id the user
+-- namespace maps N to (with the map @0 65534 1@, root's files show as
+-- 65534's). Needs root for a host filesystem, and a filesystem that
+-- supports it (ext4, xfs, btrfs, tmpfs from 6.3). Remove it with
+-- umount(2) on @target@.
+mountIdmapped :: FilePath -> FilePath -> Namespace -> IO ()
+mountIdmapped source target userns =
+  withCString source $ \s -> withCString target $ \t ->
+    call_ "ns_mount_idmapped" (c_ns_mount_idmapped s t (fdOf userns) 0)
+
+-- ---------------------------------------------------------------------------
+-- Pids and pidfds
+
+-- | The pid that PID namespace @to@ shows for the process (or thread) that
+-- PID namespace @from@ numbers @pid@ (@ns_pid_translate@): for a child in
+-- a new PID namespace, its pid 1 there is its pid N here, and back. A
+-- process is visible in its own PID namespace and its ancestors: ESRCH
+-- elsewhere.
+--
+-- > withNamespace (openPidfd pidfd Pid) $ \child ->
+-- >   withNamespace (openPid 0 Pid) $ \here -> translatePid 1 child here
+translatePid :: ProcessID -> Namespace -> Namespace -> IO ProcessID
+translatePid pid from to = call "ns_pid_translate" (c_ns_pid_translate pid (fdOf from) (fdOf to))
+
+-- | The wait status of the process behind a pidfd, without waiting or
+-- reaping (@ns_pidfd_status@): 'Nothing' while it runs, else how it
+-- ended. An exited child stays a zombie for
+-- 'System.Posix.Process.getProcessStatus'. Any pidfd works ('spawnPidfd',
+-- pidfd_open(2)); for a process reaped already, the kernel keeps the
+-- status from 6.15 (EOPNOTSUPP before); an exited process that is not
+-- the caller's child, not reaped yet and not the caller's to ptrace gives
+-- EACCES.
+pidfdStatus :: Fd -> IO (Maybe ProcessStatus)
+pidfdStatus (Fd pfd) = alloca $ \p -> bound $ do
+  rc <- c_ns_pidfd_status pfd p
+  if rc == negate (errnoVal eAGAIN)
+    then return Nothing
+    else check "ns_pidfd_status" rc >> Just . decodeStatus <$> peek p
+
+-- waitpid(2)'s status word, as Linux encodes it.
+decodeStatus :: CInt -> ProcessStatus
+decodeStatus s
+  | low == 0 = Exited (if code == 0 then ExitSuccess else ExitFailure (fromIntegral code))
+  | low == 0x7f = Stopped code
+  | otherwise = Terminated low (s .&. 0x80 /= 0)
+  where
+    low = s .&. 0x7f
+    code = (s `shiftR` 8) .&. 0xff
+
+-- ---------------------------------------------------------------------------
+-- Features
+
+-- | The kernel features the library found on this system and uses
+-- (@ns_features@), in 'Enum' order. Each probe runs once per process and
+-- changes nothing. With @LINUXNS_FORCE_FALLBACK=1@ the library avoids
+-- them all, and the list is empty.
+features :: IO [Feature]
+features = do
+  m <- c_ns_features
+  return [f | f <- [minBound .. maxBound], m .&. featureBit f /= 0]
 
 -- ---------------------------------------------------------------------------
 -- Moving the calling thread
@@ -698,6 +1217,16 @@ data SpawnOptions = SpawnOptions
   , cgroup :: Maybe Fd -- ^ cgroup v2 directory to start in
   , timeOffsets :: [(Clock, Int64, Int64)] -- ^ (clock, seconds, nanoseconds); needs 'Time'
   , environment :: Maybe [(String, String)] -- ^ 'Nothing': the caller's
+  , rootIdmap :: Maybe Namespace -- ^ a user namespace: 'root' is mounted idmapped through it ('mountIdmapped'), made by the caller, which needs root
+  , childUid :: Maybe UserID -- ^ the uid it runs as (real, effective, saved), in its final user namespace
+  , childGid :: Maybe GroupID -- ^ the gid it runs as
+  , childGroups :: Maybe [GroupID] -- ^ supplementary groups; @Just []@: none (refused where setgroups is denied, as with 'mapRoot')
+  , newSession :: Bool -- ^ a new session (setsid), without a controlling terminal; not with 'processGroup'
+  , processGroup :: Maybe ProcessGroupID -- ^ setpgid: a group of the caller's session, or 0 for a new one
+  , capabilities :: [(CapSet, [Int])] -- ^ each set becomes exactly these capabilities (numbered as @linux\/capability.h@: @CAP_NET_BIND_SERVICE@ is 10), in order
+  , rlimits :: [(Rlimit, ResourceLimits)] -- ^ resource limits ('ResourceLimitUnknown' is infinity, as Linux's @RLIM_SAVED_*@)
+  , seccompFilter :: Maybe [SockFilter] -- ^ a seccomp filter, installed last, before exec, with no_new_privs
+  , umask :: Maybe FileMode -- ^ the umask, 0 to 0o777
   }
 
 -- | Nothing new: a plain spawn.
@@ -722,6 +1251,16 @@ defaultSpawnOptions =
     , cgroup = Nothing
     , timeOffsets = []
     , environment = Nothing
+    , rootIdmap = Nothing
+    , childUid = Nothing
+    , childGid = Nothing
+    , childGroups = Nothing
+    , newSession = False
+    , processGroup = Nothing
+    , capabilities = []
+    , rlimits = []
+    , seccompFilter = Nothing
+    , umask = Nothing
     }
 
 -- Must run on one bound thread with its use (check reads ns_last_error).
@@ -750,8 +1289,47 @@ withAttr o act = bracket newAttr c_attr_free $ \a -> do
   forM_ (cgroup o) $ \(Fd c) -> set "ns_spawn_attr_set_cgroup" (c_attr_set_cgroup a c)
   forM_ (timeOffsets o) $ \(c, s, ns) ->
     set "ns_spawn_attr_set_time_offset" (c_attr_set_time_offset a (clockId c) s ns)
+  forM_ (rootIdmap o) $ \u -> set "ns_spawn_attr_set_root_idmap" (c_attr_set_root_idmap a (fdOf u))
+  when (isJust (childUid o) || isJust (childGid o) || isJust (childGroups o)) $ do
+    let withGroups Nothing f = f nullPtr 0
+        withGroups (Just gs) f = withArrayLen gs $ \n p -> f p (fromIntegral n)
+    withGroups (childGroups o) $ \gp gn ->
+      set "ns_spawn_attr_set_ids" (c_attr_set_ids a (maybe (-1) id (childUid o)) (maybe (-1) id (childGid o)) gp gn)
+  when (newSession o) $ set "ns_spawn_attr_set_setsid" (c_attr_set_setsid a 1)
+  forM_ (processGroup o) $ \g -> set "ns_spawn_attr_set_pgid" (c_attr_set_pgid a g)
+  forM_ (capabilities o) $ \(cs, caps) -> do
+    m <- capMask caps
+    set "ns_spawn_attr_set_caps" (c_attr_set_caps a (capSetBit cs) m)
+  forM_ (rlimits o) $ \(r, ResourceLimits soft hard) ->
+    allocaBytes #{size struct rlimit} $ \p -> do
+      cur <- rlimValue soft
+      mx <- rlimValue hard
+      (#poke struct rlimit, rlim_cur) p cur
+      (#poke struct rlimit, rlim_max) p mx
+      set "ns_spawn_attr_set_rlimit" (c_attr_set_rlimit a (rlimitResource r) p)
+  forM_ (seccompFilter o) $ \prog -> do
+    let n = length prog
+    when (n > fromIntegral (maxBound :: CUShort)) $
+      throwErrno' "ns_spawn_attr_set_seccomp" (errnoVal eINVAL)
+        ("ns_spawn_attr_set_seccomp: " ++ show n ++ " instructions (at most 4096)")
+    withArray prog $ \p -> set "ns_spawn_attr_set_seccomp" (c_attr_set_seccomp a p (fromIntegral n))
+  forM_ (umask o) $ \m -> set "ns_spawn_attr_set_umask" (c_attr_set_umask a m)
   act a
   where
+    capMask = foldr (\c r -> r >>= \m -> capBit c >>= \b -> return (m .|. b)) (return 0)
+    capBit c
+      | c >= 0 && c < 64 = return (bit c :: Word64)
+      | otherwise =
+          throwErrno' "ns_spawn_attr_set_caps" (errnoVal eINVAL)
+            ("ns_spawn_attr_set_caps: capability " ++ show c ++ " is not 0 to 63")
+    rlimValue :: ResourceLimit -> IO #{type rlim_t}
+    rlimValue l = case l of
+      ResourceLimit v
+        | v >= 0 && v < toInteger (#{const RLIM_INFINITY} :: #{type rlim_t}) -> return (fromInteger v)
+        | otherwise ->
+            throwErrno' "ns_spawn_attr_set_rlimit" (errnoVal eINVAL)
+              ("ns_spawn_attr_set_rlimit: limit " ++ show v ++ " is out of range")
+      _ -> return #{const RLIM_INFINITY}
     newAttr = do
       p <- c_attr_new
       when (p == nullPtr) $ throwErrno "ns_spawn_attr_new"

@@ -10,25 +10,33 @@ module Main (main) where
 import Control.Concurrent
 import Control.Exception
 import Control.Monad
+import Data.Bits ((.&.))
 import Data.Char (isDigit)
 import Data.IORef
 import Data.List (isInfixOf, isPrefixOf, sort)
+import Data.Maybe (isJust)
 import Foreign.C
+import Foreign.Marshal.Utils (with)
 import Foreign.Ptr
+import Foreign.Storable (peek, sizeOf)
 import GHC.IO.Exception (IOErrorType (..), IOException (..))
+import HeaderCheck (headerChecks)
 import LinuxNS
 import qualified System.Linux.Namespaces as C
-import System.Directory (doesFileExist, findExecutable, getTemporaryDirectory, removeFile)
+import System.Directory (canonicalizePath, createDirectoryIfMissing, doesFileExist, findExecutable, getTemporaryDirectory, removeDirectoryRecursive)
 import System.Exit
 import System.IO
-import System.Posix.Files (readSymbolicLink)
+import System.Posix.Files (fileOwner, getFileStatus, readSymbolicLink)
 import System.Posix.IO (FdOption (CloseOnExec), closeFd, createPipe, fdToHandle, setFdOption)
 import System.Posix.Process (ProcessStatus (..), forkProcess, getProcessID, getProcessStatus)
+import System.Posix.Resource (ResourceLimit (..), ResourceLimits (..))
+import System.Posix.Signals (sigKILL, signalProcess)
 import System.Posix.Types (Fd (..))
 import System.Posix.User (getEffectiveGroupID, getEffectiveUserID, getRealUserID)
 import System.Process (readProcessWithExitCode)
 
 foreign import ccall "&getpid" p_getpid :: FunPtr (Ptr () -> IO CInt)
+foreign import ccall unsafe "umount2" c_umount2 :: CString -> CInt -> IO CInt
 
 data Counts = Counts {passed, failed, skipped :: !Int}
 
@@ -39,6 +47,11 @@ procId :: String -> String -> IO Integer
 procId who t = do
   link <- readSymbolicLink ("/proc/" ++ who ++ "/ns/" ++ t)
   return (read (takeWhile isDigit (dropWhile (not . isDigit) link)))
+
+-- | The fields of /proc/PID/stat: the pid, then those after the command
+-- (state, ppid, pgrp, session...).
+statFields :: String -> [String]
+statFields s = takeWhile (/= ' ') s : words (reverse (takeWhile (/= ')') (reverse s)))
 
 -- | Runs a program through spawn with its stdout into a pipe; returns its
 -- exit status and output.
@@ -65,60 +78,6 @@ expectIOError ok what good act = do
 hasErrno :: Errno -> IOException -> Bool
 hasErrno (Errno want) e = ioe_errno e == Just want
 
--- | The documented values (linuxns.h), and what the C compiler computes
--- for each name hsc2hs read.
-documented :: [(String, Integer)]
-documented =
-  [ ("NS_MNT", 0x00020000), ("NS_CGROUP", 0x02000000), ("NS_UTS", 0x04000000)
-  , ("NS_IPC", 0x08000000), ("NS_USER", 0x10000000), ("NS_PID", 0x20000000)
-  , ("NS_NET", 0x40000000), ("NS_TIME", 0x00000080), ("NS_ALL", 0x7e020080)
-  , ("NS_FOR_CHILDREN", 1), ("NS_MAP_DENY_SETGROUPS", 1), ("NS_MAP_USE_HELPER", 2)
-  , ("NS_MAP_MAX_RANGES", 340), ("NS_PROPAGATION_PRIVATE", 0), ("NS_PROPAGATION_SLAVE", 1)
-  , ("NS_PROPAGATION_SHARED", 2), ("NS_PROPAGATION_UNCHANGED", 3), ("NS_KCMP_FILE", 0)
-  , ("NS_KCMP_VM", 1), ("NS_KCMP_FILES", 2), ("NS_KCMP_FS", 3), ("NS_KCMP_SIGHAND", 4)
-  , ("NS_KCMP_IO", 5), ("NS_KCMP_SYSVSEM", 6), ("CLOCK_MONOTONIC", 1), ("CLOCK_BOOTTIME", 7)
-  , ("sizeof(struct ns_idmap)", 12), ("alignof(struct ns_idmap)", 4)
-  , ("offsetof(struct ns_idmap, inside)", 0), ("offsetof(struct ns_idmap, outside)", 4)
-  , ("offsetof(struct ns_idmap, count)", 8), ("sizeof(struct ns_info)", 40)
-  , ("alignof(struct ns_info)", 8), ("offsetof(struct ns_info, id)", 0)
-  , ("offsetof(struct ns_info, userns_id)", 8), ("offsetof(struct ns_info, parent_id)", 16)
-  , ("offsetof(struct ns_info, type)", 24), ("offsetof(struct ns_info, nprocs)", 28)
-  , ("offsetof(struct ns_info, pid)", 32), ("offsetof(struct ns_info, owner_uid)", 36)
-  ]
-
--- | Compiles and runs a C program printing every name of headerConstants;
--- Nothing when no C compiler or pkg-config is at hand.
-cValues :: IO (Maybe (Either String [(String, Integer)]))
-cValues = do
-  cc <- findExecutable "cc"
-  pc <- findExecutable "pkg-config"
-  case (cc, pc) of
-    (Just ccPath, Just pcPath) -> do
-      (pcrc, cflags, _) <- readProcessWithExitCode pcPath ["--cflags", "linuxns"] ""
-      if pcrc /= ExitSuccess then return Nothing else Just <$> compileConsts ccPath cflags
-    _ -> return Nothing
-
-compileConsts :: FilePath -> String -> IO (Either String [(String, Integer)])
-compileConsts ccPath cflags = do
-      tmp <- getTemporaryDirectory
-      pid <- getProcessID
-      let base = tmp ++ "/linuxns-hs-consts-" ++ show pid
-          src = unlines $
-            ["#include <linuxns.h>", "#include <stddef.h>", "#include <stdio.h>", "#include <time.h>",
-             "#define alignof _Alignof", "int main(void) {"]
-              ++ [ "  printf(\"%s\\t%lld\\n\", \"" ++ n ++ "\", (long long)(" ++ n ++ "));"
-                 | (n, _) <- headerConstants, not ("LINUXNS_" `isPrefixOf` n) ]
-              ++ ["  return 0;", "}"]
-      writeFile (base ++ ".c") src
-      (rc, _, err) <- readProcessWithExitCode ccPath (words cflags ++ ["-o", base, base ++ ".c"]) ""
-      res <- case rc of
-        ExitSuccess -> do
-          (_, out, _) <- readProcessWithExitCode base [] ""
-          return (Right [(n, read v) | l <- lines out, let (n, v) = break (== '\t') l])
-        _ -> return (Left err)
-      mapM_ (\f -> doesFileExist f >>= \e -> when e (removeFile f)) [base, base ++ ".c"]
-      return res
-
 main :: IO ()
 main = do
   hSetBuffering stdout LineBuffering
@@ -139,15 +98,8 @@ main = do
 
   -- constants and layouts: hsc2hs's values, the documented ones, the C compiler's
   ok (version == headerVersion) ("library version " ++ version ++ " = header version " ++ headerVersion)
-  forM_ documented $ \(n, v) ->
-    ok (lookup n headerConstants == Just v) (n ++ " = " ++ show v ++ " (hsc2hs: " ++ show (lookup n headerConstants) ++ ")")
-  cv <- cValues
-  case cv of
-    Nothing -> skip "constants against a C program (no cc, or pkg-config does not find linuxns)"
-    Just (Left err) -> ok False ("compiling the C constants program: " ++ err)
-    Just (Right vals) -> do
-      let want = [c | c@(n, _) <- headerConstants, not ("LINUXNS_" `isPrefixOf` n)]
-      ok (sort vals == sort want) ("all " ++ show (length want) ++ " constants and layouts equal the C compiler's")
+  -- constants, layouts, every function of linuxns.h bound with its signature
+  headerChecks ok skip
   ok ([minBound .. maxBound :: NsType] == [Mnt, Cgroup, Uts, Ipc, User, Pid, Net, Time]) "NsType Enum/Bounded"
   ok (all (\t -> read (show t) == t) [minBound .. maxBound :: NsType]) "NsType Show/Read round trip"
   names <- mapM (typeFromName . typeName) [minBound .. maxBound]
@@ -296,6 +248,12 @@ main = do
     v <- newEmptyMVar
     _ <- forkOS (try one >>= putMVar v)
     takeMVar v >>= \res -> ok (either (\(_ :: IOException) -> False) good res) "spawn from a forkOS thread"
+    -- a listing with a Haskell callback, from a forkIO thread
+    mv <- newEmptyMVar
+    _ <- forkIO (try (withNamespace (openPid 0 Mnt) listMounts) >>= putMVar mv)
+    takeMVar mv >>= \res -> case res of
+      Left (e :: IOException) -> ok False ("listMounts from a forkIO thread: " ++ show e)
+      Right ms -> ok (any ((== "/") . mountPoint) ms) ("listMounts from a forkIO thread: " ++ show (length ms) ++ " mounts")
     -- pdeathsig from a forkIO thread: the child outlives that thread's call
     pv <- newEmptyMVar
     _ <- forkIO (try (spawn defaultSpawnOptions {pdeathsig = Just 9} "sh" ["-c", "sleep 0.2; exit 5"]) >>= putMVar pv)
@@ -304,6 +262,185 @@ main = do
       Right p -> do
         ps <- getProcessStatus True False p
         ok (ps == Just (Exited (ExitFailure 5))) ("spawn {pdeathsig} from a forkIO thread: the child ran to its end: " ++ show ps)
+
+  -- LINUXNS_0.2 ------------------------------------------------------------
+  -- features: what the library found and uses
+  fs <- features
+  ok (Clone3 `elem` fs) ("features has Clone3: " ++ unwords (map show fs))
+  ok (map featureBit [minBound .. maxBound] == [2 ^ i | i <- [0 .. 16 :: Int]])
+    "featureBit: each Feature its NS_FEATURE_* bit, in the header's order"
+
+  -- namespace file handles: encode -> format -> parse -> open, every type
+  if NsfsHandles `notElem` fs
+    then do
+      skip "namespace file handles (no NsfsHandles in features: a kernel before 6.18)"
+      expectIOError ok "encodeHandle without NsfsHandles: EOPNOTSUPP" (hasErrno eOPNOTSUPP)
+        (withNamespace (openPid 0 Net) encodeHandle)
+    else do
+      forM_ (types ++ [(Time, "time") | hasTime]) $ \(t, name) -> do
+        rt <- try $ withNamespace (openPid 0 t) $ \h -> do
+          hd <- encodeHandle h
+          txt <- formatHandle hd
+          hd' <- parseHandle txt
+          i <- nsId h
+          u <- uniqueId h
+          (i', s) <- withNamespace (openHandle hd') $ \h' -> (,) <$> nsId h' <*> same h h'
+          return (hd, txt, hd', i, u, i', s)
+        want <- procId "thread-self" name
+        case rt of
+          Left (e :: IOException) -> ok False ("handle round trip of " ++ name ++ ": " ++ show e)
+          Right (hd, txt, hd', i, u, i', s) ->
+            ok (hd' == hd && handleType hd == t && toInteger (handleId hd) == toInteger i
+                  && handleUniqueId hd == u && txt == name ++ ":" ++ show i ++ ":" ++ show u
+                  && toInteger i' == want && s)
+              ("handle of " ++ name ++ ": encodeHandle, formatHandle " ++ show txt
+                ++ ", parseHandle, openHandle: " ++ name ++ ":[" ++ show i' ++ "] = readlink /proc/thread-self/ns/" ++ name)
+      hd <- withNamespace (openPid 0 Uts) encodeHandle
+      hd2 <- with hd peek
+      ok (hd2 == hd && sizeOf hd == 64) "NsHandle Storable: 64 bytes, poke then peek gives it back"
+      expectIOError ok "parseHandle \"uts:0:1\": EINVAL" (hasErrno eINVAL) (parseHandle "uts:0:1")
+      expectIOError ok "parseHandle of a text with a newline: EINVAL" (hasErrno eINVAL) (formatHandle hd >>= parseHandle . (++ "\n"))
+      expectIOError ok "formatHandle of a handle with inode 0: EINVAL" (hasErrno eINVAL) (formatHandle hd {handleId = 0})
+      -- a namespace that is gone: ESTALE (the kernel frees a user namespace a little later)
+      gone <- withNamespace (newUserns [IdMap 0 (fromIntegral euid) 1] [IdMap 0 (fromIntegral egid) 1] [DenySetgroups]) encodeHandle
+      let openGone :: Int -> IO (Either IOException ())
+          openGone n = do
+            ro <- try (openHandle gone >>= closeNamespace)
+            case ro of
+              Right () | n > 0 -> threadDelay 20000 >> openGone (n - 1)
+              _ -> return ro
+      openGone 100 >>= \ro -> case ro of
+        Left e -> ok (hasErrno eSTALE e) ("openHandle of a user namespace no longer held: ESTALE: " ++ show e)
+        Right () -> ok False "openHandle of a user namespace no longer held: still opens after 2 s"
+
+  -- listNamespacesWith [ListAll]: a user namespace held only by our descriptor
+  userNsHere <- procId "self" "user"
+  withNamespace (newUserns [IdMap 0 (fromIntegral euid) 1] [IdMap 0 (fromIntegral egid) 1] [DenySetgroups]) $ \u -> do
+    i <- nsId u
+    everyUser <- listNamespacesWith [ListAll] [User]
+    plain <- listNamespaces [User]
+    let mine = filter ((== i) . infoId) everyUser
+        byTypeId x = (nsTypeBit (infoType x), infoId x)
+    ok (case mine of
+          [x] -> infoNprocs x == 0 && infoPid x == 0 && infoOwnerUid x == euid && toInteger (infoParentId x) == userNsHere
+          _ -> False
+        && all ((/= i) . infoId) plain && map byTypeId everyUser == sort (map byTypeId everyUser))
+      ("listNamespacesWith [ListAll] [User] has user:[" ++ show i ++ "], held only by a descriptor (nprocs 0, pid 0, our user namespace its parent), listNamespaces not: " ++ show mine)
+  netsAll <- listNamespacesWith [] [Net]
+  ok (any (\x -> toInteger (infoId x) == myNet) netsAll) "listNamespacesWith [] [Net] (ns_list_ex without flags) has our network namespace"
+
+  -- mounts: of our mount namespace, and of a child's new one (mounts made
+  -- meanwhile by others change the counts: read again then)
+  let mountinfoIds path = do
+        s <- readFile path
+        _ <- evaluate (length s)
+        return (sort [read (head (words l)) | l <- lines s, not (null (words l))])
+      stableMounts ns path = go (10 :: Int)
+        where
+          go n = do
+            c1 <- countMounts ns
+            ms <- listMounts ns
+            ids <- mountinfoIds path
+            c2 <- countMounts ns
+            if (c1 == length ms && c2 == c1 && ids == sort (map mountProcId ms)) || n <= 1
+              then return (c1, ms, ids, c2)
+              else threadDelay 100000 >> go (n - 1)
+  withNamespace (openPid 0 Mnt) $ \mns -> do
+    (c1, ms, ids, c2) <- stableMounts mns "/proc/self/mountinfo"
+    let rootMounts = [m | m <- ms, mountPoint m == "/"]
+    ok (not (null rootMounts) && c1 == length ms && c2 == c1 && ids == sort (map mountProcId ms))
+      ("listMounts of our mount namespace: " ++ show (length ms) ++ " mounts, \"/\" among them ("
+        ++ unwords [mountFsType m ++ " " ++ mountSource m | m <- take 1 rootMounts] ++ "), countMounts "
+        ++ show c1 ++ ", the ids of /proc/self/mountinfo")
+    ok (all (not . null . mountFsType) ms && all (\m -> take 1 (mountPoint m) == "/") ms
+        && all (\m -> isJust (mountId m) == isJust (mountParentId m)) ms)
+      "listMounts: every mount has a type, an absolute mount point, a unique id and its parent's or neither"
+  (kid, kidfd) <- spawnPidfd defaultSpawnOptions {namespaces = [User, Pid, Mnt], mapRoot = True} "sleep" ["30"]
+  childChecks <- try $ do
+    r1 <- withNamespace (openPidfd kidfd Mnt) $ \cm -> stableMounts cm ("/proc/" ++ show kid ++ "/mountinfo")
+    -- pids between our PID namespace and the child's
+    r2 <- withNamespace (openPid 0 Pid) $ \here -> withNamespace (openPidfd kidfd Pid) $ \there -> do
+      self <- translatePid mypid here here
+      seenHere <- translatePid 1 there here
+      seenThere <- translatePid kid here there
+      notThere <- try (translatePid mypid here there)
+      return (self, seenHere, seenThere, notThere)
+    return (r1, r2)
+  signalProcess sigKILL kid
+  _ <- getProcessStatus True False kid
+  closeFd kidfd
+  case childChecks of
+    Left (e :: IOException) -> ok False ("mounts and pids of a child in new user, PID, mount namespaces: " ++ show e)
+    Right ((c1, ms, ids, c2), (self, seenHere, seenThere, notThere)) -> do
+      ok (any ((== "/") . mountPoint) ms && c1 == length ms && c2 == c1 && ids == sort (map mountProcId ms)
+            && all (\m -> mountPeerGroup m == Nothing && mountMaster m == Nothing) ms)
+        ("listMounts of a child's new mount namespace (by pidfd): " ++ show (length ms)
+          ++ " mounts, \"/\" among them, countMounts " ++ show c1 ++ ", the ids of /proc/" ++ show kid ++ "/mountinfo, all private")
+      ok (self == mypid) ("translatePid " ++ show mypid ++ " from our PID namespace to itself: " ++ show self)
+      ok (seenHere == kid && seenThere == 1)
+        ("translatePid: the child's pid 1 is our " ++ show seenHere ++ ", our " ++ show kid ++ " is its " ++ show seenThere)
+      ok (either (hasErrno eSRCH) (const False) notThere) ("translatePid of our pid into the child's PID namespace: ESRCH: " ++ either show show notThere)
+
+  -- pidfdStatus: running, killed, exited; never reaps
+  let pollStatus fd n = do
+        s <- pidfdStatus fd
+        case s of
+          Nothing | n > (0 :: Int) -> threadDelay 10000 >> pollStatus fd (n - 1)
+          _ -> return s
+  (p1, fd1) <- spawnPidfd defaultSpawnOptions "sleep" ["30"]
+  running <- pidfdStatus fd1
+  signalProcess sigKILL p1
+  killed <- pollStatus fd1 500
+  waited1 <- getProcessStatus True False p1
+  closeFd fd1
+  ok (running == Nothing && killed == Just (Terminated sigKILL False) && waited1 == killed)
+    ("pidfdStatus: Nothing while it runs, then " ++ show killed ++ " after SIGKILL, still there for getProcessStatus: " ++ show waited1)
+  (p2, fd2) <- spawnPidfd defaultSpawnOptions "sh" ["-c", "exit 3"]
+  exited <- pollStatus fd2 500
+  waited2 <- getProcessStatus True False p2
+  reaped <- try (pidfdStatus fd2)
+  closeFd fd2
+  ok (exited == Just (Exited (ExitFailure 3)) && waited2 == exited)
+    ("pidfdStatus of an exited child: " ++ show exited ++ ", not reaped by it: getProcessStatus " ++ show waited2)
+  if PidfdInfoExit `elem` fs
+    then ok (either (const False) (== exited) reaped) ("pidfdStatus after the child was reaped (PidfdInfoExit): " ++ either (show :: IOException -> String) show reaped)
+    else ok (either (hasErrno eOPNOTSUPP) (const False) reaped) "pidfdStatus after the child was reaped, without PidfdInfoExit: EOPNOTSUPP"
+
+  -- process attributes of spawn, read back inside the child
+  mySession <- (!! 4) . statFields <$> readFile "/proc/self/stat"
+  (sa, oa) <- spawnRead defaultSpawnOptions
+    { umask = Just 0o027
+    , rlimits = [(RlimitNofile, ResourceLimits (ResourceLimit 64) (ResourceLimit 128))]
+    , newSession = True
+    } "sh" ["-c", "umask; ulimit -Sn; ulimit -Hn; cat /proc/$$/stat"]
+  case lines oa of
+    [m, soft, hard, stat] | pid : (_ : _ : pgrp : sid : _) <- statFields stat ->
+      ok (sa == Exited ExitSuccess && m == "0027" && soft == "64" && hard == "128" && pgrp == pid && sid == pid && sid /= mySession)
+        ("spawn {umask 0o027, RLIMIT_NOFILE 64/128, newSession}: the child's umask " ++ m ++ ", ulimit -Sn " ++ soft
+          ++ " -Hn " ++ hard ++ ", pid = pgrp = session = " ++ pid)
+    _ -> ok False ("spawn {umask, rlimits, newSession}: " ++ show (sa, oa))
+  (sg, og) <- spawnRead defaultSpawnOptions {processGroup = Just 0} "sh" ["-c", "cat /proc/$$/stat"]
+  case statFields og of
+    pid : (_ : _ : pgrp : sid : _) ->
+      ok (sg == Exited ExitSuccess && pgrp == pid && sid == mySession)
+        ("spawn {processGroup = Just 0}: a new group " ++ pgrp ++ " led by the child, in our session " ++ sid)
+    _ -> ok False ("spawn {processGroup}: " ++ show (sg, og))
+  expectIOError ok "spawn {newSession, processGroup}: EINVAL" (hasErrno eINVAL)
+    (spawn defaultSpawnOptions {newSession = True, processGroup = Just 0} "true" [])
+  (sc, oc) <- spawnRead defaultSpawnOptions {namespaces = [User], mapRoot = True, capabilities = [(Bounding, [10])]}
+    "sh" ["-c", "grep CapBnd /proc/self/status"]
+  ok (sc == Exited ExitSuccess && words oc == ["CapBnd:", "0000000000000400"])
+    ("spawn {capabilities = [(Bounding, [10])]} (root of a new user namespace): " ++ show (words oc))
+  expectIOError ok "capabilities with capability 64: EINVAL" (hasErrno eINVAL)
+    (spawn defaultSpawnOptions {capabilities = [(Bounding, [64])]} "true" [])
+  expectIOError ok "capabilities with capability 63 (above cap_last_cap): EINVAL" (hasErrno eINVAL)
+    (spawn defaultSpawnOptions {capabilities = [(Effective, [63])]} "true" [])
+  (ss, os) <- spawnRead defaultSpawnOptions {seccompFilter = Just [bpfStmt 0x06 0x7fff0000]} -- BPF_RET|BPF_K, SECCOMP_RET_ALLOW
+    "sh" ["-c", "grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status"]
+  ok (ss == Exited ExitSuccess && words os == ["NoNewPrivs:", "1", "Seccomp:", "2"])
+    ("spawn {seccompFilter = an allow-all filter}: " ++ show (words os))
+  expectIOError ok "seccompFilter = Just []: EINVAL" (hasErrno eINVAL) (spawn defaultSpawnOptions {seccompFilter = Just []} "true" [])
+  expectIOError ok "umask 0o1000: EINVAL" (hasErrno eINVAL) (spawn defaultSpawnOptions {umask = Just 0o1000} "true" [])
 
   -- root only
   asRoot "runIn, unshare on a forkOS thread, netns" $ do
@@ -340,6 +477,68 @@ main = do
     expectIOError ok "openName after netnsDel: ENOENT" (hasErrno eNOENT) (openName name)
     lim <- getLimit Net
     ok (lim > 0) ("getLimit Net = " ++ show lim)
+
+  asRoot "spawn with childUid, childGid, childGroups" $ do
+    (st', o) <- spawnRead defaultSpawnOptions
+      { childUid = Just 65534, childGid = Just 65534, childGroups = Just [65534, 100]
+      , umask = Just 0o077, rlimits = [(RlimitNofile, ResourceLimits (ResourceLimit 100) (ResourceLimit 200))]
+      } "sh" ["-c", "id -u; id -g; id -G; umask; ulimit -Sn; ulimit -Hn; grep ^Uid: /proc/self/status"]
+    ok (st' == Exited ExitSuccess && lines o == ["65534", "65534", "65534 100", "0077", "100", "200", "Uid:\t65534\t65534\t65534\t65534"])
+      ("spawn as root {childUid 65534, childGid 65534, childGroups [65534, 100], umask 0o077, RLIMIT_NOFILE 100/200}: " ++ show (lines o))
+
+  asRoot "idmapped mounts" $ do
+    tmp <- getTemporaryDirectory >>= canonicalizePath
+    let dir = tmp ++ "/linuxns-hs-idmap-" ++ show mypid
+        srcD = dir ++ "/src"
+        tgtD = dir ++ "/tgt"
+        rootD = dir ++ "/root"
+    mapM_ (createDirectoryIfMissing True) [srcD, tgtD, rootD]
+    writeFile (srcD ++ "/file") "x"
+    writeFile (rootD ++ "/file") "x"
+    clean <- withNamespace (newUserns [IdMap 0 65534 1] [IdMap 0 65534 1] []) $ \u -> do
+      rm <- try (mountIdmapped srcD tgtD u)
+      clean <- case rm of
+        Left (e :: IOException) -> ok False ("mountIdmapped: " ++ show e) >> return True
+        Right () -> do
+          through <- fileOwner <$> getFileStatus (tgtD ++ "/file")
+          atSource <- fileOwner <$> getFileStatus (srcD ++ "/file")
+          ms <- withNamespace (openPid 0 Mnt) listMounts
+          let mine = [m | m <- ms, mountPoint m == tgtD]
+          rc <- withCString tgtD (\c -> c_umount2 c 0)
+          ok (through == 65534 && atSource == 0
+                && any (\m -> mountIsIdmapped m && mountAttr m .&. 0x100000 /= 0) mine && rc == 0)
+            ("mountIdmapped " ++ srcD ++ " on " ++ tgtD ++ " through the map 0 65534 1: root's file shows as uid "
+              ++ show through ++ " there, " ++ show atSource ++ " at the source; listMounts: idmapped; umounted")
+          return (rc == 0)
+      -- a sandbox on an idmapped root: a static C program reads /file's owner
+      cc <- findExecutable "cc"
+      (cr, _, cerr) <- case cc of
+        Nothing -> return (ExitFailure 1, "", "no cc")
+        Just ccp -> do
+          writeFile (dir ++ "/owner.c") $ unlines
+            [ "#include <stdio.h>", "#include <sys/stat.h>", "#include <unistd.h>"
+            , "int main(void) { struct stat st; if (stat(\"/file\", &st)) return 2;"
+            , "  printf(\"%u %u\\n\", (unsigned)st.st_uid, (unsigned)getuid()); return 0; }" ]
+          readProcessWithExitCode ccp ["-static", "-o", rootD ++ "/owner", dir ++ "/owner.c"] ""
+      if cr /= ExitSuccess
+        then skip ("spawn {rootIdmap}: no static C program for the sandbox's root (cc -static): " ++ take 200 cerr)
+        else do
+          -- childUid/childGid 0: the sandbox's root (host 65534), not the caller's unmapped host root
+          let sandbox = defaultSpawnOptions
+                { namespaces = [User, Mnt], uidMap = [IdMap 0 65534 1], gidMap = [IdMap 0 65534 1]
+                , root = Just rootD, childUid = Just 0, childGid = Just 0 }
+          r1 <- try (spawnRead sandbox {rootIdmap = Just u} "/owner" [])
+          r2 <- try (spawnRead sandbox "/owner" [])
+          case (r1, r2) of
+            (Right (s1, o1), Right (s2, o2)) ->
+              ok (s1 == Exited ExitSuccess && s2 == Exited ExitSuccess && words o1 == ["0", "0"] && words o2 == ["65534", "0"])
+                ("spawn {User, Mnt, maps 0 65534 1, root, rootIdmap}: the sandbox's root owns host root's /file ("
+                  ++ unwords (words o1) ++ "); without rootIdmap it is the overflow uid (" ++ unwords (words o2) ++ ")")
+            _ -> ok False ("spawn {rootIdmap}: " ++ show (r1 :: Either IOException (ProcessStatus, String), r2 :: Either IOException (ProcessStatus, String)))
+      expectIOError ok "spawn {rootIdmap} without a root: EINVAL" (hasErrno eINVAL)
+        (spawn defaultSpawnOptions {namespaces = [Mnt], rootIdmap = Just u} "true" [])
+      return clean
+    if clean then removeDirectoryRecursive dir else putStrLn ("note: " ++ tgtD ++ " is still mounted; left in place")
 
   Counts p f s <- readIORef counts
   putStrLn (show p ++ " passed, " ++ show f ++ " failed, " ++ show s ++ " skipped")

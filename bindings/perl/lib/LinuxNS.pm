@@ -13,9 +13,10 @@ use Scalar::Util qw(blessed);
 use Storable ();
 use FFI::Platypus 2.00;
 use FFI::CheckLib qw(find_lib);
-use FFI::Platypus::Buffer qw(scalar_to_buffer);
+use FFI::Platypus::Buffer qw(scalar_to_buffer buffer_to_scalar);
 use LinuxNS::Error;
 use LinuxNS::Namespace;
+use LinuxNS::Handle;
 
 # --- constants: the values of include/linuxns.h (t/header.t checks them) ---
 use constant {
@@ -45,6 +46,34 @@ use constant {
     NS_KCMP_SIGHAND => 4,
     NS_KCMP_IO      => 5,
     NS_KCMP_SYSVSEM => 6,
+
+    NS_LIST_ALL => 0x1,
+
+    NS_CAPS_BOUNDING    => 0x1,
+    NS_CAPS_PERMITTED   => 0x2,
+    NS_CAPS_EFFECTIVE   => 0x4,
+    NS_CAPS_INHERITABLE => 0x8,
+    NS_CAPS_AMBIENT     => 0x10,
+
+    NS_FEATURE_CLONE3               => 0x1,
+    NS_FEATURE_CLONE_INTO_CGROUP    => 0x2,
+    NS_FEATURE_SETNS_PIDFD          => 0x4,
+    NS_FEATURE_PIDFD_GET_NAMESPACE  => 0x8,
+    NS_FEATURE_NS_GET_ID            => 0x10,
+    NS_FEATURE_NSFS_HANDLES         => 0x20,
+    NS_FEATURE_LISTNS               => 0x40,
+    NS_FEATURE_MNTNS_IOCTLS         => 0x80,
+    NS_FEATURE_LISTMOUNT            => 0x100,
+    NS_FEATURE_LISTMOUNT_NS_FD      => 0x200,
+    NS_FEATURE_PIDFD_INFO_EXIT      => 0x400,
+    NS_FEATURE_IDMAPPED_MOUNTS      => 0x800,
+    NS_FEATURE_PID_TRANSLATE        => 0x1000,
+    NS_FEATURE_CLONE_NNP            => 0x2000,
+    NS_FEATURE_CLONE_PIDFD_AUTOKILL => 0x4000,
+    NS_FEATURE_CLONE_AUTOREAP       => 0x8000,
+    NS_FEATURE_CLONE_EMPTY_MNTNS    => 0x10000,
+
+    NS_HANDLE_TEXT_MAX => 40,
 };
 use constant NS_ALL => NS_MNT | NS_CGROUP | NS_UTS | NS_IPC | NS_USER | NS_PID | NS_NET | NS_TIME;
 
@@ -62,6 +91,9 @@ our @FUNCTIONS = qw(
     write_uid_map write_gid_map
     spawn spawn_sub spawn_attr clone_sub run_in run_in_c
     list_namespaces get_limit set_limit set_time_offset pivot_root kcmp
+    handle_encode handle_format handle_parse open_handle
+    mount_list mount_count mount_idmapped
+    pid_translate pidfd_status features
 );
 
 our %EXPORT_TAGS = (
@@ -69,9 +101,18 @@ our %EXPORT_TAGS = (
     map         => [qw(NS_MAP_DENY_SETGROUPS NS_MAP_USE_HELPER NS_MAP_MAX_RANGES)],
     propagation => [qw(NS_PROPAGATION_PRIVATE NS_PROPAGATION_SLAVE NS_PROPAGATION_SHARED NS_PROPAGATION_UNCHANGED)],
     kcmp        => [qw(NS_KCMP_FILE NS_KCMP_VM NS_KCMP_FILES NS_KCMP_FS NS_KCMP_SIGHAND NS_KCMP_IO NS_KCMP_SYSVSEM)],
+    list        => [qw(NS_LIST_ALL)],
+    caps        => [qw(NS_CAPS_BOUNDING NS_CAPS_PERMITTED NS_CAPS_EFFECTIVE NS_CAPS_INHERITABLE NS_CAPS_AMBIENT)],
+    features    => [qw(NS_FEATURE_CLONE3 NS_FEATURE_CLONE_INTO_CGROUP NS_FEATURE_SETNS_PIDFD
+                       NS_FEATURE_PIDFD_GET_NAMESPACE NS_FEATURE_NS_GET_ID NS_FEATURE_NSFS_HANDLES
+                       NS_FEATURE_LISTNS NS_FEATURE_MNTNS_IOCTLS NS_FEATURE_LISTMOUNT
+                       NS_FEATURE_LISTMOUNT_NS_FD NS_FEATURE_PIDFD_INFO_EXIT NS_FEATURE_IDMAPPED_MOUNTS
+                       NS_FEATURE_PID_TRANSLATE NS_FEATURE_CLONE_NNP NS_FEATURE_CLONE_PIDFD_AUTOKILL
+                       NS_FEATURE_CLONE_AUTOREAP NS_FEATURE_CLONE_EMPTY_MNTNS)],
+    handle      => [qw(NS_HANDLE_TEXT_MAX)],
     functions   => [@FUNCTIONS],
 );
-$EXPORT_TAGS{constants} = [map { @{ $EXPORT_TAGS{$_} } } qw(types map propagation kcmp)];
+$EXPORT_TAGS{constants} = [map { @{ $EXPORT_TAGS{$_} } } qw(types map propagation kcmp list caps features handle)];
 $EXPORT_TAGS{all} = [@{ $EXPORT_TAGS{constants} }, @FUNCTIONS];
 our @EXPORT_OK = @{ $EXPORT_TAGS{all} };
 our @EXPORT = ();
@@ -93,6 +134,7 @@ our $LIBRARY = _find_library();
 our $FFI = FFI::Platypus->new(api => 2, lib => $LIBRARY);
 $FFI->type('(opaque)->int'        => 'ns_fn');
 $FFI->type('(opaque,opaque)->int' => 'ns_list_cb');
+$FFI->type('(opaque,opaque)->int' => 'ns_mount_cb');
 
 {
     package LinuxNS::IdMap;
@@ -107,6 +149,37 @@ $FFI->type('(opaque,opaque)->int' => 'ns_list_cb');
     );
 }
 $FFI->type('record(LinuxNS::Info)*' => 'ns_info_ptr');
+$FFI->type('record(LinuxNS::Handle)*' => 'ns_handle_ptr');
+
+# struct ns_mount_info, which may grow at its end: the record is filled
+# with the bytes the library says it filled (its size field), and a
+# field is reported only when it lies within them (_mount_info).
+our @MOUNT_INFO_LAYOUT = (
+    uint32 => 'size', uint32 => 'propagation', uint64 => 'id', uint64 => 'parent_id',
+    uint32 => 'proc_id', uint32 => 'proc_parent_id', uint32 => 'dev_major', uint32 => 'dev_minor',
+    uint64 => 'peer_group', uint64 => 'master', uint64 => 'attr',
+    'string ro' => 'mount_point', 'string ro' => 'root', 'string ro' => 'fs_type', 'string ro' => 'source',
+    uint32 => 'idmapped',
+);
+# [name, offset, end] of each field, laid out as C does; the record gets
+# the tail padding C gives the struct (FFI::Platypus::Record adds none).
+my @MOUNT_INFO_FIELDS;
+{
+    my ($off, $align) = (0, 1);
+    my @l = @MOUNT_INFO_LAYOUT;
+    while (my ($type, $name) = splice @l, 0, 2) {
+        my $t = $type =~ /^string/ ? 'opaque' : $type;
+        my ($size, $al) = ($FFI->sizeof($t), $FFI->alignof($t));
+        $off = ($off + $al - 1) & ~($al - 1);
+        push @MOUNT_INFO_FIELDS, [$name, $off, $off + $size];
+        $off += $size;
+        $align = $al if $al > $align;
+    }
+    my @pad = (uint8 => ':') x ((($off + $align - 1) & ~($align - 1)) - $off);
+    package LinuxNS::MountInfo;
+    use FFI::Platypus::Record;
+    record_layout_1(@LinuxNS::MOUNT_INFO_LAYOUT, @pad);
+}
 
 my @A = ('opaque');    # an ns_spawn_attr *
 our %C_SIGNATURES = (
@@ -163,6 +236,26 @@ our %C_SIGNATURES = (
     ns_set_time_offset => [['int', 'int', 'sint64', 'sint64'] => 'int'],
     ns_pivot_root      => [['string', 'string'] => 'int'],
     ns_kcmp            => [['int', 'int', 'int', 'ulong', 'ulong'] => 'int'],
+    # LINUXNS_0.2
+    ns_handle_encode   => [['int', 'ns_handle_ptr'] => 'int'],
+    ns_open_handle     => [['ns_handle_ptr', 'int'] => 'int'],
+    ns_handle_format   => [['ns_handle_ptr', 'opaque', 'size_t'] => 'int'],
+    ns_handle_parse    => [['string', 'ns_handle_ptr'] => 'int'],
+    ns_list_ex         => [['int', 'uint', 'ns_list_cb', 'opaque'] => 'int'],
+    ns_mount_list      => [['int', 'ns_mount_cb', 'opaque'] => 'int'],
+    ns_mount_count     => [['int'] => 'sint64'],
+    ns_mount_idmapped  => [['string', 'string', 'int', 'uint'] => 'int'],
+    ns_pid_translate   => [['int', 'int', 'int'] => 'int'],
+    ns_pidfd_status    => [['int', 'int*'] => 'int'],
+    ns_features        => [[] => 'uint64'],
+    ns_spawn_attr_set_root_idmap => [[@A, 'int'] => 'int'],
+    ns_spawn_attr_set_ids        => [[@A, 'uid_t', 'gid_t', 'opaque', 'size_t'] => 'int'],
+    ns_spawn_attr_set_setsid     => [[@A, 'int'] => 'int'],
+    ns_spawn_attr_set_pgid       => [[@A, 'int'] => 'int'],
+    ns_spawn_attr_set_caps       => [[@A, 'uint', 'uint64'] => 'int'],
+    ns_spawn_attr_set_rlimit     => [[@A, 'int', 'opaque'] => 'int'],
+    ns_spawn_attr_set_seccomp    => [[@A, 'opaque', 'ushort'] => 'int'],
+    ns_spawn_attr_set_umask      => [[@A, 'mode_t'] => 'int'],
 );
 
 # The raw functions, as the C library has them: LinuxNS::C::ns_open_pid etc.
@@ -463,7 +556,7 @@ sub run_in_c {
 }
 
 sub list_namespaces {
-    my ($types) = @_;
+    my ($types, $flags) = @_;
     my @list;
     my $cb = $FFI->closure(sub {
         my ($ptr) = @_;
@@ -480,9 +573,101 @@ sub list_namespaces {
         };
         return 0;
     });
-    _check('ns_list', LinuxNS::C::ns_list($types // 0, $cb, undef));
+    if (defined $flags) {
+        _check('ns_list_ex', LinuxNS::C::ns_list_ex($types // 0, $flags, $cb, undef));
+    } else {
+        _check('ns_list', LinuxNS::C::ns_list($types // 0, $cb, undef));
+    }
     return @list;
 }
+
+# --- namespace file handles -------------------------------------------------
+
+sub handle_encode {
+    my ($ns) = @_;
+    my $h = LinuxNS::Handle->new;
+    _check('ns_handle_encode', LinuxNS::C::ns_handle_encode(_fd($ns), $h));
+    return $h;
+}
+
+sub handle_format {
+    my ($h) = @_;
+    _fail('ns_handle_format', Errno::EINVAL(), 'h: not a LinuxNS::Handle')
+        unless blessed $h && $h->isa('LinuxNS::Handle');
+    my $buf = "\0" x NS_HANDLE_TEXT_MAX;
+    my ($ptr, $len) = scalar_to_buffer($buf);
+    my $n = _check('ns_handle_format', LinuxNS::C::ns_handle_format($h, $ptr, $len));
+    return substr($buf, 0, $n);
+}
+
+sub handle_parse {
+    my ($text) = @_;
+    my $h = LinuxNS::Handle->new;
+    _check('ns_handle_parse', LinuxNS::C::ns_handle_parse($text, $h));
+    return $h;
+}
+
+sub open_handle {
+    my ($h, $flags) = @_;
+    $h = handle_parse($h) unless blessed $h && $h->isa('LinuxNS::Handle');
+    return _handle('ns_open_handle', LinuxNS::C::ns_open_handle($h, $flags // 0));
+}
+
+# --- mounts ---------------------------------------------------------------
+
+# A hash of the fields of one struct ns_mount_info the library filled.
+sub _mount_info {
+    my ($ptr) = @_;
+    my $size = ${ $FFI->cast('opaque' => 'uint32*', $ptr) };
+    my $full = $FFI->sizeof('record(LinuxNS::MountInfo)');
+    my $n = $size < $full ? $size : $full;
+    my $rec = LinuxNS::MountInfo->new;
+    $$rec = buffer_to_scalar($ptr, $n) . ("\0" x ($full - $n));
+    my %m;
+    for my $f (@MOUNT_INFO_FIELDS) {
+        my ($name, undef, $end) = @$f;
+        next if $name eq 'size' || $end > $size;
+        $m{$name} = $rec->$name;
+    }
+    return \%m;
+}
+
+sub mount_list {
+    my ($ns) = @_;
+    my @list;
+    my $cb = $FFI->closure(sub {
+        push @list, _mount_info($_[0]);
+        return 0;
+    });
+    _check('ns_mount_list', LinuxNS::C::ns_mount_list(_fd($ns), $cb, undef));
+    return @list;
+}
+
+sub mount_count { _check('ns_mount_count', LinuxNS::C::ns_mount_count(_fd($_[0]))) }
+
+sub mount_idmapped {
+    my ($source, $target, $userns, $flags) = @_;
+    _check('ns_mount_idmapped', LinuxNS::C::ns_mount_idmapped($source, $target, _fd($userns), $flags // 0));
+    return 1;
+}
+
+# --- processes and the kernel ----------------------------------------------
+
+sub pid_translate {
+    my ($pid, $from, $to) = @_;
+    return _check('ns_pid_translate', LinuxNS::C::ns_pid_translate($pid // 0, _fd($from), _fd($to)));
+}
+
+sub pidfd_status {
+    my ($pidfd) = @_;
+    my $status;
+    my $rc = LinuxNS::C::ns_pidfd_status(_fd($pidfd), \$status);
+    return undef if $rc == -Errno::EAGAIN();
+    _check('ns_pidfd_status', $rc);
+    return $status;
+}
+
+sub features { LinuxNS::C::ns_features() }
 
 sub get_limit       { _check('ns_get_limit', LinuxNS::C::ns_get_limit($_[0] // 0)) }
 sub set_limit       { _check('ns_set_limit', LinuxNS::C::ns_set_limit($_[0] // 0, $_[1] // -1)); 1 }
@@ -498,7 +683,21 @@ use strict;
 use warnings;
 
 our @KEYS = qw(namespaces join map_root uid_map gid_map hostname root mount_proc
-    propagation cwd fds close_fds pdeathsig cgroup time_offsets);
+    propagation cwd fds close_fds pdeathsig cgroup time_offsets
+    root_idmap uid gid groups setsid pgid caps rlimits seccomp umask);
+
+# RLIMIT_* (sys/resource.h): the generic numbering; alpha, mips and sparc
+# number some differently, so names are taken only elsewhere.
+my %RLIMIT = (CPU => 0, FSIZE => 1, DATA => 2, STACK => 3, CORE => 4, RSS => 5,
+    NPROC => 6, NOFILE => 7, MEMLOCK => 8, AS => 9, LOCKS => 10, SIGPENDING => 11,
+    MSGQUEUE => 12, NICE => 13, RTPRIO => 14, RTTIME => 15);
+my $RLIMIT_NAMES = do { require Config; $Config::Config{archname} !~ /^(?:alpha|mips|sparc)/ };
+my $RLIM_INFINITY = unpack('L!', pack('l!', -1));
+my $ID_UNCHANGED = 0xFFFFFFFF;    # (uid_t)-1, (gid_t)-1
+
+my %CAP_SET = (bounding => LinuxNS::NS_CAPS_BOUNDING(), permitted => LinuxNS::NS_CAPS_PERMITTED(),
+    effective => LinuxNS::NS_CAPS_EFFECTIVE(), inheritable => LinuxNS::NS_CAPS_INHERITABLE(),
+    ambient => LinuxNS::NS_CAPS_AMBIENT());
 
 sub new {
     my ($class, %o) = @_;
@@ -574,7 +773,103 @@ sub set {
             $self->_call('set_time_offset', $clock, $sec, $nsec // 0);
         }
     }
+    $self->_call('set_root_idmap', LinuxNS::_fd($o{root_idmap})) if defined $o{root_idmap};
+    $self->_ids(@o{qw(uid gid groups)}) if defined $o{uid} || defined $o{gid} || defined $o{groups};
+    $self->_call('set_setsid', $o{setsid} ? 1 : 0) if defined $o{setsid};
+    $self->_call('set_pgid', $o{pgid}) if defined $o{pgid};
+    $self->_caps($o{caps}) if defined $o{caps};
+    $self->_rlimits($o{rlimits}) if defined $o{rlimits};
+    $self->_seccomp($o{seccomp}) if defined $o{seccomp};
+    if (defined(my $mask = $o{umask})) {
+        $mask = oct $mask if !ref $mask && $mask =~ /^0[0-7]+$/;
+        $self->_call('set_umask', $mask);
+    }
     return $self;
+}
+
+sub _ids {
+    my ($self, $uid, $gid, $groups) = @_;
+    my ($gptr, $n) = (undef, 0);
+    if (defined $groups) {
+        LinuxNS::_fail('ns_spawn_attr_set_ids', Errno::EINVAL(), 'groups is an array ref of gids')
+            unless ref $groups eq 'ARRAY';
+        # Non-NULL also for no groups at all: setgroups with none.
+        my $buf = @$groups ? pack('L*', @$groups) : pack('L', 0);
+        ($gptr) = FFI::Platypus::Buffer::scalar_to_buffer($buf);
+        $n = @$groups;
+    }
+    $self->_call('set_ids', $uid // $ID_UNCHANGED, $gid // $ID_UNCHANGED, $gptr, $n);
+}
+
+sub _caps {
+    my ($self, $caps) = @_;
+    LinuxNS::_fail('ns_spawn_attr_set_caps', Errno::EINVAL(),
+        'caps is a hash {bounding|permitted|effective|inheritable|ambient or NS_CAPS_* bits => capabilities}')
+        unless ref $caps eq 'HASH';
+    for my $key (sort keys %$caps) {
+        my $which = $key =~ /^\d+$/ ? $key : $CAP_SET{ lc $key };
+        LinuxNS::_fail('ns_spawn_attr_set_caps', Errno::EINVAL(), "unknown capability set '$key'")
+            unless defined $which;
+        my $set = $caps->{$key} // 0;
+        if (ref $set eq 'ARRAY') {
+            my $mask = 0;
+            for my $cap (@$set) {
+                LinuxNS::_fail('ns_spawn_attr_set_caps', Errno::EINVAL(), "capability '$cap' is not 0 to 63")
+                    unless defined $cap && $cap =~ /^\d+$/ && $cap < 64;
+                $mask |= 1 << $cap;
+            }
+            $set = $mask;
+        }
+        $self->_call('set_caps', $which, $set);
+    }
+}
+
+sub _rlimits {
+    my ($self, $limits) = @_;
+    LinuxNS::_fail('ns_spawn_attr_set_rlimit', Errno::EINVAL(), 'rlimits is a hash {RESOURCE => [soft, hard]}')
+        unless ref $limits eq 'HASH';
+    my @set;
+    for my $key (keys %$limits) {
+        my $res = $key;
+        if ($key !~ /^\d+$/) {
+            (my $name = uc $key) =~ s/^RLIMIT_//;
+            $res = $RLIMIT_NAMES ? $RLIMIT{$name} : undef;
+            LinuxNS::_fail('ns_spawn_attr_set_rlimit', Errno::EINVAL(),
+                "unknown resource '$key'" . ($RLIMIT_NAMES ? '' : ' (give RLIMIT_* numbers on this architecture)'))
+                unless defined $res;
+        }
+        my $v = $limits->{$key};
+        my ($soft, $hard) = ref $v eq 'ARRAY' ? @$v : ($v, $v);
+        push @set, [$res, map { !defined $_ || $_ eq 'unlimited' ? $RLIM_INFINITY : $_ } $soft, $hard];
+    }
+    for my $r (sort { $a->[0] <=> $b->[0] } @set) {
+        my $buf = pack('L!L!', $r->[1], $r->[2]);
+        my ($ptr) = FFI::Platypus::Buffer::scalar_to_buffer($buf);
+        $self->_call('set_rlimit', $r->[0], $ptr);
+    }
+}
+
+sub _seccomp {
+    my ($self, $filter) = @_;
+    my $buf;
+    if (ref $filter eq 'ARRAY') {
+        $buf = join '', map {
+            my ($code, $jt, $jf, $k) = ref $_ eq 'HASH' ? @{$_}{qw(code jt jf k)} : ref $_ eq 'ARRAY' ? @$_ : ();
+            LinuxNS::_fail('ns_spawn_attr_set_seccomp', Errno::EINVAL(),
+                'an instruction is [code, jt, jf, k] or {code, jt, jf, k}') unless defined $code;
+            pack('SCCL', $code, $jt // 0, $jf // 0, $k // 0);
+        } @$filter;
+    } elsif (!ref $filter) {
+        $buf = $filter;    # already struct sock_filter[]
+    }
+    LinuxNS::_fail('ns_spawn_attr_set_seccomp', Errno::EINVAL(),
+        'seccomp is an array ref of instructions, or their packed bytes (8 each)')
+        unless defined $buf && length($buf) % 8 == 0;
+    my $n = length($buf) / 8;
+    LinuxNS::_fail('ns_spawn_attr_set_seccomp', Errno::EINVAL(), "$n instructions: 1 to 4096")
+        unless $n >= 1 && $n <= 4096;
+    my ($ptr) = FFI::Platypus::Buffer::scalar_to_buffer($buf);
+    $self->_call('set_seccomp', $ptr, $n);
 }
 
 sub DESTROY {
@@ -608,6 +903,13 @@ LinuxNS - Linux namespaces for Perl: handles, unshare/setns, maps, spawning, run
 
     for my $ns (LinuxNS::list_namespaces(NS_NET)) {
         print "$ns->{type_name} $ns->{id} $ns->{nprocs}\n";
+    }
+
+    my $text = $net->handle->text;                        # "net:4026531840:4097"
+    my $again = LinuxNS::open_handle($text);              # while it lives (Linux 6.18)
+
+    for my $m (LinuxNS::mount_list(LinuxNS::open_pid($pid2, NS_MNT))) {
+        print "$m->{mount_point} $m->{fs_type} $m->{source}\n";   # as findmnt -N
     }
 
     eval { LinuxNS::open_pid(-1, NS_NET) };
@@ -649,7 +951,9 @@ C<[{inside =E<gt> 0, outside =E<gt> $E<gt>, count =E<gt> 1}]>
 Nothing is exported by default. C<use LinuxNS qw(:types)> exports the
 NS_* type constants (and NS_ALL, NS_FOR_CHILDREN); C<:map> the map flags
 and NS_MAP_MAX_RANGES; C<:propagation> the NS_PROPAGATION_* modes;
-C<:kcmp> the NS_KCMP_* types; C<:constants> all of them; C<:functions>
+C<:kcmp> the NS_KCMP_* types; C<:list> NS_LIST_ALL; C<:caps> the
+NS_CAPS_* capability sets; C<:features> the NS_FEATURE_* bits;
+C<:handle> NS_HANDLE_TEXT_MAX; C<:constants> all of them; C<:functions>
 every function below; C<:all> everything. Single names can be asked for
 too.
 
@@ -708,6 +1012,21 @@ NS_* value (C<ns_type_name>).
 =item type_from_name($name)
 
 The NS_* value of a name (C<ns_type_from_name>).
+
+=item features()
+
+The kernel features the library found and uses, a mask of the
+C<:features> bits (C<ns_features>): C<features() & NS_FEATURE_CLONE3>
+etc. NS_FEATURE_CLONE3, NS_FEATURE_CLONE_INTO_CGROUP,
+NS_FEATURE_SETNS_PIDFD, NS_FEATURE_PIDFD_GET_NAMESPACE,
+NS_FEATURE_NS_GET_ID (C<unique_id>), NS_FEATURE_NSFS_HANDLES
+(C<handle_encode>, C<open_handle>), NS_FEATURE_LISTNS,
+NS_FEATURE_MNTNS_IOCTLS, NS_FEATURE_LISTMOUNT,
+NS_FEATURE_LISTMOUNT_NS_FD, NS_FEATURE_PIDFD_INFO_EXIT (C<pidfd_status>
+of a reaped process), NS_FEATURE_IDMAPPED_MOUNTS, NS_FEATURE_PID_TRANSLATE,
+NS_FEATURE_CLONE_NNP, NS_FEATURE_CLONE_PIDFD_AUTOKILL,
+NS_FEATURE_CLONE_AUTOREAP, NS_FEATURE_CLONE_EMPTY_MNTNS. Never fails;
+0 under C<LINUXNS_FORCE_FALLBACK=1>.
 
 =back
 
@@ -780,6 +1099,42 @@ The parent of a PID or user namespace (C<ns_get_parent>).
 =item netns_add($name)
 
 Creates a named network namespace, as C<ip netns add> (C<ns_netns_add>).
+
+=item open_handle($handle, [$flags])
+
+Reopens the namespace a L<LinuxNS::Handle> names, or the text of one
+(C<ns_open_handle>, after C<ns_handle_parse> for a text). Dies with
+ESTALE when the namespace is gone (or the kernel will not tell whether
+the caller may open it), EPERM when it lives but is refused to the
+caller, EOPNOTSUPP before Linux 6.18. C<$flags> is 0 (the descriptor is
+always close-on-exec).
+
+=back
+
+=head2 Namespace file handles
+
+A L<LinuxNS::Handle> names a namespace by type, inode number and the
+kernel's 64-bit id: 64 bytes, or a text "TYPE:INODE:ID", to store or
+send to another process, which reopens the namespace with
+C<open_handle> while it lives. A handle keeps nothing alive (Linux
+6.18).
+
+=over 4
+
+=item handle_encode($ns)
+
+The handle of a namespace (C<ns_handle_encode>); also
+C<$ns-E<gt>handle>.
+
+=item handle_format($handle)
+
+Its text, "uts:4026532315:4121" (C<ns_handle_format>); also
+C<$handle-E<gt>text>. At most C<NS_HANDLE_TEXT_MAX> - 1 characters.
+
+=item handle_parse($text)
+
+The handle of such a text (C<ns_handle_parse>): exactly what
+C<handle_format> writes, without a newline; EINVAL otherwise.
 
 =back
 
@@ -873,8 +1228,58 @@ given. Options:
     pdeathsig    => 'TERM'      # ns_spawn_attr_set_pdeathsig (name or number)
     cgroup       => $dirhandle_or_fd       # ns_spawn_attr_set_cgroup
     time_offsets => {CLOCK => [$sec, $nsec]} # ns_spawn_attr_set_time_offset
+    root_idmap   => $userns     # ns_spawn_attr_set_root_idmap
+    uid => 1000, gid => 1000, groups => [27, 100]   # ns_spawn_attr_set_ids
+    setsid       => 1           # ns_spawn_attr_set_setsid
+    pgid         => 0           # ns_spawn_attr_set_pgid
+    caps         => {SET => $caps, ...}  # ns_spawn_attr_set_caps
+    rlimits      => {NOFILE => [$soft, $hard], CORE => 0}  # ns_spawn_attr_set_rlimit
+    seccomp      => [[$code, $jt, $jf, $k], ...]           # ns_spawn_attr_set_seccomp
+    umask        => 027         # ns_spawn_attr_set_umask
 
 Clock numbers come from L<Time::HiRes> (CLOCK_MONOTONIC, CLOCK_BOOTTIME).
+
+C<root_idmap>: the C<root> directory is mounted idmapped through the
+user namespace C<$userns> (see C<mount_idmapped>) before the child
+pivots into it, so a sandbox whose own maps are those of C<$userns>
+(say "0 65534 1", with C<uid =E<gt> 0, gid =E<gt> 0>) owns the files
+host root owns. Needs root; C<root> must be set.
+
+C<uid>, C<gid>, C<groups>: the ids the program runs with (setgroups,
+setresgid, setresuid, in the child's final namespaces: inside a new user
+namespace, ids of its maps). One left out is kept as before (by default
+the caller's); C<groups =E<gt> []> means none (refused where setgroups
+is denied, as after C<map_root>). Leaving uid 0 clears the capabilities
+unless C<caps> keeps some.
+
+C<setsid>: a new session (no controlling terminal); C<pgid>: a process
+group, 0 for a new one led by the program. Not both.
+
+C<caps>: capability sets of the program, a hash whose keys are set names
+(C<bounding>, C<permitted>, C<effective>, C<inheritable>, C<ambient>) or
+an OR of NS_CAPS_* bits, and whose values are a mask (bit n for
+capability n, CAP_NET_BIND_SERVICE is 10) or an array ref of capability
+numbers. C<{ bounding =E<gt> [10] }> limits a root program to
+CAP_NET_BIND_SERVICE;
+C<{ NS_CAPS_PERMITTED | NS_CAPS_EFFECTIVE | NS_CAPS_INHERITABLE | NS_CAPS_AMBIENT, [10] }>
+with C<uid> keeps it for a program that is not root. Sets not named
+stay as the kernel leaves them.
+
+C<rlimits>: a hash of resource (a name as C<NOFILE> or C<RLIMIT_NOFILE>,
+or the RLIMIT_* number) to C<[$soft, $hard]>, or one value for both;
+C<undef> or C<'unlimited'> is RLIM_INFINITY. Raising a hard limit needs
+root outside any user namespace.
+
+C<seccomp>: a classic BPF filter over struct seccomp_data, installed
+right before the program runs, with no_new_privs: an array ref of
+instructions, each C<[$code, $jt, $jf, $k]> or
+C<{code =E<gt> ..., jt =E<gt> ..., jf =E<gt> ..., k =E<gt> ...}>, or
+the packed C<struct sock_filter> bytes. Checked when set (EINVAL names
+the instruction). C<[[0x06, 0, 0, 0x7fff0000]]> (return ALLOW) runs the
+program under a filter that allows everything.
+
+C<umask>: a number (write it in octal, C<027>) or an octal string
+(C<'027'>), 0 to 0777.
 
 =item spawn_sub($code, %options)
 
@@ -914,11 +1319,68 @@ L<FFI::Platypus>, never a Perl sub): returns the function's result.
 
 =over 4
 
-=item list_namespaces([$types])
+=item list_namespaces([$types], [$flags])
 
 Every namespace on the system, as lsns shows them (C<ns_list>): a list
 of hashes with C<id>, C<userns_id>, C<parent_id>, C<type>, C<type_name>,
-C<nprocs>, C<pid>, C<owner_uid>, ascending by type and id.
+C<nprocs>, C<pid>, C<owner_uid>, ascending by type and id. With
+C<$flags> (C<ns_list_ex>), C<NS_LIST_ALL> also lists the namespaces no
+process is in (held by a descriptor, a bind mount in any mount
+namespace, a thread, a *_for_children link, or only as another's parent
+or owner); those have C<nprocs> and C<pid> 0.
+
+=item mount_list($mntns)
+
+The mounts of a mount namespace, without entering it (C<ns_mount_list>),
+as findmnt -N shows them; for our own, as /proc/self/mountinfo. A list
+of hashes in the kernel's order, with the fields of struct ns_mount_info:
+
+    mount_point     where it is mounted ("/", "/proc", ...)
+    root            the directory of the filesystem mounted ("/" unless a bind mount)
+    fs_type         "ext4", "tmpfs", "fuse.sshfs", ...
+    source          "/dev/sda1", "tmpfs", ...; "none" for none
+    proc_id, proc_parent_id   the ids of mountinfo (findmnt's ID, PARENT)
+    id, parent_id   the unique 64-bit ids (statmount); 0 without statmount
+    dev_major, dev_minor
+    propagation     MS_SHARED (1 << 20), MS_SLAVE (1 << 19),
+                    MS_UNBINDABLE (1 << 17) bits, or MS_PRIVATE (1 << 18)
+    peer_group, master   "shared:N", "master:N"; 0 if none
+    attr            MOUNT_ATTR_* bits (RDONLY 0x1, NOSUID 0x2, IDMAP 0x100000, ...)
+    idmapped        1 for an idmapped mount, else 0
+
+A field a later library adds is reported only once this package knows
+it; one an older library did not fill is left out. Also
+C<$ns-E<gt>mounts>.
+
+=item mount_count($mntns)
+
+The number of mounts of a mount namespace (C<ns_mount_count>); also
+C<$ns-E<gt>mount_count>.
+
+=item mount_idmapped($source, $target, $userns, [$flags])
+
+Bind-mounts C<$source> (and the mounts below it) on C<$target> in the
+caller's mount namespace with its file owners mapped through the user
+namespace C<$userns> (C<ns_mount_idmapped>; Linux 5.12): with a map "0
+65534 1", root's files show as uid 65534 through C<$target>. Needs root
+for a host filesystem; C<umount $target> removes it. C<$flags> is 0.
+This moves nothing but mounts where the caller is: use a forked child
+with its own mount namespace to keep it from others.
+
+=item pid_translate($pid, $from_pidns, $to_pidns)
+
+The pid that PID namespace C<$to_pidns> shows for the process
+C<$from_pidns> numbers C<$pid> (C<ns_pid_translate>): pid 1 of a child's
+new PID namespace is its pid in ours. Dies with ESRCH when the target
+namespace cannot see it.
+
+=item pidfd_status($pidfd)
+
+The wait status of the process behind a pidfd (a file handle from
+C<spawn(..., pidfd =E<gt> 1)> or a descriptor), as C<$?> has it, without
+waiting or reaping (C<ns_pidfd_status>): C<undef> while it runs. An
+exited child stays for C<waitpid>; from Linux 6.15 a reaped one still
+has its status (EOPNOTSUPP before).
 
 =item get_limit($type)
 
@@ -947,8 +1409,10 @@ kcmp(2) (C<ns_kcmp>): 0 equal, 1 less, 2 greater, 3 unordered.
 
 C<LinuxNS::C::ns_open_pid> etc. are the C functions as attached, with
 the C conventions (negative errno returns); C<%LinuxNS::C_SIGNATURES>
-lists their FFI types. C<LinuxNS::IdMap> (struct ns_idmap) and
-C<LinuxNS::Info> (struct ns_info) are L<FFI::Platypus::Record> classes.
+lists their FFI types. C<LinuxNS::IdMap> (struct ns_idmap),
+C<LinuxNS::Info> (struct ns_info), C<LinuxNS::MountInfo> (struct
+ns_mount_info) and L<LinuxNS::Handle> (struct ns_handle) are
+L<FFI::Platypus::Record> classes.
 
 =head1 LinuxNS::SpawnAttr
 
@@ -968,7 +1432,7 @@ The C<ns_spawn_attr *>.
 
 =head1 SEE ALSO
 
-L<LinuxNS::Namespace>, L<LinuxNS::Error>, L<LinuxNS::Clone>
-(the interface of Linux::Clone), C<man linuxns>.
+L<LinuxNS::Namespace>, L<LinuxNS::Handle>, L<LinuxNS::Error>,
+L<LinuxNS::Clone> (the interface of Linux::Clone), C<man linuxns>.
 
 =cut

@@ -7,7 +7,7 @@ use lib 't/lib';
 use NSTest;
 use POSIX ();
 use Errno qw(EPERM EACCES);
-use LinuxNS qw(:types :map :functions);
+use LinuxNS qw(:types :map :list :functions);
 use Linux::Clone;
 
 need_root();
@@ -90,6 +90,27 @@ is($uid, $nobody, "the child runs as uid $nobody");
         return scalar grep { $_->{type} == NS_NET && $_->{id} == $id } list_namespaces(NS_NET);
     });
     is($found, 1, 'list_namespaces as nobody lists its net namespace');
+}
+
+# The 0.2 functions as nobody: a handle of our own namespace, the mounts
+# of our mount namespace, a user namespace held only by a descriptor.
+{
+    my ($inode, $via_handle, $has_root, $n, $count, $listed) = as_user(sub {
+        my $net = open_pid(0, NS_NET);
+        my $h = eval { $net->handle };
+        my @mounts = mount_list(open_pid(0, NS_MNT));
+        my $u = new_ns(NS_USER);
+        return (proc_id('self', 'net'), $h ? open_handle($h->text)->id : 'unsupported',
+                scalar(grep { $_->{mount_point} eq '/' } @mounts), scalar(@mounts), mount_count(open_pid(0, NS_MNT)),
+                scalar(grep { $_->{id} == $u->id && $_->{nprocs} == 0 } list_namespaces(NS_USER, NS_LIST_ALL)));
+    });
+    SKIP: {
+        skip 'no nsfs file handles (Linux 6.18)', 1 if $via_handle eq 'unsupported';
+        is($via_handle, $inode, "handle text -> open_handle as $nobody: our net:[$inode]");
+    }
+    is($has_root, 1, "mount_list as $nobody has \"/\"");
+    cmp_ok($n, '>', 0, "... $n mounts") and cmp_ok(abs($n - $count), '<=', 2, "... about mount_count's $count (others may mount meanwhile)");
+    is($listed, 1, "list_namespaces(NS_USER, NS_LIST_ALL) as $nobody finds its descriptor-held user namespace");
 }
 
 done_testing();

@@ -1,7 +1,8 @@
 """The package's constants and ctypes structs against include/linuxns.h.
 
 The header is compiled into a tiny C program printing every #define and the
-sizeof/offsetof of struct ns_idmap and struct ns_info (cc); without a C
+sizeof/offsetof of the structs the package declares (ns_idmap, ns_info,
+ns_mount_info, ns_handle, and the system's rlimit and sock_filter) (cc); without a C
 compiler the #defines are read from the header text instead.
 """
 from __future__ import annotations
@@ -23,7 +24,9 @@ from linuxns import _lib
 HERE = Path(__file__).resolve().parent
 HEADER = Path(os.environ.get("LINUXNS_HEADER", HERE.parents[2] / "include" / "linuxns.h"))
 
-STRUCTS = {"ns_idmap": _lib.ns_idmap, "ns_info": _lib.ns_info}
+STRUCTS = {"ns_idmap": _lib.ns_idmap, "ns_info": _lib.ns_info,
+           "ns_mount_info": _lib.ns_mount_info, "ns_handle": _lib.ns_handle,
+           "rlimit": _lib.rlimit, "sock_filter": _lib.sock_filter}
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +74,7 @@ def test_struct_layouts(compiled: Dict[str, int]) -> None:
             assert getattr(cls, field).offset == compiled[f"offsetof.{sname}.{field}"], field
             assert ctypes.sizeof(ctype) == compiled[f"sizeof.{sname}.{field}"], field
     assert ctypes.sizeof(_lib.ns_info) == 40 and ctypes.sizeof(_lib.ns_idmap) == 12
+    assert ctypes.sizeof(_lib.ns_handle) == 64  # "64 bytes with no padding"
 
 
 def test_constants_compiled(compiled: Dict[str, int]) -> None:
@@ -79,7 +83,8 @@ def test_constants_compiled(compiled: Dict[str, int]) -> None:
         if name.startswith("NS_"):
             assert getattr(linuxns, name) == value, name
             checked += 1
-    assert checked >= 24
+    assert checked == len([n for n in _define_names(HEADER.read_text()) if n.startswith("NS_")])
+    assert checked >= 48  # 24 of 0.1, NS_LIST_ALL, 5 NS_CAPS_*, 17 NS_FEATURE_*, NS_HANDLE_TEXT_MAX
     version = f"{compiled['LINUXNS_VERSION_MAJOR']}.{compiled['LINUXNS_VERSION_MINOR']}." \
               f"{compiled['LINUXNS_VERSION_PATCH']}"
     assert linuxns.version() == version
@@ -87,7 +92,7 @@ def test_constants_compiled(compiled: Dict[str, int]) -> None:
 
 def test_constants_from_header_text(header: str) -> None:
     simple = dict(re.findall(r"^#define\s+(NS_[A-Z0-9_]+)\s+(0x[0-9a-fA-F]+|\d+)\s*$", header, re.M))
-    assert len(simple) >= 20
+    assert len(simple) >= 47
     for name, value in simple.items():
         assert getattr(linuxns, name) == int(value, 0), name
     # every NS_* the header defines is in the package
@@ -102,5 +107,5 @@ def test_constants_from_header_text(header: str) -> None:
 
 def test_function_prototypes_declared(header: str) -> None:
     protos = re.findall(r"^[a-z][\w \*]*?\b(ns_\w+)\(", header, re.M)
-    assert len(set(protos)) == 53
+    assert len(set(protos)) == 72
     assert set(protos) == set(_lib.FUNCTIONS)

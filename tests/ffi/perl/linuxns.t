@@ -9,6 +9,7 @@ use strict;
 use warnings;
 use Test::More;
 use FFI::Platypus 2.00;
+use FFI::Platypus::Buffer ();
 use FFI::CheckLib qw(find_lib_or_die);
 use POSIX qw(EINVAL ENOENT _exit);
 use Carp qw(croak);
@@ -40,6 +41,21 @@ $ffi->attach(ns_spawn_attr_set_namespaces => ['ns_spawn_attr', 'int'] => 'int');
 $ffi->attach(ns_spawn_attr_map_root       => ['ns_spawn_attr']        => 'int');
 $ffi->attach(ns_spawn_attr_set_hostname   => ['ns_spawn_attr', 'string'] => 'int');
 $ffi->attach(ns_spawn_attr_set_fd         => ['ns_spawn_attr', 'int', 'int'] => 'int');
+# LINUXNS_0.2: struct ns_handle as an FFI::Platypus record (64 bytes, no
+# padding), passed by pointer; ns_mount_list's callback as a closure.
+{
+    package NsHandle;
+    use FFI::Platypus::Record;
+    record_layout_1(uint32 => 'size', sint32 => 'type', uint64 => 'unique_id',
+                    uint32 => 'inode', 'uint32[11]' => 'reserved');
+}
+$ffi->attach(ns_features      => []                                     => 'uint64');
+$ffi->attach(ns_handle_encode => ['int', 'record(NsHandle)*']           => 'int');
+$ffi->attach(ns_handle_format => ['record(NsHandle)*', 'opaque', 'size_t'] => 'int');
+$ffi->attach(ns_handle_parse  => ['string', 'record(NsHandle)*']        => 'int');
+$ffi->attach(ns_open_handle   => ['record(NsHandle)*', 'int']           => 'int');
+$ffi->attach(ns_mount_list    => ['int', '(opaque,opaque)->int', 'opaque'] => 'int');
+$ffi->attach(ns_mount_count   => ['int']                                => 'sint64');
 # char *const argv[]: an array ref ending in undef (the NULL); envp NULL
 # (opaque undef) passes our environment.
 $ffi->attach(ns_spawn => ['string', 'string[]', 'opaque', 'ns_spawn_attr', 'int*'] => 'pid_t');
@@ -159,6 +175,57 @@ for my $type (NS_NET, NS_UTS, NS_IPC, NS_MNT, NS_USER, NS_PID, NS_CGROUP, NS_TIM
     my $bad = ns_spawn('/nonexistent/program', ['x', undef], undef, undef, undef);
     is($bad, -ENOENT, 'ns_spawn of a missing program returns -ENOENT');
     like(ns_last_error(), qr{^ns_spawn: child: execve "/nonexistent/program": }, '... ns_last_error names the function, the step and the program: ' . ns_last_error());
+}
+
+# --- LINUXNS_0.2: features, a namespace file handle, the mounts -----------
+{
+    use constant { NS_FEATURE_CLONE3 => 0x1, NS_FEATURE_NSFS_HANDLES => 0x20, NS_HANDLE_TEXT_MAX => 40 };
+    my $features = ns_features();
+    ok($features & NS_FEATURE_CLONE3, sprintf('ns_features() = 0x%x has NS_FEATURE_CLONE3', $features));
+
+    SKIP: {
+        skip 'no nsfs file handles (Linux 6.18)', 5 unless $features & NS_FEATURE_NSFS_HANDLES;
+        my $fd = ns_open_pid(0, NS_UTS);
+        my $h = NsHandle->new;
+        is(ns_handle_encode($fd, $h), 0, 'ns_handle_encode of our UTS namespace');
+        POSIX::close($fd);
+        my $buf = "\0" x NS_HANDLE_TEXT_MAX;
+        my ($ptr, $len) = FFI::Platypus::Buffer::scalar_to_buffer($buf);
+        my $n = ns_handle_format($h, $ptr, $len);
+        my $text = substr($buf, 0, $n > 0 ? $n : 0);
+        my $want = proc_id('/proc/self/ns/uts', 'uts');
+        like($text, qr/^uts:\Q$want\E:\d+$/, "ns_handle_format: $text");
+        my $back = NsHandle->new;
+        is(ns_handle_parse($text, $back), 0, 'ns_handle_parse of the text');
+        is($$back, $$h, '... gives the same bytes');
+        my $nfd = ns_open_handle($back, 0);
+        my $id;
+        is(ns_id($nfd, \$id) == 0 ? $id : undef, $want, "ns_open_handle reopens uts:[$want]");
+        POSIX::close($nfd) if $nfd >= 0;
+    }
+
+    my $mfd = ns_open_pid(0, NS_MNT);
+    my @points;
+    my $cb = $ffi->closure(sub {
+        my ($info) = @_;
+        # struct ns_mount_info: mount_point is the pointer at offset 64
+        # (after two uint32, three uint64, four uint32, three uint64).
+        my $mp = $ffi->cast('opaque' => 'string', ${ $ffi->cast('opaque' => 'opaque*', $info + 64) });
+        push @points, $mp;
+        return 0;
+    });
+    my ($count, $listed);
+    for (1 .. 10) {    # others may mount meanwhile
+        @points = ();
+        my $before = ns_mount_count($mfd);
+        $listed = ns_mount_list($mfd, $cb, undef);
+        $count = ns_mount_count($mfd);
+        last if $before == $count && $listed == $count;
+    }
+    is($listed, $count, "ns_mount_list reports ns_mount_count's $count mounts");
+    is(scalar(@points), $listed, '... one callback each');
+    ok((grep { $_ eq '/' } @points), '... "/" among them');
+    POSIX::close($mfd);
 }
 
 done_testing();

@@ -28,6 +28,9 @@ sub owner_uid {
 sub equals     { LinuxNS::same($_[0]{fd}, $_[1]) }
 sub setns      { LinuxNS::setns($_[0]{fd}, $_[1] // 0) }
 sub bind       { LinuxNS::bind_ns($_[0]{fd}, $_[1]) }
+sub handle     { LinuxNS::handle_encode($_[0]{fd}) }
+sub mounts     { LinuxNS::mount_list($_[0]{fd}) }
+sub mount_count { LinuxNS::mount_count($_[0]{fd}) }
 
 sub release {
     my ($self) = @_;
@@ -67,10 +70,10 @@ LinuxNS::Namespace - a namespace handle that closes its descriptor on destructio
 =head1 DESCRIPTION
 
 Functions of L<LinuxNS> that return a new namespace descriptor
-(C<open_pid>, C<open_pidfd>, C<open_path>, C<open_name>, C<new_ns>,
-C<new_userns>, C<get_userns>, C<get_parent>, C<netns_add>) return it as
-an object of this class. The descriptor is O_CLOEXEC and is closed when
-the object is destroyed. Wherever LinuxNS takes a namespace it takes
+(C<open_pid>, C<open_pidfd>, C<open_path>, C<open_name>, C<open_handle>,
+C<new_ns>, C<new_userns>, C<get_userns>, C<get_parent>, C<netns_add>)
+return it as an object of this class. The descriptor is O_CLOEXEC and is
+closed when the object is destroyed. Wherever LinuxNS takes a namespace it takes
 such an object, a Perl file handle or a plain descriptor number. Failing
 methods die with a L<LinuxNS::Error>.
 
@@ -128,6 +131,20 @@ Moves the calling thread into the namespace (C<ns_setns>).
 =item bind($path)
 
 Keeps the namespace alive on C<$path> (C<ns_bind>).
+
+=item handle
+
+A L<LinuxNS::Handle> of the namespace (C<ns_handle_encode>; Linux
+6.18): a token that reopens it later with C<LinuxNS::open_handle>.
+
+=item mounts
+
+The mounts of a mount namespace, as C<LinuxNS::mount_list> gives them
+(C<ns_mount_list>).
+
+=item mount_count
+
+The number of mounts of a mount namespace (C<ns_mount_count>).
 
 =item release
 

@@ -14,7 +14,7 @@ use constant PR_SET_DUMPABLE => 4;
 FFI::Platypus->new(api => 2, lib => [undef])
     ->attach(prctl => ['int', 'ulong', 'ulong', 'ulong', 'ulong'] => 'int');
 
-our @EXPORT = qw(proc_id need_root in_child as_user header_path nobody_uid);
+our @EXPORT = qw(proc_id need_root in_child as_user header_path header_functions nobody_uid);
 
 # The inode number in readlink /proc/PID/ns/NAME ("net:[4026531840]").
 sub proc_id {
@@ -81,6 +81,15 @@ sub header_path {
         return Cwd::abs_path($p) if -f $p;
     }
     return undef;
+}
+
+# The ns_* functions the header declares (one declaration a line, as
+# cbindgen writes them); empty without a header.
+sub header_functions {
+    my $path = header_path() // return ();
+    open my $fh, '<', $path or die "$path: $!";
+    my $text = do { local $/; <$fh> };
+    return $text =~ /^(?:const\s+)?(?:struct\s+)?\w+\s*\*?\s*(ns_\w+)\(/mg;
 }
 
 1;

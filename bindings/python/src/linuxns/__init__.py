@@ -9,11 +9,21 @@ beginning with the C function's name.
 >>> with linuxns.open_pid(0, "net") as ns:
 ...     print(ns.id, ns.type_name)
 
+The functions of LINUXNS_0.2 add namespace file handles
+(:class:`NsHandle`), the mounts of any mount namespace
+(:func:`list_mounts`), namespaces no process is in
+(``list_namespaces(all=True)``), pids across PID namespaces
+(:func:`pid_translate`), a pidfd's status (:func:`pidfd_status`), the
+kernel features found (:func:`features`), idmapped mounts
+(:func:`mount_idmapped`), and spawns with ids, a session or process
+group, capabilities, resource limits, a seccomp filter and a umask.
+
 ``linuxns.namespaces`` is a drop-in for ``lxns.namespaces``.
 """
 from __future__ import annotations
 
 import ctypes
+import enum
 import os
 import select
 import signal
@@ -35,13 +45,24 @@ __all__ = [
     "NS_MAP_MAX_RANGES", "NS_PROPAGATION_PRIVATE", "NS_PROPAGATION_SLAVE",
     "NS_PROPAGATION_SHARED", "NS_PROPAGATION_UNCHANGED", "NS_KCMP_FILE", "NS_KCMP_VM",
     "NS_KCMP_FILES", "NS_KCMP_FS", "NS_KCMP_SIGHAND", "NS_KCMP_IO", "NS_KCMP_SYSVSEM",
+    "NS_LIST_ALL", "NS_CAPS_BOUNDING", "NS_CAPS_PERMITTED", "NS_CAPS_EFFECTIVE",
+    "NS_CAPS_INHERITABLE", "NS_CAPS_AMBIENT", "NS_HANDLE_TEXT_MAX",
+    "NS_FEATURE_CLONE3", "NS_FEATURE_CLONE_INTO_CGROUP", "NS_FEATURE_SETNS_PIDFD",
+    "NS_FEATURE_PIDFD_GET_NAMESPACE", "NS_FEATURE_NS_GET_ID", "NS_FEATURE_NSFS_HANDLES",
+    "NS_FEATURE_LISTNS", "NS_FEATURE_MNTNS_IOCTLS", "NS_FEATURE_LISTMOUNT",
+    "NS_FEATURE_LISTMOUNT_NS_FD", "NS_FEATURE_PIDFD_INFO_EXIT", "NS_FEATURE_IDMAPPED_MOUNTS",
+    "NS_FEATURE_PID_TRANSLATE", "NS_FEATURE_CLONE_NNP", "NS_FEATURE_CLONE_PIDFD_AUTOKILL",
+    "NS_FEATURE_CLONE_AUTOREAP", "NS_FEATURE_CLONE_EMPTY_MNTNS",
     "CLONE_FILES", "CLONE_FS", "CLONE_SYSVSEM", "PIPE", "DEVNULL", "STDOUT",
     "Namespace", "NamespaceInfo", "IdMap", "SpawnAttr", "Process",
+    "NsHandle", "MountInfo", "Feature",
     "version", "last_error", "type_name", "type_from_name",
     "open_pid", "open_pidfd", "open_path", "open_name", "setns", "unshare", "enter_pid",
     "run_in", "list_namespaces", "new", "new_userns", "write_uid_map", "write_gid_map",
     "bind", "unbind", "netns_add", "netns_del", "get_limit", "set_limit",
     "set_time_offset", "pivot_root", "kcmp", "clone", "spawn", "spawn_fn",
+    "open_handle", "list_mounts", "count_mounts", "pid_translate", "pidfd_status",
+    "features", "mount_idmapped",
 ]
 
 # Namespace types: the kernel's CLONE_NEW* bits (include/linuxns.h).
@@ -69,6 +90,34 @@ NS_KCMP_FS = 3
 NS_KCMP_SIGHAND = 4
 NS_KCMP_IO = 5
 NS_KCMP_SYSVSEM = 6
+# list_namespaces(all=True): also the namespaces no process is in (ns_list_ex).
+NS_LIST_ALL = 0x1
+# Capability sets of SpawnAttr.set_caps / spawn(caps=...).
+NS_CAPS_BOUNDING = 0x1
+NS_CAPS_PERMITTED = 0x2
+NS_CAPS_EFFECTIVE = 0x4
+NS_CAPS_INHERITABLE = 0x8
+NS_CAPS_AMBIENT = 0x10
+# Bits of features(): what the running kernel offers (and the library uses).
+NS_FEATURE_CLONE3 = 0x1
+NS_FEATURE_CLONE_INTO_CGROUP = 0x2
+NS_FEATURE_SETNS_PIDFD = 0x4
+NS_FEATURE_PIDFD_GET_NAMESPACE = 0x8
+NS_FEATURE_NS_GET_ID = 0x10
+NS_FEATURE_NSFS_HANDLES = 0x20
+NS_FEATURE_LISTNS = 0x40
+NS_FEATURE_MNTNS_IOCTLS = 0x80
+NS_FEATURE_LISTMOUNT = 0x100
+NS_FEATURE_LISTMOUNT_NS_FD = 0x200
+NS_FEATURE_PIDFD_INFO_EXIT = 0x400
+NS_FEATURE_IDMAPPED_MOUNTS = 0x800
+NS_FEATURE_PID_TRANSLATE = 0x1000
+NS_FEATURE_CLONE_NNP = 0x2000
+NS_FEATURE_CLONE_PIDFD_AUTOKILL = 0x4000
+NS_FEATURE_CLONE_AUTOREAP = 0x8000
+NS_FEATURE_CLONE_EMPTY_MNTNS = 0x10000
+# Room for the text of any NsHandle, with its NUL.
+NS_HANDLE_TEXT_MAX = 40
 # Other flags ns_unshare takes.
 CLONE_FS = 0x00000200
 CLONE_FILES = 0x00000400
@@ -232,6 +281,23 @@ class Namespace:
     def same(self, other: FdLike) -> bool:
         return bool(lib.ns_same(self.fileno(), _fd(other)) == 1)
 
+    def handle(self) -> "NsHandle":
+        """A file handle of this namespace (Linux 6.18; OSError EOPNOTSUPP
+        before): a token, or text with ``str()``, that reopens it while it
+        lives, in this or another process (:meth:`NsHandle.open`)."""
+        h = _lib.ns_handle()
+        lib.ns_handle_encode(self.fileno(), ctypes.byref(h))
+        return NsHandle._of(h)
+
+    def mounts(self, callback: Optional[Callable[["MountInfo"], Optional[bool]]] = None
+               ) -> List["MountInfo"]:
+        """The mounts of this mount namespace (see :func:`list_mounts`)."""
+        return list_mounts(self, callback)
+
+    def mount_count(self) -> int:
+        """How many mounts this mount namespace has (see :func:`count_mounts`)."""
+        return count_mounts(self)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Namespace):
             return NotImplemented
@@ -339,12 +405,18 @@ class NamespaceInfo:
 
 
 def list_namespaces(types: NsTypes = 0,
-                    callback: Optional[Callable[[NamespaceInfo], Optional[bool]]] = None
-                    ) -> List[NamespaceInfo]:
+                    callback: Optional[Callable[[NamespaceInfo], Optional[bool]]] = None,
+                    *, all: bool = False) -> List[NamespaceInfo]:
     """Every namespace on the system, as lsns shows them, ordered by (type, id).
 
     ``callback``, if given, sees each one as it is found; a true return
     stops the listing, and an exception stops it and is raised here.
+
+    ``all=True`` (ns_list_ex with NS_LIST_ALL) also reports the namespaces
+    no process is in: kept alive only by an open descriptor, a bind mount in
+    any mount namespace, a thread, a ``*_for_children`` link, or as the
+    parent or owner of another; those have ``nprocs`` 0 and ``pid`` 0. An
+    unprivileged caller gets what it may inspect.
     """
     out: List[NamespaceInfo] = []
     box: Dict[str, BaseException] = {}
@@ -362,7 +434,10 @@ def list_namespaces(types: NsTypes = 0,
             return 1
 
     cb = _lib.NS_LIST_CB(each)
-    lib.ns_list(_types(types), cb, None)
+    if all:
+        lib.ns_list_ex(_types(types), NS_LIST_ALL, cb, None)
+    else:
+        lib.ns_list(_types(types), cb, None)
     _raise_held(box)
     return out
 
@@ -438,6 +513,322 @@ def pivot_root(new_root: Union[str, bytes, "os.PathLike[str]"],
 def kcmp(pid1: int, pid2: int, type: int, idx1: int = 0, idx2: int = 0) -> int:
     """kcmp(2): 0 equal, 1 less, 2 greater, 3 unordered."""
     return int(lib.ns_kcmp(pid1, pid2, type, idx1, idx2))
+
+
+# --- namespace file handles (Linux 6.18) ----------------------------------------
+
+class NsHandle:
+    """A namespace file handle (struct ns_handle): a token naming one
+    namespace by its type, inode number and the kernel's 64-bit id (never
+    reused), which reopens it while it lives, in this or another process,
+    without a bind mount. It keeps nothing alive.
+
+    ``ns.handle()`` makes one (ns_handle_encode, Linux 6.18);
+    ``str(h)`` is its text "TYPE:INODE:ID" (ns_handle_format), and
+    ``NsHandle(text)`` parses it back (ns_handle_parse); ``bytes(h)`` and
+    :meth:`from_bytes` are its 64 raw bytes, the same for the same
+    namespace in any process. Handles compare and hash by their bytes.
+
+    >>> h = linuxns.open_pid(0, "net").handle()
+    >>> with linuxns.NsHandle(str(h)).open() as ns:
+    ...     print(ns.id == h.inode)
+    """
+
+    __slots__ = ("_h",)
+
+    def __init__(self, text: str) -> None:
+        """Parse the text form "TYPE:INODE:ID" (exactly as ``str()`` writes
+        it: no spaces, newline, signs or leading zeros); OSError EINVAL
+        for anything else."""
+        h = _lib.ns_handle()
+        lib.ns_handle_parse(text.encode(), ctypes.byref(h))
+        self._h = h
+
+    @classmethod
+    def _of(cls, h: Any) -> "NsHandle":
+        obj = cls.__new__(cls)
+        obj._h = h
+        return obj
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "NsHandle":
+        """A handle from its 64 raw bytes (``bytes(h)``), checked when used."""
+        data = bytes(data)
+        if len(data) != ctypes.sizeof(_lib.ns_handle):
+            raise ValueError(f"a namespace handle has {ctypes.sizeof(_lib.ns_handle)} bytes, "
+                             f"not {len(data)}")
+        return cls._of(_lib.ns_handle.from_buffer_copy(data))
+
+    def __bytes__(self) -> bytes:
+        return bytes(self._h)
+
+    def __str__(self) -> str:
+        buf = ctypes.create_string_buffer(NS_HANDLE_TEXT_MAX)
+        lib.ns_handle_format(ctypes.byref(self._h), buf, len(buf))
+        return str(buf.value.decode())
+
+    def __repr__(self) -> str:
+        try:
+            return f"NsHandle({str(self)!r})"
+        except OSError:
+            return f"NsHandle.from_bytes({bytes(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NsHandle):
+            return NotImplemented
+        return bytes(self) == bytes(other)
+
+    def __hash__(self) -> int:
+        return hash(bytes(self))
+
+    @property
+    def type(self) -> int:
+        """The NS_* value of the namespace."""
+        return int(self._h.type)
+
+    @property
+    def type_name(self) -> str:
+        """"net", "mnt", ..."""
+        return type_name(self.type)
+
+    @property
+    def inode(self) -> int:
+        """The inode number: :attr:`Namespace.id`, the N of "net:[N]"."""
+        return int(self._h.inode)
+
+    @property
+    def unique_id(self) -> int:
+        """The kernel's 64-bit id: :attr:`Namespace.unique_id`."""
+        return int(self._h.unique_id)
+
+    def open(self) -> Namespace:
+        """Open the namespace (see :func:`open_handle`)."""
+        return Namespace(lib.ns_open_handle(ctypes.byref(self._h), 0))
+
+
+def open_handle(handle: Union[NsHandle, str, bytes]) -> Namespace:
+    """Open the namespace a handle names (ns_open_handle, Linux 6.18): an
+    :class:`NsHandle`, its text, or its 64 raw bytes. The descriptor is
+    close-on-exec.
+
+    The kernel opens it for a caller in the namespace or with CAP_SYS_ADMIN
+    over its owning user namespace. OSError ESTALE when the namespace is
+    gone (or, the kernel not saying which, the caller may not open it; the
+    text tells them apart where it can), PermissionError when it lives but
+    is refused, EOPNOTSUPP before 6.18.
+    """
+    if isinstance(handle, str):
+        handle = NsHandle(handle)
+    elif not isinstance(handle, NsHandle):
+        handle = NsHandle.from_bytes(handle)
+    return handle.open()
+
+
+# --- mounts of a mount namespace ----------------------------------------------
+
+@dataclass(frozen=True)
+class MountInfo:
+    """One mount of a mount namespace, as :func:`list_mounts` reports it
+    (struct ns_mount_info). Paths are str, decoded as ``os.fsdecode`` does."""
+    #: Where it is mounted, from the namespace's root (findmnt's TARGET).
+    mount_point: str
+    #: The directory of its filesystem that is mounted (findmnt's FSROOT).
+    root: str
+    #: The filesystem type ("type.subtype" for fuse).
+    fs_type: str
+    #: The mount source; "none" when it has none.
+    source: str
+    #: The unique 64-bit mount id (statmount); 0 on the /proc fallback.
+    id: int
+    #: The unique id of the parent mount; 0 on the /proc fallback.
+    parent_id: int
+    #: The id of /proc/PID/mountinfo (findmnt's ID), reused after an unmount.
+    proc_id: int
+    #: The parent's id in /proc/PID/mountinfo.
+    proc_parent_id: int
+    #: The filesystem's device numbers (st_dev).
+    dev_major: int
+    dev_minor: int
+    #: MS_SHARED, MS_SLAVE, MS_UNBINDABLE bits, or MS_PRIVATE alone.
+    propagation: int
+    #: The peer group of a shared mount; 0 if not shared.
+    peer_group: int
+    #: The peer group a slave receives propagation from; 0 if not a slave.
+    master: int
+    #: MOUNT_ATTR_* bits of linux/mount.h (RDONLY 0x1, NOSUID 0x2, ...).
+    attr: int
+    #: Whether the mount is idmapped (MOUNT_ATTR_IDMAP).
+    idmapped: bool
+
+    @property
+    def dev(self) -> int:
+        """The device number, as os.stat's st_dev."""
+        return os.makedev(self.dev_major, self.dev_minor)
+
+
+def _mount_info(m: Any) -> MountInfo:
+    size = int(m.size)
+
+    def field(name: str, default: Any) -> Any:
+        # The library fills `size` bytes: a field past them is not there.
+        f = getattr(_lib.ns_mount_info, name)
+        return getattr(m, name) if f.offset + f.size <= size else default
+
+    def text(name: str) -> str:
+        raw = field(name, None)
+        return os.fsdecode(raw) if raw is not None else ""
+
+    return MountInfo(
+        mount_point=text("mount_point"), root=text("root"), fs_type=text("fs_type"),
+        source=text("source"), id=field("id", 0), parent_id=field("parent_id", 0),
+        proc_id=field("proc_id", 0), proc_parent_id=field("proc_parent_id", 0),
+        dev_major=field("dev_major", 0), dev_minor=field("dev_minor", 0),
+        propagation=field("propagation", 0), peer_group=field("peer_group", 0),
+        master=field("master", 0), attr=field("attr", 0),
+        idmapped=bool(field("idmapped", 0)))
+
+
+def _own(type: int, ns: Optional[FdLike]) -> Tuple[int, Optional[Namespace]]:
+    """(descriptor, namespace to close after) for ``ns``, or for the calling
+    thread's namespace of this type when ``ns`` is None."""
+    if ns is None:
+        mine = open_pid(0, type)
+        return mine.fileno(), mine
+    return _fd(ns), None
+
+
+def list_mounts(ns: Optional[FdLike] = None,
+                callback: Optional[Callable[[MountInfo], Optional[bool]]] = None
+                ) -> List[MountInfo]:
+    """The mounts of a mount namespace (None: the caller's), as
+    /proc/PID/mountinfo of a process in it (findmnt -N PID) shows them, in
+    the kernel's order, without entering it.
+
+    Mount points are as seen from the namespace's root (for the caller's
+    own namespace, from the caller's root). ``callback``, if given, sees
+    each one; a true return stops the listing, and an exception stops it
+    and is raised here. Any user may list its own namespace; another needs
+    privilege over it on some kernels (PermissionError).
+    """
+    out: List[MountInfo] = []
+    box: Dict[str, BaseException] = {}
+
+    def each(info_p: Any, _arg: Any) -> int:
+        try:
+            info = _mount_info(info_p.contents)
+            out.append(info)
+            if callback is not None and callback(info):
+                return 1
+            return 0
+        except BaseException as e:
+            box["error"] = e
+            return 1
+
+    fd, mine = _own(NS_MNT, ns)
+    try:
+        cb = _lib.NS_MOUNT_CB(each)
+        lib.ns_mount_list(fd, cb, None)
+    finally:
+        if mine is not None:
+            mine.close()
+    _raise_held(box)
+    return out
+
+
+def count_mounts(ns: Optional[FdLike] = None) -> int:
+    """How many mounts a mount namespace (None: the caller's) has: the
+    number :func:`list_mounts` reports, barring mounts made or removed in
+    between (under a chroot, for the caller's own namespace, the count also
+    has the mounts outside its root)."""
+    fd, mine = _own(NS_MNT, ns)
+    try:
+        return int(lib.ns_mount_count(fd))
+    finally:
+        if mine is not None:
+            mine.close()
+
+
+def mount_idmapped(source: Union[str, bytes, "os.PathLike[str]"],
+                   target: Union[str, bytes, "os.PathLike[str]"],
+                   userns: FdLike, flags: int = 0) -> None:
+    """Bind-mount ``source`` (with every mount below it) on ``target``,
+    idmapped through the user namespace ``userns`` (mount_setattr
+    MOUNT_ATTR_IDMAP, Linux 5.12): an owner id N on disk shows through
+    ``target`` as what N inside ``userns`` maps to outside (with a map
+    (0, 65534, 1), root's files show as uid 65534), and writes are mapped
+    back. In the calling thread's mount namespace; needs root for a host
+    filesystem and one that supports idmapped mounts (ext4, xfs, btrfs,
+    tmpfs from 6.3...). Undo with umount(2) on ``target``."""
+    lib.ns_mount_idmapped(_path(source), _path(target), _fd(userns), flags)
+
+
+# --- pids and pidfds --------------------------------------------------------------
+
+def pid_translate(pid: int, from_ns: Optional[FdLike] = None,
+                  to_ns: Optional[FdLike] = None) -> int:
+    """The pid PID namespace ``to_ns`` shows for the process that
+    ``from_ns`` numbers ``pid`` (None: the caller's PID namespace): for a
+    child in a new PID namespace, its 1 there is its pid in ours, and back.
+    The same namespace twice checks that the pid exists there.
+    ProcessLookupError when ``to_ns`` cannot see the process."""
+    from_fd, a = _own(NS_PID, from_ns)
+    try:
+        to_fd, b = _own(NS_PID, to_ns)
+        try:
+            return int(lib.ns_pid_translate(pid, from_fd, to_fd))
+        finally:
+            if b is not None:
+                b.close()
+    finally:
+        if a is not None:
+            a.close()
+
+
+def pidfd_status(pidfd: Union[int, "Process", Any]) -> Optional[int]:
+    """The wait status of the process behind a pidfd (an int, a
+    :class:`Process`, or an object with fileno()), as os.waitpid gives it
+    (``os.waitstatus_to_exitcode``, ``os.WEXITSTATUS``...), or None while it
+    runs. Never blocks and never reaps: an exited child stays a zombie for
+    ``wait()``. Works for any process, reaped or not (a reaped one needs
+    Linux 6.15, else OSError EOPNOTSUPP)."""
+    fd = pidfd.pidfd if isinstance(pidfd, Process) else _fd(pidfd)
+    status = ctypes.c_int()
+    try:
+        lib.ns_pidfd_status(fd, ctypes.byref(status))
+    except BlockingIOError:  # EAGAIN: still running
+        return None
+    return status.value
+
+
+# --- kernel features ----------------------------------------------------------------
+
+class Feature(enum.IntFlag):
+    """The NS_FEATURE_* bits of :func:`features`."""
+    CLONE3 = NS_FEATURE_CLONE3
+    CLONE_INTO_CGROUP = NS_FEATURE_CLONE_INTO_CGROUP
+    SETNS_PIDFD = NS_FEATURE_SETNS_PIDFD
+    PIDFD_GET_NAMESPACE = NS_FEATURE_PIDFD_GET_NAMESPACE
+    NS_GET_ID = NS_FEATURE_NS_GET_ID
+    NSFS_HANDLES = NS_FEATURE_NSFS_HANDLES
+    LISTNS = NS_FEATURE_LISTNS
+    MNTNS_IOCTLS = NS_FEATURE_MNTNS_IOCTLS
+    LISTMOUNT = NS_FEATURE_LISTMOUNT
+    LISTMOUNT_NS_FD = NS_FEATURE_LISTMOUNT_NS_FD
+    PIDFD_INFO_EXIT = NS_FEATURE_PIDFD_INFO_EXIT
+    IDMAPPED_MOUNTS = NS_FEATURE_IDMAPPED_MOUNTS
+    PID_TRANSLATE = NS_FEATURE_PID_TRANSLATE
+    CLONE_NNP = NS_FEATURE_CLONE_NNP
+    CLONE_PIDFD_AUTOKILL = NS_FEATURE_CLONE_PIDFD_AUTOKILL
+    CLONE_AUTOREAP = NS_FEATURE_CLONE_AUTOREAP
+    CLONE_EMPTY_MNTNS = NS_FEATURE_CLONE_EMPTY_MNTNS
+
+
+def features() -> Feature:
+    """The kernel features the library found and uses, as a :class:`Feature`
+    mask (an int of NS_FEATURE_* bits): ``Feature.CLONE3 in features()``.
+    Probed once per process; a seccomp filter refusing a call counts as the
+    feature missing; 0 under LINUXNS_FORCE_FALLBACK=1."""
+    return Feature(int(lib.ns_features()))
 
 
 # --- spawning -------------------------------------------------------------
@@ -522,6 +913,114 @@ class SpawnAttr:
 
     def set_time_offset(self, clock: int, sec: int, nsec: int = 0) -> None:
         lib.ns_spawn_attr_set_time_offset(self, clock, sec, nsec)
+
+    def set_root_idmap(self, userns: FdLike) -> None:
+        """Mount the root (:meth:`set_root`) idmapped through the user
+        namespace ``userns`` instead of bind-mounting it (see
+        :func:`mount_idmapped`; the attribute keeps its own copy of the
+        descriptor). For a privileged caller starting a sandbox in a new
+        user namespace on a tree of host ids: with ``userns`` mapping as
+        the sandbox's maps do, the sandbox's root owns host root's files."""
+        lib.ns_spawn_attr_set_root_idmap(self, _fd(userns))
+
+    def set_ids(self, uid: Optional[int] = None, gid: Optional[int] = None,
+                groups: Optional[Iterable[int]] = None) -> None:
+        """The uid, gid and supplementary groups the program runs with, in
+        its final namespaces (inside a new user namespace, ids of its maps).
+        None leaves one as set before (by default, the caller's); ``groups``
+        ``[]`` means none (and must stay None where setgroups is denied,
+        as with map_root)."""
+        u = _NO_ID if uid is None else int(uid)
+        g = _NO_ID if gid is None else int(gid)
+        if groups is None:
+            lib.ns_spawn_attr_set_ids(self, u, g, None, 0)
+            return
+        gs = [int(x) for x in groups]
+        arr = (_lib.gid_t * max(1, len(gs)))(*gs)  # never NULL: [] is "none"
+        lib.ns_spawn_attr_set_ids(self, u, g, arr, len(gs))
+
+    def set_setsid(self, on: bool = True) -> None:
+        """Start the program in a new session (setsid), without a
+        controlling terminal. Not with :meth:`set_pgid`."""
+        lib.ns_spawn_attr_set_setsid(self, int(bool(on)))
+
+    def set_pgid(self, pgid: int = 0) -> None:
+        """Put the program into process group ``pgid`` (0: a new one whose
+        id is its pid; only 0 in a new PID namespace)."""
+        lib.ns_spawn_attr_set_pgid(self, pgid)
+
+    def set_caps(self, which: int, caps: "Caps") -> None:
+        """Set the capability sets named in ``which`` (an OR of NS_CAPS_*)
+        to ``caps``: a mask (bit n for capability n) or an iterable of
+        capability numbers (CAP_NET_BIND_SERVICE is 10). A root program is
+        limited to C by NS_CAPS_BOUNDING; a non-root one keeps C with
+        PERMITTED | EFFECTIVE | INHERITABLE | AMBIENT."""
+        lib.ns_spawn_attr_set_caps(self, which, _cap_mask(caps))
+
+    def set_rlimit(self, resource: int, limits: Tuple[int, int]) -> None:
+        """A resource limit of the program, as ``resource.setrlimit``:
+        ``resource`` a ``resource.RLIMIT_*``, ``limits`` (soft, hard) with
+        ``resource.RLIM_INFINITY`` for none. Once per resource."""
+        soft, hard = limits
+        rl = _lib.rlimit(_rlim(soft), _rlim(hard))
+        lib.ns_spawn_attr_set_rlimit(self, resource, ctypes.byref(rl))
+
+    def set_seccomp(self, program: "BpfProgram") -> None:
+        """A seccomp filter, installed (with no_new_privs) right before the
+        program is executed: classic BPF over struct seccomp_data, as the
+        packed bytes of struct sock_filter[] or (code, jt, jf, k) tuples;
+        checked now as the kernel will check it (OSError EINVAL naming the
+        instruction)."""
+        arr, n = _bpf(program)
+        lib.ns_spawn_attr_set_seccomp(self, arr, n)
+
+    def set_umask(self, mask: int) -> None:
+        """The program's umask (0 to 0o777)."""
+        lib.ns_spawn_attr_set_umask(self, mask)
+
+
+#: (uid_t)-1 / (gid_t)-1: leave the id as it is.
+_NO_ID = 0xFFFFFFFF
+#: Capabilities: a mask (bit n for capability n) or capability numbers.
+Caps = Union[int, Iterable[int]]
+#: A classic BPF program: packed struct sock_filter[], or (code, jt, jf, k).
+BpfProgram = Union[bytes, bytearray, memoryview, Sequence[Any]]
+
+
+def _cap_mask(caps: Caps) -> int:
+    if isinstance(caps, int):
+        return caps
+    mask = 0
+    for c in caps:
+        if not 0 <= int(c) < 64:
+            raise ValueError(f"capability {c} out of range")
+        mask |= 1 << int(c)
+    return mask
+
+
+def _rlim(v: int) -> int:
+    if v == -1:  # resource.RLIM_INFINITY
+        return ctypes.c_ulong(-1).value
+    if v < 0:
+        raise ValueError(f"resource limit {v} is negative")
+    return int(v)
+
+
+def _bpf(program: BpfProgram) -> Tuple[Any, int]:
+    size = ctypes.sizeof(_lib.sock_filter)
+    if isinstance(program, (bytes, bytearray, memoryview)):
+        data = bytes(program)
+        if len(data) % size:
+            raise ValueError(f"a BPF program is {size}-byte instructions, not {len(data)} bytes")
+        n = len(data) // size
+        arr = (_lib.sock_filter * max(1, n)).from_buffer_copy(data + bytes(size * (n == 0)))
+    else:
+        items = [i if isinstance(i, _lib.sock_filter) else _lib.sock_filter(*i) for i in program]
+        n = len(items)
+        arr = (_lib.sock_filter * max(1, n))(*items)
+    if n > 0xFFFF:
+        raise ValueError(f"a BPF program has at most 4096 instructions, not {n}")
+    return arr, n
 
 
 def _wait_status(pidfd: int, pid: int, nohang: bool) -> Optional[int]:
@@ -651,13 +1150,44 @@ class Process:
 Stream = Union[None, int, IO[Any]]
 
 
-def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes, map_root: bool,
-                uid_map: Optional[Sequence[IdMap]], gid_map: Optional[Sequence[IdMap]],
-                map_flags: int, hostname: Optional[str], root: Any, mount_proc: bool,
-                propagation: Optional[int], cwd: Any, pdeathsig: int,
-                join: Iterable[Any], close_fds: bool, cgroup: Any,
-                time_offsets: Optional[Mapping[int, Any]],
-                pass_fds: Optional[Mapping[int, int]]) -> None:
+def _uid(user: Union[int, str]) -> int:
+    if isinstance(user, str):
+        import pwd
+        return pwd.getpwnam(user).pw_uid
+    return int(user)
+
+
+def _gid(group: Union[int, str]) -> int:
+    if isinstance(group, str):
+        import grp
+        return grp.getgrnam(group).gr_gid
+    return int(group)
+
+
+#: The keyword arguments spawn_fn takes (those of spawn that set the attribute).
+_ATTR_OPTIONS = ("namespaces", "map_root", "uid_map", "gid_map", "map_flags", "hostname",
+                 "root", "mount_proc", "propagation", "cwd", "pdeathsig", "join", "close_fds",
+                 "cgroup", "time_offsets", "pass_fds", "root_idmap", "user", "group",
+                 "extra_groups", "umask", "start_new_session", "process_group", "rlimits",
+                 "caps", "seccomp")
+
+
+def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes = 0, map_root: bool = False,
+                uid_map: Optional[Sequence[IdMap]] = None,
+                gid_map: Optional[Sequence[IdMap]] = None,
+                map_flags: int = 0, hostname: Optional[str] = None, root: Any = None,
+                mount_proc: bool = False, propagation: Optional[int] = None, cwd: Any = None,
+                pdeathsig: int = 0, join: Iterable[Any] = (), close_fds: bool = False,
+                cgroup: Any = None, time_offsets: Optional[Mapping[int, Any]] = None,
+                pass_fds: Optional[Mapping[int, int]] = None,
+                root_idmap: Optional[FdLike] = None,
+                user: Optional[Union[int, str]] = None, group: Optional[Union[int, str]] = None,
+                extra_groups: Optional[Iterable[Union[int, str]]] = None,
+                umask: Optional[int] = None, start_new_session: bool = False,
+                process_group: Optional[int] = None,
+                rlimits: Optional[Mapping[int, Tuple[int, int]]] = None,
+                caps: Optional[Mapping[int, Caps]] = None,
+                seccomp: Optional[BpfProgram] = None) -> None:
     for j in join:
         if isinstance(j, tuple):
             attr.join(j[0], j[1])
@@ -693,6 +1223,23 @@ def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes, map_root: bool,
         attr.set_time_offset(clock, sec, nsec)
     for child_fd, parent_fd in (pass_fds or {}).items():
         attr.set_fd(child_fd, parent_fd)
+    if root_idmap is not None:
+        attr.set_root_idmap(root_idmap)
+    if user is not None or group is not None or extra_groups is not None:
+        attr.set_ids(None if user is None else _uid(user), None if group is None else _gid(group),
+                     None if extra_groups is None else [_gid(g) for g in extra_groups])
+    if umask is not None:
+        attr.set_umask(umask)
+    if start_new_session:
+        attr.set_setsid(True)
+    if process_group is not None:
+        attr.set_pgid(process_group)
+    for res, limits in (rlimits or {}).items():
+        attr.set_rlimit(res, limits)
+    for which, c in (caps or {}).items():
+        attr.set_caps(which, c)
+    if seccomp is not None:
+        attr.set_seccomp(seccomp)
 
 
 def _streams(attr: SpawnAttr, stdin: Stream, stdout: Stream, stderr: Stream
@@ -740,6 +1287,13 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
           stdin: Stream = None, stdout: Stream = None, stderr: Stream = None,
           close_fds: bool = False, pass_fds: Optional[Mapping[int, int]] = None,
           cgroup: Any = None, time_offsets: Optional[Mapping[int, Any]] = None,
+          root_idmap: Optional[FdLike] = None,
+          user: Optional[Union[int, str]] = None, group: Optional[Union[int, str]] = None,
+          extra_groups: Optional[Iterable[Union[int, str]]] = None,
+          umask: Optional[int] = None, start_new_session: bool = False,
+          process_group: Optional[int] = None,
+          rlimits: Optional[Mapping[int, Tuple[int, int]]] = None,
+          caps: Optional[Mapping[int, Caps]] = None, seccomp: Optional[BpfProgram] = None,
           attr: Optional[SpawnAttr] = None) -> Process:
     """Start a program in new or existing namespaces, as a direct child.
 
@@ -751,6 +1305,14 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
     file object. ``pass_fds`` maps child descriptors to the caller's
     (-1 closes). ``attr`` starts from an existing :class:`SpawnAttr`
     (which is then changed). Returns a :class:`Process`.
+
+    As subprocess.Popen's: ``user``, ``group``, ``extra_groups`` (ids or
+    names; in the child's final namespaces), ``umask``,
+    ``start_new_session``, ``process_group``. Also ``rlimits``
+    ({resource.RLIMIT_*: (soft, hard)}), ``caps`` ({NS_CAPS_* mask:
+    capabilities}, see :meth:`SpawnAttr.set_caps`), ``seccomp`` (a BPF
+    program, see :meth:`SpawnAttr.set_seccomp`) and ``root_idmap`` (a user
+    namespace through which ``root`` is mounted idmapped).
     """
     argv_b = [os.fsencode(a) for a in args]
     if not argv_b:
@@ -767,7 +1329,10 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
                     gid_map=gid_map, map_flags=map_flags, hostname=hostname, root=root,
                     mount_proc=mount_proc, propagation=propagation, cwd=cwd,
                     pdeathsig=pdeathsig, join=join, close_fds=close_fds, cgroup=cgroup,
-                    time_offsets=time_offsets, pass_fds=pass_fds)
+                    time_offsets=time_offsets, pass_fds=pass_fds, root_idmap=root_idmap,
+                    user=user, group=group, extra_groups=extra_groups, umask=umask,
+                    start_new_session=start_new_session, process_group=process_group,
+                    rlimits=rlimits, caps=caps, seccomp=seccomp)
         to_close, ours = _streams(a, stdin, stdout, stderr)
         pidfd = ctypes.c_int(-1)
         pid = lib.ns_spawn(path, argv, envp, a, ctypes.byref(pidfd))
@@ -810,19 +1375,12 @@ def spawn_fn(fn: Callable[[], Optional[int]], **kwargs: Any) -> Process:
     exit status is fn's return value (None: 0; an exception: 1, traceback on
     stderr). The child is a copy of the caller (fork-like); call it from a
     single-threaded program."""
+    unexpected = sorted(set(kwargs) - set(_ATTR_OPTIONS))
+    if unexpected:
+        raise TypeError(f"spawn_fn: unexpected arguments {unexpected}")
     a = SpawnAttr()
     try:
-        _build_attr(a, namespaces=kwargs.pop("namespaces", 0), map_root=kwargs.pop("map_root", False),
-                    uid_map=kwargs.pop("uid_map", None), gid_map=kwargs.pop("gid_map", None),
-                    map_flags=kwargs.pop("map_flags", 0), hostname=kwargs.pop("hostname", None),
-                    root=kwargs.pop("root", None), mount_proc=kwargs.pop("mount_proc", False),
-                    propagation=kwargs.pop("propagation", None), cwd=kwargs.pop("cwd", None),
-                    pdeathsig=kwargs.pop("pdeathsig", 0), join=kwargs.pop("join", ()),
-                    close_fds=kwargs.pop("close_fds", False), cgroup=kwargs.pop("cgroup", None),
-                    time_offsets=kwargs.pop("time_offsets", None),
-                    pass_fds=kwargs.pop("pass_fds", None))
-        if kwargs:
-            raise TypeError(f"spawn_fn: unexpected arguments {sorted(kwargs)}")
+        _build_attr(a, **kwargs)
         cb = _child_trampoline(fn)
         pidfd = ctypes.c_int(-1)
         pid = lib.ns_spawn_fn(a, cb, None, ctypes.byref(pidfd))

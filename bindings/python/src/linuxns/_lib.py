@@ -1,4 +1,4 @@
-"""Loading liblinuxns and declaring its 53 functions for ctypes.
+"""Loading liblinuxns and declaring its 72 functions for ctypes.
 
 The library is found, in this order, at:
 
@@ -60,6 +60,9 @@ c_int, c_uint, c_int64, c_uint32, c_uint64 = (
 c_size_t, c_ulong, c_char_p, c_void_p = ctypes.c_size_t, ctypes.c_ulong, ctypes.c_char_p, ctypes.c_void_p
 pid_t = ctypes.c_int
 uid_t = ctypes.c_uint32
+gid_t = ctypes.c_uint32
+mode_t = ctypes.c_uint32
+c_ushort = ctypes.c_ushort
 
 
 class ns_idmap(ctypes.Structure):
@@ -80,9 +83,56 @@ class ns_info(ctypes.Structure):
     ]
 
 
+class ns_mount_info(ctypes.Structure):
+    """struct ns_mount_info, as ns_mount_list reports it (the library fills
+    `size` bytes of it: a field past that is absent in an older library)."""
+    _fields_ = [
+        ("size", c_uint32),
+        ("propagation", c_uint32),
+        ("id", c_uint64),
+        ("parent_id", c_uint64),
+        ("proc_id", c_uint32),
+        ("proc_parent_id", c_uint32),
+        ("dev_major", c_uint32),
+        ("dev_minor", c_uint32),
+        ("peer_group", c_uint64),
+        ("master", c_uint64),
+        ("attr", c_uint64),
+        ("mount_point", c_char_p),
+        ("root", c_char_p),
+        ("fs_type", c_char_p),
+        ("source", c_char_p),
+        ("idmapped", c_uint32),
+    ]
+
+
+class ns_handle(ctypes.Structure):
+    """struct ns_handle: 64 bytes naming one namespace (ns_handle_encode)."""
+    _fields_ = [
+        ("size", c_uint32),
+        ("type", ctypes.c_int32),
+        ("unique_id", c_uint64),
+        ("inode", c_uint32),
+        ("reserved", c_uint32 * 11),
+    ]
+
+
+class rlimit(ctypes.Structure):
+    """struct rlimit of sys/resource.h (rlim_t is unsigned long on Linux)."""
+    _fields_ = [("rlim_cur", c_ulong), ("rlim_max", c_ulong)]
+
+
+class sock_filter(ctypes.Structure):
+    """struct sock_filter of linux/filter.h: one classic BPF instruction."""
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                ("k", c_uint32)]
+
+
 NS_FN = ctypes.CFUNCTYPE(c_int, c_void_p)
 NS_LIST_CB = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(ns_info), c_void_p)
+NS_MOUNT_CB = ctypes.CFUNCTYPE(c_int, ctypes.POINTER(ns_mount_info), c_void_p)
 P_idmap = ctypes.POINTER(ns_idmap)
+P_handle = ctypes.POINTER(ns_handle)
 P_int = ctypes.POINTER(c_int)
 P_char_p = ctypes.POINTER(c_char_p)
 
@@ -170,6 +220,28 @@ _SIGNATURES = {
     "ns_set_time_offset": ([pid_t, c_int, c_int64, c_int64], c_int, _check_int),
     "ns_pivot_root": ([c_char_p, c_char_p], c_int, _check_int),
     "ns_kcmp": ([pid_t, pid_t, c_int, c_ulong, c_ulong], c_int, _check_int),
+    # LINUXNS_0.2
+    "ns_list_ex": ([c_int, c_uint, NS_LIST_CB, c_void_p], c_int, _check_int),
+    "ns_mount_list": ([c_int, NS_MOUNT_CB, c_void_p], c_int, _check_int),
+    "ns_mount_count": ([c_int], c_int64, _check_int),
+    "ns_handle_encode": ([c_int, P_handle], c_int, _check_int),
+    "ns_open_handle": ([P_handle, c_int], c_int, _check_int),
+    "ns_handle_format": ([P_handle, c_char_p, c_size_t], c_int, _check_int),
+    "ns_handle_parse": ([c_char_p, P_handle], c_int, _check_int),
+    "ns_mount_idmapped": ([c_char_p, c_char_p, c_int, c_uint], c_int, _check_int),
+    "ns_spawn_attr_set_root_idmap": ([c_void_p, c_int], c_int, _check_int),
+    "ns_pid_translate": ([pid_t, c_int, c_int], pid_t, _check_int),
+    "ns_pidfd_status": ([c_int, P_int], c_int, _check_int),
+    "ns_features": ([], c_uint64, None),
+    "ns_spawn_attr_set_ids": ([c_void_p, uid_t, gid_t, ctypes.POINTER(gid_t), c_size_t], c_int,
+                              _check_int),
+    "ns_spawn_attr_set_setsid": ([c_void_p, c_int], c_int, _check_int),
+    "ns_spawn_attr_set_pgid": ([c_void_p, pid_t], c_int, _check_int),
+    "ns_spawn_attr_set_caps": ([c_void_p, c_uint, c_uint64], c_int, _check_int),
+    "ns_spawn_attr_set_rlimit": ([c_void_p, c_int, ctypes.POINTER(rlimit)], c_int, _check_int),
+    "ns_spawn_attr_set_seccomp": ([c_void_p, ctypes.POINTER(sock_filter), c_ushort], c_int,
+                                  _check_int),
+    "ns_spawn_attr_set_umask": ([c_void_p, mode_t], c_int, _check_int),
 }
 
 for _name, (_argtypes, _restype, _errcheck) in _SIGNATURES.items():
@@ -179,7 +251,7 @@ for _name, (_argtypes, _restype, _errcheck) in _SIGNATURES.items():
     if _errcheck is not None:
         _f.errcheck = _errcheck
 
-#: Every function of the library this module declares (all 53).
+#: Every function of the library this module declares (all 72).
 FUNCTIONS = ("ns_version", "ns_last_error") + tuple(_SIGNATURES)
 
 

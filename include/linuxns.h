@@ -1557,7 +1557,9 @@ int ns_mount_list(int mntns_fd, ns_mount_cb cb, void *arg);
  *
  * `mntns_fd`: a mount namespace descriptor.
  *
- * Returns: the number of mounts (>= 0), or a negative errno.
+ * Returns: the number of mounts (>= 0; a namespace holds at most
+ * fs.mount-max, 100000 by default, so an int suffices), or a negative
+ * errno.
  *
  * Errors:
  * -EINVAL: when `mntns_fd` is not a mount namespace.
@@ -1576,7 +1578,7 @@ int ns_mount_list(int mntns_fd, ns_mount_cb cb, void *arg);
  * Kernel: the NS_MNT_GET_INFO ioctl (6.12) where present; else the
  * mounts are counted as ns_mount_list finds them.
  */
-int64_t ns_mount_count(int mntns_fd);
+int ns_mount_count(int mntns_fd);
 
 /**
  * Makes a file handle of a namespace: a token that reopens it later.

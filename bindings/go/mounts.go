@@ -145,7 +145,7 @@ func (ns *Namespace) Mounts() ([]MountInfo, error) {
 // which the count includes and the listing leaves out).
 func (ns *Namespace) MountCount() (int, error) {
 	fd := ns.Fd()
-	n, err := call64("ns_mount_count", func() C.int64_t { return C.ns_mount_count(C.int(fd)) })
+	n, err := call("ns_mount_count", func() C.int { return C.ns_mount_count(C.int(fd)) })
 	runtime.KeepAlive(ns)
 	return int(n), err
 }

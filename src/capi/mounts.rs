@@ -100,7 +100,9 @@ pub unsafe extern "C" fn ns_mount_list(
 ///
 /// `mntns_fd`: a mount namespace descriptor.
 ///
-/// Returns: the number of mounts (>= 0), or a negative errno.
+/// Returns: the number of mounts (>= 0; a namespace holds at most
+/// fs.mount-max, 100000 by default, so an int suffices), or a negative
+/// errno.
 ///
 /// Errors:
 /// -EINVAL: when `mntns_fd` is not a mount namespace.
@@ -119,8 +121,13 @@ pub unsafe extern "C" fn ns_mount_list(
 /// Kernel: the NS_MNT_GET_INFO ioctl (6.12) where present; else the
 /// mounts are counted as ns_mount_list finds them.
 #[no_mangle]
-pub extern "C" fn ns_mount_count(mntns_fd: c_int) -> i64 {
+pub extern "C" fn ns_mount_count(mntns_fd: c_int) -> c_int {
     ffi("ns_mount_count", || {
-        mounts::count(mntns_fd).map(|n| i64::try_from(n).unwrap_or(i64::MAX))
+        mounts::count(mntns_fd).and_then(|n| {
+            c_int::try_from(n).map_err(|_| {
+                Error::new(libc::EOVERFLOW, format!("{n} mounts"))
+                    .with_hint("more than an int holds")
+            })
+        })
     })
 }

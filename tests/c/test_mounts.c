@@ -267,7 +267,7 @@ static void test_count_matches_list(void)
     make_mount_variety(base);
     int own = open_own_mnt();
     struct mlist l = {0};
-    int64_t n = REQUIRE_OK(ns_mount_count(own));
+    int n = REQUIRE_OK(ns_mount_count(own));
     CHECK_EQ_U64(n, list_fd(own, &l));
     CHECK_EQ_U64(n, count_lines(0));
     mlist_free(&l);
@@ -324,7 +324,7 @@ static void test_count_under_chroot(void)
         CHECK(find_target(&l, "/") && find_target(&l, "/proc"));
         /* The count: the kernel's, with the mounts outside the root; the
          * fallback counts the listing. */
-        int64_t n = REQUIRE_OK(ns_mount_count(own));
+        int n = REQUIRE_OK(ns_mount_count(own));
         if (fallback_mode() || all < 0) {
             CHECK_EQ_U64(n, 2);
         } else {
@@ -482,7 +482,7 @@ static void test_nobody_on_own_namespace(void)
         struct mlist l = {0}, mi = {0};
         list_fd(own, &l);
         REQUIRE(read_mountinfo(0, &mi));
-        int64_t n = REQUIRE_OK(ns_mount_count(own));
+        int n = REQUIRE_OK(ns_mount_count(own));
         close(own);
         int bad = compare_lists("ns_mount_list", &l, "mountinfo", &mi, true);
         bad += n != (int64_t)l.n;

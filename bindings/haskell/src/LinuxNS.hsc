@@ -609,7 +609,7 @@ foreign import ccall unsafe "ns_handle_format" c_ns_handle_format :: Ptr NsHandl
 foreign import ccall unsafe "ns_handle_parse" c_ns_handle_parse :: CString -> Ptr NsHandle -> IO CInt
 foreign import ccall safe "ns_list_ex" c_ns_list_ex :: CInt -> CUInt -> FunPtr ListCallback -> Ptr () -> IO CInt
 foreign import ccall safe "ns_mount_list" c_ns_mount_list :: CInt -> FunPtr MountCallback -> Ptr () -> IO CInt
-foreign import ccall safe "ns_mount_count" c_ns_mount_count :: CInt -> IO Int64
+foreign import ccall safe "ns_mount_count" c_ns_mount_count :: CInt -> IO CInt
 foreign import ccall safe "ns_pid_translate" c_ns_pid_translate :: CPid -> CInt -> CInt -> IO CPid
 foreign import ccall safe "ns_pidfd_status" c_ns_pidfd_status :: CInt -> Ptr CInt -> IO CInt
 foreign import ccall safe "ns_features" c_ns_features :: IO Word64

@@ -243,7 +243,7 @@ our %C_SIGNATURES = (
     ns_handle_parse    => [['string', 'ns_handle_ptr'] => 'int'],
     ns_list_ex         => [['int', 'uint', 'ns_list_cb', 'opaque'] => 'int'],
     ns_mount_list      => [['int', 'ns_mount_cb', 'opaque'] => 'int'],
-    ns_mount_count     => [['int'] => 'sint64'],
+    ns_mount_count     => [['int'] => 'int'],
     ns_mount_idmapped  => [['string', 'string', 'int', 'uint'] => 'int'],
     ns_pid_translate   => [['int', 'int', 'int'] => 'int'],
     ns_pidfd_status    => [['int', 'int*'] => 'int'],

@@ -55,7 +55,7 @@ $ffi->attach(ns_handle_format => ['record(NsHandle)*', 'opaque', 'size_t'] => 'i
 $ffi->attach(ns_handle_parse  => ['string', 'record(NsHandle)*']        => 'int');
 $ffi->attach(ns_open_handle   => ['record(NsHandle)*', 'int']           => 'int');
 $ffi->attach(ns_mount_list    => ['int', '(opaque,opaque)->int', 'opaque'] => 'int');
-$ffi->attach(ns_mount_count   => ['int']                                => 'sint64');
+$ffi->attach(ns_mount_count   => ['int']                                => 'int');
 # char *const argv[]: an array ref ending in undef (the NULL); envp NULL
 # (opaque undef) passes our environment.
 $ffi->attach(ns_spawn => ['string', 'string[]', 'opaque', 'ns_spawn_attr', 'int*'] => 'pid_t');

@@ -223,7 +223,7 @@ _SIGNATURES = {
     # LINUXNS_0.2
     "ns_list_ex": ([c_int, c_uint, NS_LIST_CB, c_void_p], c_int, _check_int),
     "ns_mount_list": ([c_int, NS_MOUNT_CB, c_void_p], c_int, _check_int),
-    "ns_mount_count": ([c_int], c_int64, _check_int),
+    "ns_mount_count": ([c_int], c_int, _check_int),
     "ns_handle_encode": ([c_int, P_handle], c_int, _check_int),
     "ns_open_handle": ([P_handle, c_int], c_int, _check_int),
     "ns_handle_format": ([P_handle, c_char_p, c_size_t], c_int, _check_int),

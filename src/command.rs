@@ -1082,6 +1082,7 @@ impl Command {
             pid,
             pidfd,
             status: None,
+            autoreap: self.attr.proc.autoreap,
             stdin: i.map(ChildStdin::from),
             stdout: o.map(ChildStdout::from),
             stderr: e.map(ChildStderr::from),
@@ -1232,6 +1233,8 @@ pub struct Child {
     pid: libc::pid_t,
     pidfd: Option<OwnedFd>,
     status: Option<ExitStatus>,
+    /// Reaped by the kernel (CLONE_AUTOREAP): waited for through its pidfd.
+    autoreap: bool,
     /// The write end of its standard input, when it was
     /// [`Stdio::piped`].
     pub stdin: Option<ChildStdin>,
@@ -1306,6 +1309,11 @@ impl Child {
             return Ok(s);
         }
         let fd = self.raw_pidfd();
+        if self.autoreap && fd >= 0 {
+            // Not waitable: its pidfd turns readable when it exits, and
+            // then holds its status (PIDFD_GET_INFO).
+            sys::wait_readable(fd).map_err(|e| Error::io(e, "poll pidfd"))?;
+        }
         let exit = sys::wait_pidfd(fd, self.pid)
             .or_else(|| (fd >= 0).then(|| sys::pidfd_exit_status(fd)).flatten())
             .ok_or_else(|| self.reaped_elsewhere())?;
@@ -1337,6 +1345,9 @@ impl Child {
             return Ok(Some(s));
         }
         let fd = self.raw_pidfd();
+        if self.autoreap && fd >= 0 && !sys::pidfd_exited(fd) {
+            return Ok(None);
+        }
         match sys::try_wait_pidfd(fd, self.pid) {
             Ok(Some(exit)) => {
                 let st = exit_status(exit);

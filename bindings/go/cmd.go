@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -141,10 +142,45 @@ type Cmd struct {
 	Seccomp []syscall.SockFilter
 	// Umask, when set, is the program's umask (0 to 0777).
 	Umask *os.FileMode
+	// NoNewPrivs starts the program with no_new_privs set: execve never
+	// grants it privileges (set-user-ID and set-group-ID bits and file
+	// capabilities are ignored), for it and everything it runs, and the
+	// flag cannot be cleared. Seccomp sets it as well. Any kernel: clone3's
+	// CLONE_NNP (7.1) where the program is cloned directly, and
+	// PR_SET_NO_NEW_PRIVS in the child right before the seccomp filter
+	// and exec.
+	NoNewPrivs bool
+	// Autoreap lets the kernel reap the program when it exits (clone3's
+	// CLONE_AUTOREAP, Linux 7.1): it never becomes a zombie and sends no
+	// SIGCHLD, and waitpid cannot wait for it, so neither can
+	// Process.Wait. Wait then blocks until its pidfd polls readable and
+	// reads its status there (PidfdStatus): ProcessState stays nil, and a
+	// non-zero exit or a signal gives an *ExitError. Not with Join or
+	// TimeOffsets (the kernel reaps only a child cloned by the caller
+	// itself: Start fails with EOPNOTSUPP). Signal it through Pidfd
+	// (pidfd_send_signal): its pid may be reused as soon as it has
+	// exited, with no Wait to keep it. On a kernel without it
+	// (Features has no FeatureCloneAutoreap) Start fails with an *Error
+	// of ns_spawn_attr_set_autoreap, EOPNOTSUPP: wait for the program as
+	// usual instead.
+	Autoreap bool
+	// Autokill kills the program (SIGKILL) when the last descriptor of
+	// its pidfd (Pidfd) closes: when the calling process exits or
+	// crashes, or execs (the pidfd is close-on-exec), or when the pidfd
+	// is closed by hand, after which Wait must not be called (clone3's
+	// CLONE_PIDFD_AUTOKILL, Linux 7.1). It implies Autoreap (Wait reads
+	// the status from the pidfd, which it closes only after the program
+	// has exited) and NoNewPrivs. Not with Join or TimeOffsets. On a
+	// kernel without it (Features has no FeatureClonePidfdAutokill)
+	// Start fails with an *Error of ns_spawn_attr_set_autokill,
+	// EOPNOTSUPP: end the program yourself (Pdeathsig ties it to the
+	// thread that started it).
+	Autokill bool
 
 	// Process is the started process, from Start on.
 	Process *os.Process
-	// ProcessState is the exited process, after Wait.
+	// ProcessState is the exited process, after Wait (nil with Autoreap
+	// and Autokill: the kernel reaped it).
 	ProcessState *os.ProcessState
 
 	pidfd       int
@@ -301,6 +337,9 @@ func (c *Cmd) attr(fds map[int]int) (spawnAttr, error) {
 	if err := c.setLimits(a); err != nil {
 		return fail(err)
 	}
+	if err := c.setLifecycle(a); err != nil {
+		return fail(err)
+	}
 	for child, parent := range fds {
 		child, parent := child, parent
 		if err := a.set("ns_spawn_attr_set_fd", func(p *C.struct_ns_spawn_attr) C.int {
@@ -430,6 +469,38 @@ func (c *Cmd) setLimits(a spawnAttr) error {
 	}
 	return nil
 }
+
+// setLifecycle gives a the no_new_privs, autoreap and autokill flags of
+// c; each setter is called only for a flag that is set, so a Cmd without
+// them runs on every kernel.
+func (c *Cmd) setLifecycle(a spawnAttr) error {
+	if c.NoNewPrivs {
+		if err := a.set("ns_spawn_attr_set_no_new_privs", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_no_new_privs(p, 1)
+		}); err != nil {
+			return err
+		}
+	}
+	if c.Autoreap {
+		if err := a.set("ns_spawn_attr_set_autoreap", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_autoreap(p, 1)
+		}); err != nil {
+			return err
+		}
+	}
+	if c.Autokill {
+		if err := a.set("ns_spawn_attr_set_autokill", func(p *C.struct_ns_spawn_attr) C.int {
+			return C.ns_spawn_attr_set_autokill(p, 1)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reapedByKernel: the kernel reaps the program itself (Autoreap, or
+// Autokill, which implies it).
+func (c *Cmd) reapedByKernel() bool { return c.Autoreap || c.Autokill }
 
 func (c *Cmd) closeAll(cs []io.Closer) {
 	for _, f := range cs {
@@ -610,7 +681,8 @@ func freeCStrings(cs []*C.char) {
 }
 
 // Pidfd is the child's pidfd from ns_spawn, valid from Start until Wait
-// returns (-1 otherwise): for pidfd_send_signal(2) or OpenPidfd.
+// returns (-1 otherwise): for pidfd_send_signal(2) or OpenPidfd. With
+// Autokill, closing it kills the program (and Wait must not follow).
 func (c *Cmd) Pidfd() int {
 	if c.Process == nil || c.waitDone {
 		return -1
@@ -637,9 +709,87 @@ func waitPidfd(pidfd int) error {
 	}
 }
 
+// pollfd is struct pollfd of poll.h.
+type pollfd struct {
+	fd      int32
+	events  int16
+	revents int16
+}
+
+// waitReaped blocks until the process behind pidfd has exited (the pidfd
+// polls readable) and gives its wait status (ns_pidfd_status), for a
+// program the kernel reaps itself: waitid cannot wait for it.
+func waitReaped(pidfd int) (syscall.WaitStatus, error) {
+	const pollIn = 0x1 // POLLIN
+	p := pollfd{fd: int32(pidfd), events: pollIn}
+	for {
+		// ppoll with no timeout and no signal mask: poll(2) is not on
+		// every architecture.
+		_, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&p)), 1, 0, 0, 0, 0)
+		if e == syscall.EINTR {
+			continue
+		}
+		if e != 0 {
+			return 0, os.NewSyscallError("ppoll", e)
+		}
+		break
+	}
+	// Readable from the exit on; the kernel may record the status a
+	// moment later, when it has reaped the process.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ws, err := PidfdStatus(pidfd)
+		if !errors.Is(err, syscall.EAGAIN) || time.Now().After(deadline) {
+			return ws, err
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// ExitError is Wait's error for a program the kernel reaped itself
+// (Cmd.Autoreap, Cmd.Autokill) that exited with a non-zero status or was
+// killed by a signal. Only the caller's own reaping gives the
+// os.ProcessState an *exec.ExitError holds, so such a program has this
+// instead, with its wait status read from the pidfd.
+type ExitError struct {
+	// Status is the wait status, as waitpid gives it.
+	Status syscall.WaitStatus
+	// Stderr is the standard error Output kept when Cmd.Stderr was nil,
+	// as exec.ExitError's.
+	Stderr []byte
+}
+
+// Error gives the status as os.ProcessState words it: "exit status 3",
+// "signal: killed".
+func (e *ExitError) Error() string {
+	switch ws := e.Status; {
+	case ws.Exited():
+		return "exit status " + strconv.Itoa(ws.ExitStatus())
+	case ws.Signaled():
+		s := "signal: " + ws.Signal().String()
+		if ws.CoreDump() {
+			s += " (core dumped)"
+		}
+		return s
+	default:
+		return fmt.Sprintf("wait status %#x", uint32(ws))
+	}
+}
+
+// ExitCode is the exit status, or -1 when a signal ended the program (as
+// os.ProcessState's).
+func (e *ExitError) ExitCode() int {
+	if !e.Status.Exited() {
+		return -1
+	}
+	return e.Status.ExitStatus()
+}
+
 // Wait waits for the program to exit and for the copying of its
 // standard streams to finish, then releases what Start took. As with
-// os/exec, a non-zero exit or a signal gives an *exec.ExitError.
+// os/exec, a non-zero exit or a signal gives an *exec.ExitError; for a
+// program the kernel reaps itself (Autoreap, Autokill) an *ExitError,
+// and ProcessState stays nil.
 func (c *Cmd) Wait() error {
 	if c.Process == nil {
 		return errors.New("linuxns: Cmd not started")
@@ -648,10 +798,18 @@ func (c *Cmd) Wait() error {
 		return errors.New("linuxns: Wait was already called")
 	}
 	c.waitDone = true
-	// Blocks on the pidfd, not the pid; a kernel without P_PIDFD (before
-	// 5.4) gives EINVAL and Process.Wait alone does the waiting.
-	_ = waitPidfd(c.pidfd)
-	state, err := c.Process.Wait()
+	var state *os.ProcessState
+	var reaped syscall.WaitStatus
+	var err error
+	if c.reapedByKernel() {
+		reaped, err = waitReaped(c.pidfd)
+	} else {
+		// Blocks on the pidfd, not the pid; a kernel without P_PIDFD
+		// (before 5.4) gives EINVAL and Process.Wait alone does the
+		// waiting.
+		_ = waitPidfd(c.pidfd)
+		state, err = c.Process.Wait()
+	}
 	syscall.Close(c.pidfd)
 	c.pidfd = -1
 	c.ProcessState = state
@@ -665,6 +823,16 @@ func (c *Cmd) Wait() error {
 	c.closeWait = nil
 	if err != nil {
 		return err
+	}
+	if state == nil { // reaped by the kernel
+		if reaped != 0 {
+			ee := &ExitError{Status: reaped}
+			if c.stderrSaved != nil {
+				ee.Stderr = c.stderrSaved.Bytes()
+			}
+			return ee
+		}
+		return copyErr
 	}
 	if !state.Success() {
 		ee := &exec.ExitError{ProcessState: state}
@@ -685,7 +853,8 @@ func (c *Cmd) Run() error {
 }
 
 // Output runs the program and gives its standard output. When Stderr is
-// nil, the standard error is kept in the *exec.ExitError of a failure.
+// nil, the standard error is kept in the *exec.ExitError (or *ExitError)
+// of a failure.
 func (c *Cmd) Output() ([]byte, error) {
 	if c.Stdout != nil {
 		return nil, errors.New("linuxns: Stdout already set")

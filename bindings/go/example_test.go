@@ -233,6 +233,31 @@ func ExampleCmd_credentials() {
 	fmt.Printf("%s%v\n", out, err)
 }
 
+func ExampleCmd_noNewPrivs() {
+	// A program that neither set-user-ID bits nor file capabilities can
+	// raise, nor anything it runs.
+	cmd := linuxns.Command("grep", "NoNewPrivs", "/proc/self/status")
+	cmd.NoNewPrivs = true
+	out, err := cmd.Output()
+	fmt.Printf("%q %v\n", out, err)
+	// Output: "NoNewPrivs:\t1\n" <nil>
+}
+
+func ExampleCmd_autokill() {
+	// A program that lives as long as this process, however it ends: the
+	// kernel kills it when its pidfd closes, and reaps it (Linux 7.1).
+	cmd := linuxns.Command("sleep", "infinity")
+	cmd.Autokill = true
+	err := cmd.Start()
+	if errors.Is(err, syscall.EOPNOTSUPP) {
+		fmt.Println("before Linux 7.1: end the program yourself (or see Pdeathsig)")
+		return
+	}
+	if err != nil {
+		fmt.Println(err)
+	}
+}
+
 func ExampleListEx() {
 	// Every network namespace, also those no process is in (held by a
 	// descriptor or a bind mount: NProcs 0).

@@ -13,3 +13,7 @@ var HandleLayout = func() (size uintptr, offsets, sizes []uintptr) {
 		[]uintptr{unsafe.Sizeof(h.size), unsafe.Sizeof(h.typ), unsafe.Sizeof(h.uniqueID),
 			unsafe.Sizeof(h.inode), unsafe.Sizeof(h.reserved)}
 }
+
+// WaitReaped is Wait's wait for a program the kernel reaps itself (poll
+// the pidfd, then its status), for the test that runs it on any child.
+var WaitReaped = waitReaped

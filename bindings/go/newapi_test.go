@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"linuxns.dev/go/linuxns"
 )
@@ -945,5 +946,244 @@ func TestCmdRootIdmap(t *testing.T) {
 	cmd.RootIdmap = &linuxns.Namespace{}
 	if err := cmd.Run(); !errors.Is(err, syscall.EBADF) {
 		t.Errorf("RootIdmap of no descriptor: %v", err)
+	}
+}
+
+// NoNewPrivs, read back by the program from /proc/self/status: off by
+// default, on when asked, directly and through new and joined namespaces
+// (the library's intermediate process); the caller never gets it.
+func TestCmdNoNewPrivs(t *testing.T) {
+	mine, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := parseStatus(string(mine))["NoNewPrivs"]; v != "0" {
+		t.Fatalf("the test itself runs with NoNewPrivs %q", v)
+	}
+	if s := statusLines(t, catStatus()); s["NoNewPrivs"] != "0" {
+		t.Errorf("without NoNewPrivs: NoNewPrivs %q, want 0", s["NoNewPrivs"])
+	}
+	cmd := catStatus()
+	cmd.NoNewPrivs = true
+	if s := statusLines(t, cmd); s["NoNewPrivs"] != "1" {
+		t.Errorf("NoNewPrivs: NoNewPrivs %q, want 1", s["NoNewPrivs"])
+	}
+	mine, err = os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := parseStatus(string(mine))["NoNewPrivs"]; v != "0" {
+		t.Errorf("the caller got NoNewPrivs %q", v)
+	}
+	if os.Geteuid() != 0 {
+		return
+	}
+	cmd = catStatus()
+	cmd.NoNewPrivs = true
+	cmd.Namespaces = linuxns.User | linuxns.PID | linuxns.Mnt | linuxns.UTS
+	cmd.MapRoot = true
+	if s := statusLines(t, cmd); s["NoNewPrivs"] != "1" || s["Uid"] != "0 0 0 0" {
+		t.Errorf("NoNewPrivs in new namespaces: NoNewPrivs %q, Uid %q", s["NoNewPrivs"], s["Uid"])
+	}
+	uts, err := linuxns.OpenPid(0, linuxns.UTS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uts.Close()
+	cmd = catStatus()
+	cmd.NoNewPrivs = true
+	cmd.Join = []*linuxns.Namespace{uts}
+	if s := statusLines(t, cmd); s["NoNewPrivs"] != "1" {
+		t.Errorf("NoNewPrivs with a join: NoNewPrivs %q, want 1", s["NoNewPrivs"])
+	}
+}
+
+// pollReadable waits up to timeout for fd to poll readable (a pidfd:
+// its process has exited).
+func pollReadable(t *testing.T, fd int, timeout time.Duration) bool {
+	t.Helper()
+	p := struct {
+		fd             int32
+		events, revent int16
+	}{fd: int32(fd), events: 0x1} // POLLIN
+	ts := syscall.NsecToTimespec(int64(timeout))
+	for {
+		n, _, e := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&p)), 1,
+			uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		if e == syscall.EINTR {
+			continue
+		}
+		if e != 0 {
+			t.Fatalf("ppoll: %v", e)
+		}
+		return n == 1
+	}
+}
+
+// refusedWithout checks Start's error where the kernel lacks the flag
+// (before 7.1, or LINUXNS_FORCE_FALLBACK=1): EOPNOTSUPP from the setter,
+// whose ns_last_error names it, the clone3 flag and 7.1, and nothing
+// started.
+func refusedWithout(t *testing.T, cmd *linuxns.Cmd, err error, op, flag string) {
+	t.Helper()
+	var e *linuxns.Error
+	if !errors.As(err, &e) || e.Op != op || e.Errno != syscall.EOPNOTSUPP || !errors.Is(err, syscall.EOPNOTSUPP) {
+		t.Fatalf("%s without %s: %v, want EOPNOTSUPP from %s", cmd, flag, err, op)
+	}
+	t.Logf("refused: %v", err)
+	for _, want := range []string{op, flag, "7.1"} {
+		if !strings.Contains(e.Error(), want) {
+			t.Errorf("error %q does not name %s", e.Error(), want)
+		}
+	}
+	if cmd.Process != nil || cmd.Pidfd() != -1 {
+		t.Errorf("%s: a process after the refusal", cmd)
+	}
+}
+
+// Autoreap: where the kernel has CLONE_AUTOREAP, no zombie and no waitpid,
+// the status from the pidfd once it polls readable, and Wait's
+// *ExitError; elsewhere Start's EOPNOTSUPP naming 7.1, and the same Cmd
+// without Autoreap runs and is waited for as ever.
+func TestCmdAutoreap(t *testing.T) {
+	cmd := linuxns.Command("sh", "-c", "exit 7")
+	cmd.Autoreap = true
+	err := cmd.Start()
+	if linuxns.Features()&linuxns.FeatureCloneAutoreap == 0 {
+		refusedWithout(t, cmd, err, "ns_spawn_attr_set_autoreap", "CLONE_AUTOREAP")
+		cmd = linuxns.Command("sh", "-c", "exit 7")
+		cmd.Autoreap = false
+		err = cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 7 || cmd.ProcessState == nil {
+			t.Errorf("Autoreap off: %v, want exit status 7", err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("Autoreap with FeatureCloneAutoreap: %v", err)
+	}
+	pid := cmd.Process.Pid
+	if !pollReadable(t, cmd.Pidfd(), 10*time.Second) {
+		t.Fatal("the pidfd of a program that exits 7 never polled readable")
+	}
+	ws := waitStatus(t, cmd.Pidfd())
+	if !ws.Exited() || ws.ExitStatus() != 7 {
+		t.Errorf("PidfdStatus: %#x, want exit 7", uint32(ws))
+	}
+	// Neither a zombie nor waitable.
+	if _, err := syscall.Wait4(pid, nil, syscall.WNOHANG|syscall.WALL, nil); err != syscall.ECHILD {
+		t.Errorf("wait4 of an autoreaped child: %v, want ECHILD", err)
+	}
+	err = cmd.Wait()
+	var ee *linuxns.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 7 || err.Error() != "exit status 7" || cmd.ProcessState != nil {
+		t.Errorf("Wait: %v (ProcessState %v), want *ExitError exit status 7", err, cmd.ProcessState)
+	}
+	// Output, a success and a signal.
+	cmd = linuxns.Command("echo", "reaped")
+	cmd.Autoreap = true
+	if out, err := cmd.Output(); err != nil || string(out) != "reaped\n" {
+		t.Errorf("Output with Autoreap: %q, %v", out, err)
+	}
+	cmd = linuxns.Command("sleep", "60")
+	cmd.Autoreap = true
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, e := syscall.Syscall6(424, uintptr(cmd.Pidfd()), uintptr(syscall.SIGKILL), 0, 0, 0, 0); e != 0 {
+		t.Fatalf("pidfd_send_signal: %v", e)
+	}
+	if err := cmd.Wait(); !errors.As(err, &ee) || ee.Status.Signal() != syscall.SIGKILL || ee.ExitCode() != -1 {
+		t.Errorf("Wait of a killed autoreaped child: %v", err)
+	}
+	// A join needs the intermediate process: ns_spawn refuses.
+	uts, err := linuxns.OpenPid(0, linuxns.UTS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uts.Close()
+	cmd = linuxns.Command("true")
+	cmd.Autoreap = true
+	cmd.Join = []*linuxns.Namespace{uts}
+	if err := cmd.Run(); !errors.Is(err, syscall.EOPNOTSUPP) || cmd.Process != nil {
+		t.Errorf("Autoreap with Join: %v, want EOPNOTSUPP", err)
+	}
+}
+
+// Autokill: where the kernel has CLONE_PIDFD_AUTOKILL, closing the pidfd
+// kills the program (and the kernel reaps it), and it runs with
+// no_new_privs; elsewhere Start's EOPNOTSUPP naming 7.1, and without
+// Autokill the program runs.
+func TestCmdAutokill(t *testing.T) {
+	cmd := linuxns.Command("sleep", "60")
+	cmd.Autokill = true
+	err := cmd.Start()
+	if linuxns.Features()&linuxns.FeatureClonePidfdAutokill == 0 {
+		refusedWithout(t, cmd, err, "ns_spawn_attr_set_autokill", "CLONE_PIDFD_AUTOKILL")
+		cmd = linuxns.Command("echo", "ok")
+		cmd.Autokill = false
+		if out, err := cmd.Output(); err != nil || string(out) != "ok\n" || cmd.ProcessState == nil {
+			t.Errorf("Autokill off: %q, %v", out, err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("Autokill with FeatureClonePidfdAutokill: %v", err)
+	}
+	pid := cmd.Process.Pid
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := parseStatus(string(status))["NoNewPrivs"]; v != "1" {
+		t.Errorf("Autokill implies NoNewPrivs: %q", v)
+	}
+	syscall.Close(cmd.Pidfd()) // the last descriptor of the pidfd: SIGKILL
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(pid, 0) == nil && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
+		t.Errorf("closing the pidfd of an Autokill program: kill(%d, 0) = %v, want ESRCH", pid, err)
+	}
+	// Wait while the pidfd stays open: the status of a normal exit.
+	cmd = linuxns.Command("sh", "-c", "exit 3")
+	cmd.Autokill = true
+	var ee *linuxns.ExitError
+	if err := cmd.Run(); !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Errorf("Run with Autokill: %v, want exit status 3", err)
+	}
+}
+
+// Wait's path for a program the kernel reaps (poll the pidfd, then
+// PidfdStatus) works on a child of any kernel, which it leaves for Wait;
+// and ExitError words a status as os.ProcessState does.
+func TestWaitReapedAndExitError(t *testing.T) {
+	cmd := linuxns.Command("sh", "-c", "exit 5")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := linuxns.WaitReaped(cmd.Pidfd())
+	if err != nil || !ws.Exited() || ws.ExitStatus() != 5 {
+		t.Errorf("WaitReaped: %#x, %v, want exit 5", uint32(ws), err)
+	}
+	var xe *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &xe) || xe.ExitCode() != 5 {
+		t.Errorf("Wait after WaitReaped: %v", err)
+	}
+	for _, c := range []struct {
+		status syscall.WaitStatus
+		text   string
+		code   int
+	}{
+		{3 << 8, "exit status 3", 3},
+		{syscall.WaitStatus(syscall.SIGKILL), "signal: killed", -1},
+		{syscall.WaitStatus(syscall.SIGSEGV) | 0x80, "signal: segmentation fault (core dumped)", -1},
+	} {
+		e := &linuxns.ExitError{Status: c.status}
+		if e.Error() != c.text || e.ExitCode() != c.code {
+			t.Errorf("ExitError{%#x}: %q %d, want %q %d", uint32(c.status), e.Error(), e.ExitCode(), c.text, c.code)
+		}
 	}
 }

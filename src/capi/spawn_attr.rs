@@ -333,7 +333,13 @@ pub unsafe extern "C" fn ns_spawn_attr_set_hostname(
 /// the same attr (another setter, a spawn, ns_spawn_attr_free).
 /// ns_last_error is per thread.
 ///
-/// Kernel: any.
+/// Kernel: any. The program's mount namespace holds the root's mounts and
+/// nothing of the caller's tree, on every kernel: it starts as a copy of
+/// the caller's, and the old root is detached after pivot_root.
+/// CLONE_EMPTY_MNTNS (7.1, a mount namespace that starts empty) is probed
+/// (ns_features) but not used: how a root is attached to an empty
+/// namespace could not be exercised on the kernels this release was
+/// tested on, so the copy and pivot_root serve every kernel.
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_set_root(
     attr: *mut ns_spawn_attr,

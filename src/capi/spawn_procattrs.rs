@@ -365,3 +365,124 @@ pub unsafe extern "C" fn ns_spawn_attr_set_umask(
     // SAFETY: per this function's contract.
     unsafe { set("ns_spawn_attr_set_umask", attr, |a| a.set_umask(mask)) }
 }
+
+/// Starts the program with no_new_privs set.
+///
+/// With no_new_privs, execve never grants privileges: set-user-ID and
+/// set-group-ID bits and file capabilities are ignored, for the program
+/// and everything it runs (the flag is inherited and cannot be cleared).
+/// A seccomp filter (ns_spawn_attr_set_seccomp) sets it as well.
+///
+/// `on`: non-zero to set it, 0 not to (the default).
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EINVAL: when `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: clone3's CLONE_NNP (7.1) sets it as the program's process is
+/// created, when the caller clones it directly (no joins, time offsets);
+/// on every kernel (and with LINUXNS_FORCE_FALLBACK=1, and through
+/// clone(2) where a filter refuses clone3) the child also sets it with
+/// prctl(PR_SET_NO_NEW_PRIVS) (3.5) after the ids, capabilities and umask,
+/// right before the seccomp filter and exec.
+#[no_mangle]
+pub unsafe extern "C" fn ns_spawn_attr_set_no_new_privs(
+    attr: *mut ns_spawn_attr,
+    on: c_int,
+) -> c_int {
+    // SAFETY: per this function's contract.
+    unsafe {
+        set("ns_spawn_attr_set_no_new_privs", attr, |a| {
+            a.set_no_new_privs(on != 0)
+        })
+    }
+}
+
+/// Lets the kernel reap the program when it exits.
+///
+/// The program never becomes a zombie and sends no exit signal (SIGCHLD);
+/// waitpid and waitid cannot wait for it (ECHILD). Its pidfd (from
+/// ns_spawn) becomes readable when it exits, and ns_pidfd_status then
+/// gives its wait status (PIDFD_GET_INFO). A runtime that reaps every
+/// child (a waitpid(-1) loop) never sees it.
+///
+/// `on`: non-zero to ask for it, 0 not to (the default; also clears
+/// ns_spawn_attr_set_autokill).
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EOPNOTSUPP: when `on` is non-zero and the kernel has no
+///   CLONE_AUTOREAP (before Linux 7.1, clone3 refused by a filter, and
+///   with LINUXNS_FORCE_FALLBACK=1): there is no fallback, wait for the
+///   program as usual; from ns_spawn, with ns_spawn_attr_join,
+///   ns_spawn_attr_set_time_offset or a joined time namespace, which need
+///   an intermediate process (the kernel reaps only a child cloned by the
+///   caller itself).
+/// -EINVAL: when `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: clone3's CLONE_AUTOREAP (7.1), probed once per process
+/// (ns_features, NS_FEATURE_CLONE_AUTOREAP).
+#[no_mangle]
+pub unsafe extern "C" fn ns_spawn_attr_set_autoreap(attr: *mut ns_spawn_attr, on: c_int) -> c_int {
+    // SAFETY: per this function's contract.
+    unsafe {
+        set("ns_spawn_attr_set_autoreap", attr, |a| {
+            a.set_autoreap(on != 0)
+        })
+    }
+}
+
+/// Kills the program when the last descriptor of its pidfd closes.
+///
+/// The pidfd ns_spawn returns is then the program's lifeline: closing it
+/// (and every duplicate, in any process it was sent to) sends the program
+/// SIGKILL, and so does the caller's exit or execve (the pidfd is
+/// close-on-exec). Implies ns_spawn_attr_set_autoreap (the kernel's rule),
+/// so the status comes from ns_pidfd_status, and
+/// ns_spawn_attr_set_no_new_privs (the kernel requires it of a caller
+/// without CAP_SYS_ADMIN; the library sets it for every caller, so that
+/// the outcome does not depend on the caller's privileges).
+///
+/// `on`: non-zero to ask for it, 0 not to (the default).
+///
+/// Returns: 0, or a negative errno.
+///
+/// Errors:
+/// -EOPNOTSUPP: when `on` is non-zero and the kernel has no
+///   CLONE_PIDFD_AUTOKILL (before Linux 7.1, clone3 refused by a filter,
+///   and with LINUXNS_FORCE_FALLBACK=1): there is no fallback, end the
+///   program yourself (ns_spawn_attr_set_pdeathsig ties it to the calling
+///   thread); from ns_spawn, as for ns_spawn_attr_set_autoreap.
+/// -EINVAL: when `attr` is NULL.
+///
+/// Thread safety: changes only the attribute object. An ns_spawn_attr may
+/// be used by any number of threads at once for spawning (ns_spawn,
+/// ns_spawn_fn), but this setter must not run concurrently with any use of
+/// the same attr (another setter, a spawn, ns_spawn_attr_free).
+/// ns_last_error is per thread.
+///
+/// Kernel: clone3's CLONE_PIDFD_AUTOKILL (7.1), probed once per process
+/// (ns_features, NS_FEATURE_CLONE_PIDFD_AUTOKILL).
+#[no_mangle]
+pub unsafe extern "C" fn ns_spawn_attr_set_autokill(attr: *mut ns_spawn_attr, on: c_int) -> c_int {
+    // SAFETY: per this function's contract.
+    unsafe {
+        set("ns_spawn_attr_set_autokill", attr, |a| {
+            a.set_autokill(on != 0)
+        })
+    }
+}

@@ -257,4 +257,76 @@ impl Command {
         let r = self.attr.set_umask(mask);
         self.record(r)
     }
+
+    /// Starts the program with no_new_privs set: execve never grants it
+    /// privileges (set-user-ID bits and file capabilities are ignored),
+    /// nor anything it runs. CLONE_NNP where the kernel has it (7.1, a
+    /// spawn without joins), and prctl(PR_SET_NO_NEW_PRIVS) in the child
+    /// right before exec on every kernel.
+    ///
+    /// ```
+    /// # fn main() -> linuxns::Result<()> {
+    /// let out = linuxns::Command::new("grep").args(["NoNewPrivs", "/proc/self/status"])
+    ///     .no_new_privs(true).output()?;
+    /// assert_eq!(out.stdout, b"NoNewPrivs:\t1\n");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn no_new_privs(&mut self, on: bool) -> &mut Command {
+        let r = self.attr.set_no_new_privs(on);
+        self.record(r)
+    }
+
+    /// Lets the kernel reap the program when it exits (CLONE_AUTOREAP,
+    /// Linux 7.1): it never becomes a zombie and sends no SIGCHLD, so a
+    /// runtime that reaps every child never sees it. [`Child::wait`] then
+    /// waits for its pidfd and reads the status the kernel keeps there.
+    ///
+    /// Errors (at spawn): `EOPNOTSUPP` on kernels before 7.1 (there is no
+    /// fallback: wait for it as usual), and with joins or time offsets
+    /// (they need an intermediate process, and the kernel reaps only a
+    /// child the caller cloned itself).
+    ///
+    /// ```
+    /// # fn main() -> linuxns::Result<()> {
+    /// let mut cmd = linuxns::Command::new("true");
+    /// if linuxns::features().contains(linuxns::Features::CLONE_AUTOREAP) {
+    ///     assert!(cmd.autoreap(true).status()?.success());
+    /// } else {
+    ///     let e = cmd.autoreap(true).status().unwrap_err();
+    ///     assert_eq!(e.errno(), libc::EOPNOTSUPP);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn autoreap(&mut self, on: bool) -> &mut Command {
+        let r = self.attr.set_autoreap(on);
+        self.record(r)
+    }
+
+    /// Kills the program when the last descriptor of its pidfd closes
+    /// (CLONE_PIDFD_AUTOKILL, Linux 7.1): dropping the [`Child`] (or the
+    /// caller's exit) ends it. Implies [`autoreap`](Command::autoreap) and
+    /// [`no_new_privs`](Command::no_new_privs) (the kernel requires the
+    /// latter of callers without CAP_SYS_ADMIN; set for every caller).
+    ///
+    /// Errors (at spawn): `EOPNOTSUPP` on kernels before 7.1 (no
+    /// fallback), and with joins or time offsets, as for autoreap.
+    ///
+    /// ```
+    /// # fn main() -> linuxns::Result<()> {
+    /// let mut cmd = linuxns::Command::new("sleep");
+    /// cmd.arg("60").autokill(true);
+    /// if linuxns::features().contains(linuxns::Features::CLONE_PIDFD_AUTOKILL) {
+    ///     drop(cmd.spawn()?); // closes the pidfd: the kernel kills it
+    /// } else {
+    ///     assert_eq!(cmd.spawn().unwrap_err().errno(), libc::EOPNOTSUPP);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn autokill(&mut self, on: bool) -> &mut Command {
+        let r = self.attr.set_autokill(on);
+        self.record(r)
+    }
 }

@@ -72,6 +72,14 @@ pub(crate) struct ProcAttrs {
     /// The seccomp filter (a checked copy); empty: none.
     pub seccomp: Vec<Insn>,
     pub umask: Option<u32>,
+    /// prctl(PR_SET_NO_NEW_PRIVS) before exec (and CLONE_NNP where the
+    /// kernel has it).
+    pub no_new_privs: bool,
+    /// CLONE_AUTOREAP (7.1): the kernel reaps the program.
+    pub autoreap: bool,
+    /// CLONE_PIDFD_AUTOKILL (7.1, with autoreap): the program dies with the
+    /// last descriptor of its pidfd.
+    pub autokill: bool,
 }
 
 fn check_id(id: u32, what: &str) -> Result<()> {
@@ -246,6 +254,45 @@ impl SpawnAttr {
                 .with_hint("permission bits only (0 to 0777)"));
         }
         self.proc.umask = Some(mask);
+        Ok(())
+    }
+
+    /// Starts the program with no_new_privs set: execve can never grant it
+    /// privileges (set-user-ID bits and file capabilities are ignored).
+    pub(crate) fn set_no_new_privs(&mut self, on: bool) -> Result<()> {
+        self.proc.no_new_privs = on;
+        Ok(())
+    }
+
+    /// Lets the kernel reap the program when it exits (CLONE_AUTOREAP,
+    /// 7.1); its status stays readable through its pidfd (PIDFD_GET_INFO).
+    pub(crate) fn set_autoreap(&mut self, on: bool) -> Result<()> {
+        if on && !crate::sys::features::clone_autoreap() {
+            return Err(Error::new(libc::EOPNOTSUPP, "CLONE_AUTOREAP").with_hint(
+                "the kernel reaps a child itself from Linux 7.1 (clone3); here, wait for it as usual (waitid with P_PIDFD)",
+            ));
+        }
+        self.proc.autoreap = on;
+        if !on {
+            self.proc.autokill = false;
+        }
+        Ok(())
+    }
+
+    /// Kills the program when the last descriptor of its pidfd closes
+    /// (CLONE_PIDFD_AUTOKILL, 7.1); implies autoreap and no_new_privs
+    /// (the kernel requires NNP of unprivileged callers; set for all).
+    pub(crate) fn set_autokill(&mut self, on: bool) -> Result<()> {
+        if on && !crate::sys::features::clone_autokill() {
+            return Err(Error::new(libc::EOPNOTSUPP, "CLONE_PIDFD_AUTOKILL").with_hint(
+                "a child that dies with its pidfd needs Linux 7.1 (clone3); here, kill it yourself (ns_spawn_attr_set_pdeathsig ties it to the calling thread)",
+            ));
+        }
+        self.proc.autokill = on;
+        if on {
+            self.proc.autoreap = true;
+            self.proc.no_new_privs = true;
+        }
         Ok(())
     }
 }

@@ -150,16 +150,21 @@ pub(crate) unsafe fn apply_umask(plan: &Plan) {
     }
 }
 
-/// no_new_privs, then the seccomp filter: seccomp(2), or prctl where that
+/// no_new_privs (asked for, or for a filter), then the seccomp filter: seccomp(2), or prctl where that
 /// is filtered (planned, or found now: ENOSYS).
 pub(crate) unsafe fn install_seccomp(plan: &Plan) -> Res {
     let p = attrs(plan);
-    if p.filter.is_null() {
+    if p.filter.is_null() && !p.no_new_privs {
         return Ok(());
     }
+    // Set even when the clone set it (CLONE_NNP): one call, and right
+    // whichever clone ran.
     // SAFETY: plain prctl.
     let r = unsafe { syscall(libc::SYS_prctl, &[PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0]) };
     check(Step::NoNewPrivs, r)?;
+    if p.filter.is_null() {
+        return Ok(());
+    }
     let prog = libc::sock_fprog {
         len: p.nfilter,
         filter: p.filter as *mut libc::sock_filter,

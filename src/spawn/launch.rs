@@ -33,6 +33,9 @@ pub(crate) struct Launch<'a> {
     /// CLONE_CLEAR_SIGHAND, through clone3 only (the child resets the
     /// dispositions itself as well).
     pub clear_sighand: u64,
+    /// The 7.1 flags (CLONE_AUTOREAP, CLONE_PIDFD_AUTOKILL, CLONE_NNP),
+    /// through clone3 only.
+    pub extra3: u64,
     pub exit_signal: u64,
     pub stack: &'a Stack,
     pub cgroup: Option<RawFd>,
@@ -81,7 +84,7 @@ impl Launch<'_> {
         let mut ret = -(libc::ENOSYS as isize);
         if self.clone3 {
             let mut args = CloneArgs {
-                flags: flags | self.clear_sighand,
+                flags: flags | self.clear_sighand | self.extra3,
                 pidfd: &mut pidfd as *mut c_int as u64,
                 exit_signal: self.exit_signal,
                 stack: self.stack.base as u64,

@@ -26,7 +26,8 @@ use super::plan::*;
 use super::prep::*;
 use super::prepare::{prepare, Params};
 use crate::error::{Error, Result};
-use crate::sys::{self, consts::CLONE_CLEAR_SIGHAND, Fd};
+use crate::sys::probe::{CLONE_AUTOREAP, CLONE_NNP, CLONE_PIDFD_AUTOKILL};
+use crate::sys::{self, consts::CLONE_CLEAR_SIGHAND, features, Fd};
 use crate::types::*;
 
 /// What the child runs.
@@ -205,9 +206,31 @@ unsafe fn attempt(
         None
     };
     let vfork = mode.vfork;
+    let pa = &attr.proc;
+    if (pa.autoreap || pa.autokill) && intermediate {
+        let what = if pa.autokill { "autokill" } else { "autoreap" };
+        return Err(Error::new(libc::EOPNOTSUPP, what)
+            .with_hint("the kernel reaps or kills only a child cloned by the caller itself, and joins, time offsets and supervision need an intermediate process between them")
+            .into());
+    }
+    // The 7.1 flags, through clone3 only: AUTOREAP and AUTOKILL need it
+    // (the setters checked that the kernel has them); NNP is also set by
+    // the child itself, so clone(2) may go without it.
+    let extra3 = if intermediate {
+        0
+    } else {
+        (if pa.autoreap { CLONE_AUTOREAP } else { 0 })
+            | (if pa.autokill { CLONE_PIDFD_AUTOKILL } else { 0 })
+            | (if pa.no_new_privs && features::clone_nnp() {
+                CLONE_NNP
+            } else {
+                0
+            })
+    };
 
     // Prepare.
-    let exit_signal = if opts.internal {
+    let exit_signal = if opts.internal || pa.autoreap {
+        // CLONE_AUTOREAP takes no exit signal.
         0
     } else {
         libc::SIGCHLD as u64
@@ -245,11 +268,14 @@ unsafe fn attempt(
         } | if intermediate { 0 } else { new as u32 as u64 }
             | if vfork { libc::CLONE_VFORK as u64 } else { 0 },
         clear_sighand,
+        extra3,
         exit_signal,
         stack: &p.stack_a,
         cgroup: attr.cgroup_fd(),
         // clone(2) cannot put a child into a cgroup or a new time namespace.
-        needs_clone3: attr.cgroup.is_some() || (!intermediate && new & NS_TIME != 0),
+        needs_clone3: attr.cgroup.is_some()
+            || (!intermediate && new & NS_TIME != 0)
+            || extra3 & (CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL) != 0,
         clone3,
         new: if intermediate { 0 } else { new },
     };

@@ -22,6 +22,8 @@ pub(crate) struct ProcPlan {
     /// Install it with prctl(PR_SET_SECCOMP) (seccomp(2) filtered, or the
     /// fallback forced).
     pub seccomp_prctl: bool,
+    /// prctl(PR_SET_NO_NEW_PRIVS) before exec, without a filter too.
+    pub no_new_privs: bool,
 }
 
 impl ProcPlan {
@@ -42,6 +44,7 @@ impl ProcPlan {
             // At most BPF_MAXINSNS (4096), checked by the setter.
             nfilter: p.seccomp.len() as u16,
             seccomp_prctl: has_filter && !features::seccomp_syscall(),
+            no_new_privs: p.no_new_privs,
         })
     }
 }

@@ -177,6 +177,25 @@ pub(crate) fn clone3_flags_accepted(flags: u64) -> bool {
     F[slot].get_or_probe(|| clone_into_cgroup() && clone3_accepts(flags) == Some(true))
 }
 
+/// CLONE_NNP (7.1) accepted by clone3 here.
+pub(crate) fn clone_nnp() -> bool {
+    clone3_flags_accepted(super::probe::CLONE_NNP)
+}
+
+/// CLONE_AUTOREAP (7.1) accepted by clone3 here.
+pub(crate) fn clone_autoreap() -> bool {
+    clone3_flags_accepted(super::probe::CLONE_AUTOREAP)
+}
+
+/// CLONE_PIDFD_AUTOKILL (7.1) accepted by clone3 here (with the flags it
+/// needs: CLONE_PIDFD, CLONE_AUTOREAP, and CLONE_NNP when unprivileged).
+pub(crate) fn clone_autokill() -> bool {
+    use super::probe::*;
+    clone3_flags_accepted(
+        CLONE_PIDFD_AUTOKILL | CLONE_AUTOREAP | CLONE_NNP | super::consts::CLONE_PIDFD,
+    )
+}
+
 /// listmount(2) and statmount(2) (6.8).
 pub(crate) fn listmount() -> bool {
     static F: Feature = Feature::new();

@@ -57,6 +57,14 @@ static inline bool same_info(const struct ns_info *a, const struct ns_info *b)
            a->owner_uid == b->owner_uid;
 }
 
+/* The same namespace, whatever its process count and first pid (which
+ * move with every process that starts or ends elsewhere). */
+static inline bool same_identity(const struct ns_info *a, const struct ns_info *b)
+{
+    return a->id == b->id && a->type == b->type && a->userns_id == b->userns_id &&
+           a->parent_id == b->parent_id && a->owner_uid == b->owner_uid;
+}
+
 static inline void print_info(const char *what, const struct ns_info *i)
 {
     fprintf(stderr, "    %s %s:[%" PRIu64 "] userns %" PRIu64 " parent %" PRIu64

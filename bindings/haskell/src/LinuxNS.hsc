@@ -535,7 +535,7 @@ bpfJump :: Word16 -> Word32 -> Word8 -> Word8 -> SockFilter
 bpfJump c k t f = SockFilter c t f k
 
 -- ---------------------------------------------------------------------------
--- The C functions (all 72; the test checks them against linuxns.h). Quick
+-- The C functions (all 75; the test checks them against linuxns.h). Quick
 -- calls are unsafe; calls that block, scan /proc or call back into Haskell
 -- are safe.
 
@@ -622,6 +622,9 @@ foreign import ccall unsafe "ns_spawn_attr_set_caps" c_attr_set_caps :: Ptr Spaw
 foreign import ccall unsafe "ns_spawn_attr_set_rlimit" c_attr_set_rlimit :: Ptr SpawnAttr -> CInt -> Ptr CRlimit -> IO CInt
 foreign import ccall unsafe "ns_spawn_attr_set_seccomp" c_attr_set_seccomp :: Ptr SpawnAttr -> Ptr SockFilter -> CUShort -> IO CInt
 foreign import ccall unsafe "ns_spawn_attr_set_umask" c_attr_set_umask :: Ptr SpawnAttr -> CMode -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_no_new_privs" c_attr_set_no_new_privs :: Ptr SpawnAttr -> CInt -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_autoreap" c_attr_set_autoreap :: Ptr SpawnAttr -> CInt -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_set_autokill" c_attr_set_autokill :: Ptr SpawnAttr -> CInt -> IO CInt
 
 foreign import ccall "wrapper" mkCallback :: Callback -> IO (FunPtr Callback)
 foreign import ccall "wrapper" mkListCallback :: ListCallback -> IO (FunPtr ListCallback)
@@ -1082,7 +1085,8 @@ translatePid pid from to = call "ns_pid_translate" (c_ns_pid_translate pid (fdOf
 -- pidfd_open(2)); for a process reaped already, the kernel keeps the
 -- status from 6.15 (EOPNOTSUPP before); an exited process that is not
 -- the caller's child, not reaped yet and not the caller's to ptrace gives
--- EACCES.
+-- EACCES. For a child spawned with 'autoreap' (the kernel reaps it), this
+-- is how its status is read, once the pidfd is readable.
 pidfdStatus :: Fd -> IO (Maybe ProcessStatus)
 pidfdStatus (Fd pfd) = alloca $ \p -> bound $ do
   rc <- c_ns_pidfd_status pfd p
@@ -1227,6 +1231,31 @@ data SpawnOptions = SpawnOptions
   , rlimits :: [(Rlimit, ResourceLimits)] -- ^ resource limits ('ResourceLimitUnknown' is infinity, as Linux's @RLIM_SAVED_*@)
   , seccompFilter :: Maybe [SockFilter] -- ^ a seccomp filter, installed last, before exec, with no_new_privs
   , umask :: Maybe FileMode -- ^ the umask, 0 to 0o777
+  , noNewPrivs :: Bool
+    -- ^ start the program with no_new_privs set (@NoNewPrivs: 1@ in its
+    -- @\/proc\/self\/status@): execve never grants it or what it runs
+    -- privileges (set-user-ID bits and file capabilities are ignored), and
+    -- it cannot be cleared. Every kernel (@CLONE_NNP@ from 7.1, else
+    -- @prctl(PR_SET_NO_NEW_PRIVS)@ right before exec); 'seccompFilter'
+    -- sets it too
+  , autoreap :: Bool
+    -- ^ the kernel reaps the program when it exits (@CLONE_AUTOREAP@, Linux
+    -- 7.1, 'CloneAutoreap' in 'features'): no zombie, no @SIGCHLD@, and
+    -- 'System.Posix.Process.getProcessStatus' cannot wait for it (ECHILD).
+    -- Use 'spawnPidfd': the pidfd becomes readable
+    -- ('Control.Concurrent.threadWaitRead') when it exits, and
+    -- 'pidfdStatus' then gives its status. 'False' also turns 'autokill'
+    -- off. Not with 'joins', 'joinPidfds' or 'timeOffsets' (EOPNOTSUPP from
+    -- 'spawn': they need an intermediate process)
+  , autokill :: Bool
+    -- ^ the program is killed (SIGKILL) when the last descriptor of its
+    -- pidfd closes (@CLONE_PIDFD_AUTOKILL@, Linux 7.1, 'ClonePidfdAutokill'
+    -- in 'features'): with 'spawnPidfd', when the caller closes that 'Fd'
+    -- (and every copy of it), exits or execs. Implies 'autoreap' and
+    -- 'noNewPrivs'. Before 7.1, 'True' for this or 'autoreap' makes 'spawn'
+    -- throw an 'IOError' with EOPNOTSUPP whose description names the
+    -- setter, the @CLONE_@ flag and 7.1 (no fallback: wait for the program
+    -- as usual, or end it yourself, 'pdeathsig'); 'False' always works
   }
 
 -- | Nothing new: a plain spawn.
@@ -1261,6 +1290,9 @@ defaultSpawnOptions =
     , rlimits = []
     , seccompFilter = Nothing
     , umask = Nothing
+    , noNewPrivs = False
+    , autoreap = False
+    , autokill = False
     }
 
 -- Must run on one bound thread with its use (check reads ns_last_error).
@@ -1314,6 +1346,11 @@ withAttr o act = bracket newAttr c_attr_free $ \a -> do
         ("ns_spawn_attr_set_seccomp: " ++ show n ++ " instructions (at most 4096)")
     withArray prog $ \p -> set "ns_spawn_attr_set_seccomp" (c_attr_set_seccomp a p (fromIntegral n))
   forM_ (umask o) $ \m -> set "ns_spawn_attr_set_umask" (c_attr_set_umask a m)
+  -- always set, in this order: autoreap False also clears autokill, and
+  -- autokill True turns the other two on
+  set "ns_spawn_attr_set_no_new_privs" (c_attr_set_no_new_privs a (fromBool (noNewPrivs o)))
+  set "ns_spawn_attr_set_autoreap" (c_attr_set_autoreap a (fromBool (autoreap o)))
+  set "ns_spawn_attr_set_autokill" (c_attr_set_autokill a (fromBool (autokill o)))
   act a
   where
     capMask = foldr (\c r -> r >>= \m -> capBit c >>= \b -> return (m .|. b)) (return 0)
@@ -1353,8 +1390,9 @@ spawnWith pidfd o prog args =
 -- | Starts a program (looked up in PATH without a @\/@), with argv
 -- @prog : args@, in the namespaces the options ask for (@ns_spawn@). The
 -- child is a direct child: wait for it with
--- 'System.Posix.Process.getProcessStatus'. Safe from any Haskell thread
--- under either RTS; the caller never moves.
+-- 'System.Posix.Process.getProcessStatus' (unless 'autoreap' or 'autokill':
+-- then the kernel reaps it, use 'spawnPidfd' and 'pidfdStatus'). Safe from
+-- any Haskell thread under either RTS; the caller never moves.
 --
 -- > pid <- spawn defaultSpawnOptions {namespaces = [User, Pid, Uts], mapRoot = True,
 -- >                                   hostname = Just "box"} "hostname" []
@@ -1362,7 +1400,12 @@ spawnWith pidfd o prog args =
 spawn :: SpawnOptions -> FilePath -> [String] -> IO ProcessID
 spawn = spawnWith nullPtr
 
--- | 'spawn', also returning a pidfd of the child (the caller's to close).
+-- | 'spawn', also returning a pidfd of the child (the caller's to close;
+-- with 'autokill', closing it kills the child).
+--
+-- > (pid, pfd) <- spawnPidfd defaultSpawnOptions {autoreap = True} "sh" ["-c", "exit 3"]
+-- > threadWaitRead pfd                -- readable once it exits
+-- > pidfdStatus pfd                   -- Just (Exited (ExitFailure 3)); never a zombie
 spawnPidfd :: SpawnOptions -> FilePath -> [String] -> IO (ProcessID, Fd)
 spawnPidfd o prog args = alloca $ \p -> do
   pid <- spawnWith p o prog args

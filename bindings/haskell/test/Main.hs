@@ -30,10 +30,11 @@ import System.Posix.Files (fileOwner, getFileStatus, readSymbolicLink)
 import System.Posix.IO (FdOption (CloseOnExec), closeFd, createPipe, fdToHandle, setFdOption)
 import System.Posix.Process (ProcessStatus (..), forkProcess, getProcessID, getProcessStatus)
 import System.Posix.Resource (ResourceLimit (..), ResourceLimits (..))
-import System.Posix.Signals (sigKILL, signalProcess)
+import System.Posix.Signals (nullSignal, sigKILL, signalProcess)
 import System.Posix.Types (Fd (..))
 import System.Posix.User (getEffectiveGroupID, getEffectiveUserID, getRealUserID)
 import System.Process (readProcessWithExitCode)
+import System.Timeout (timeout)
 
 foreign import ccall "&getpid" p_getpid :: FunPtr (Ptr () -> IO CInt)
 foreign import ccall unsafe "umount2" c_umount2 :: CString -> CInt -> IO CInt
@@ -441,6 +442,88 @@ main = do
     ("spawn {seccompFilter = an allow-all filter}: " ++ show (words os))
   expectIOError ok "seccompFilter = Just []: EINVAL" (hasErrno eINVAL) (spawn defaultSpawnOptions {seccompFilter = Just []} "true" [])
   expectIOError ok "umask 0o1000: EINVAL" (hasErrno eINVAL) (spawn defaultSpawnOptions {umask = Just 0o1000} "true" [])
+
+  -- noNewPrivs, autoreap, autokill (CLONE_NNP, CLONE_AUTOREAP,
+  -- CLONE_PIDFD_AUTOKILL: Linux 7.1; noNewPrivs works everywhere)
+  let nnpOf o = [v | l <- lines o, ["NoNewPrivs:", v] <- [words l]]
+      statusOf opts = spawnRead opts "cat" ["/proc/self/status"]
+      -- the pidfd readable (the process ended) within 10 s
+      waitPidfd fd = isJust <$> timeout 10000000 (threadWaitRead fd)
+      fromLib fn flag e =
+        hasErrno eOPNOTSUPP e && (fn ++ ": ") `isPrefixOf` ioe_description e
+          && flag `isInfixOf` ioe_description e && "7.1" `isInfixOf` ioe_description e
+  ourNnp <- nnpOf <$> readFile "/proc/self/status"
+  (sn1, on1) <- statusOf defaultSpawnOptions {noNewPrivs = True}
+  (sn0, on0) <- statusOf defaultSpawnOptions
+  ourNnp' <- nnpOf <$> readFile "/proc/self/status"
+  ok (ourNnp == ["0"] && sn1 == Exited ExitSuccess && nnpOf on1 == ["1"] && sn0 == Exited ExitSuccess
+      && nnpOf on0 == ["0"] && ourNnp' == ["0"])
+    ("spawn {noNewPrivs = True}: the program's /proc/self/status has NoNewPrivs " ++ unwords (nnpOf on1)
+      ++ "; without it " ++ unwords (nnpOf on0) ++ "; ours " ++ unwords ourNnp ++ " before and " ++ unwords ourNnp' ++ " after")
+  (sn2, on2) <- spawnRead defaultSpawnOptions {noNewPrivs = True, namespaces = [User, Pid], mapRoot = True}
+    "sh" ["-c", "cat /proc/self/status"]
+  ok (sn2 == Exited ExitSuccess && nnpOf on2 == ["1"])
+    ("spawn {noNewPrivs, User, Pid, mapRoot}: a process the program starts has NoNewPrivs " ++ unwords (nnpOf on2))
+  if CloneAutoreap `elem` fs
+    then do
+      (p, pfd) <- spawnPidfd defaultSpawnOptions {autoreap = True} "sh" ["-c", "exit 7"]
+      readable <- waitPidfd pfd
+      st' <- pidfdStatus pfd
+      w <- try (getProcessStatus True False p)
+      closeFd pfd
+      ok (readable && st' == Just (Exited (ExitFailure 7)) && either (hasErrno eCHILD) (const False) w)
+        ("spawnPidfd {autoreap = True} (CloneAutoreap): the pidfd polls readable, pidfdStatus " ++ show st'
+          ++ ", getProcessStatus: " ++ either (show :: IOException -> String) show w)
+      withNamespace (openPid 0 Uts) $ \uts ->
+        expectIOError ok "spawn {autoreap, joins}: EOPNOTSUPP (the kernel reaps only a child cloned by the caller)"
+          (hasErrno eOPNOTSUPP) (spawn defaultSpawnOptions {autoreap = True, joins = [uts]} "true" [])
+    else
+      expectIOError ok "spawn {autoreap = True} without CloneAutoreap: EOPNOTSUPP from ns_spawn_attr_set_autoreap naming CLONE_AUTOREAP and 7.1"
+        (fromLib "ns_spawn_attr_set_autoreap" "CLONE_AUTOREAP") (spawn defaultSpawnOptions {autoreap = True} "true" [])
+  (sr, orr) <- spawnRead defaultSpawnOptions {autoreap = False} "sh" ["-c", "echo ran; exit 4"]
+  ok (sr == Exited (ExitFailure 4) && orr == "ran\n")
+    ("spawn {autoreap = False}: an ordinary child, getProcessStatus " ++ show sr)
+  if ClonePidfdAutokill `elem` fs
+    then do
+      -- the program holds the write end of a pipe: EOF once it is gone
+      (rk, wk) <- createPipe
+      mapM_ (\fd -> setFdOption fd CloseOnExec True) [rk, wk]
+      (p, pfd) <- spawnPidfd defaultSpawnOptions {autokill = True, fds = [(Fd 1, Just wk)]} "sleep" ["60"]
+      closeFd wk
+      alive <- try (signalProcess nullSignal p)
+      closeFd pfd
+      eof <- isJust <$> timeout 10000000 (threadWaitRead rk)
+      closeFd rk
+      let gone n = do
+            e <- try (signalProcess nullSignal p)
+            case e of
+              Left (x :: IOException) -> return (hasErrno eSRCH x)
+              Right () | n > (0 :: Int) -> threadDelay 10000 >> gone (n - 1)
+              Right () -> return False
+      isGone <- gone 500
+      ok (either (\(_ :: IOException) -> False) (const True) alive && eof && isGone)
+        "spawnPidfd {autokill = True} (ClonePidfdAutokill): the program runs while we hold the pidfd; closing it kills it (its stdout closes) and the kernel reaps it (ESRCH)"
+      (r2, w2) <- createPipe
+      mapM_ (\fd -> setFdOption fd CloseOnExec True) [r2, w2]
+      (_, pfd2) <- spawnPidfd defaultSpawnOptions {autokill = True, fds = [(Fd 1, Just w2)]} "cat" ["/proc/self/status"]
+      closeFd w2
+      h <- fdToHandle r2
+      o <- hGetContents h
+      _ <- evaluate (length o)
+      hClose h
+      readable <- waitPidfd pfd2
+      st' <- pidfdStatus pfd2
+      closeFd pfd2
+      ok (readable && st' == Just (Exited ExitSuccess) && nnpOf o == ["1"])
+        ("spawnPidfd {autokill = True}, pidfd held: runs to its end, pidfdStatus " ++ show st' ++ ", NoNewPrivs " ++ unwords (nnpOf o) ++ " (implied)")
+    else do
+      expectIOError ok "spawn {autokill = True} without ClonePidfdAutokill: EOPNOTSUPP from ns_spawn_attr_set_autokill naming CLONE_PIDFD_AUTOKILL and 7.1"
+        (fromLib "ns_spawn_attr_set_autokill" "CLONE_PIDFD_AUTOKILL") (spawn defaultSpawnOptions {autokill = True} "true" [])
+      expectIOError ok "spawnPidfd {autokill = True, noNewPrivs = True}: EOPNOTSUPP as well"
+        (fromLib "ns_spawn_attr_set_autokill" "CLONE_PIDFD_AUTOKILL") (spawnPidfd defaultSpawnOptions {autokill = True, noNewPrivs = True} "true" [])
+  (sk, outK) <- spawnRead defaultSpawnOptions {autokill = False, autoreap = False, noNewPrivs = True} "sh" ["-c", "cat /proc/self/status; exit 5"]
+  ok (sk == Exited (ExitFailure 5) && nnpOf outK == ["1"])
+    ("spawn {autokill = False, autoreap = False, noNewPrivs = True}: an ordinary child (" ++ show sk ++ "), NoNewPrivs " ++ unwords (nnpOf outK))
 
   -- root only
   asRoot "runIn, unshare on a forkOS thread, netns" $ do

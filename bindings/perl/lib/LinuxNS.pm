@@ -256,6 +256,9 @@ our %C_SIGNATURES = (
     ns_spawn_attr_set_rlimit     => [[@A, 'int', 'opaque'] => 'int'],
     ns_spawn_attr_set_seccomp    => [[@A, 'opaque', 'ushort'] => 'int'],
     ns_spawn_attr_set_umask      => [[@A, 'mode_t'] => 'int'],
+    ns_spawn_attr_set_no_new_privs => [[@A, 'int'] => 'int'],
+    ns_spawn_attr_set_autoreap     => [[@A, 'int'] => 'int'],
+    ns_spawn_attr_set_autokill     => [[@A, 'int'] => 'int'],
 );
 
 # The raw functions, as the C library has them: LinuxNS::C::ns_open_pid etc.
@@ -684,7 +687,8 @@ use warnings;
 
 our @KEYS = qw(namespaces join map_root uid_map gid_map hostname root mount_proc
     propagation cwd fds close_fds pdeathsig cgroup time_offsets
-    root_idmap uid gid groups setsid pgid caps rlimits seccomp umask);
+    root_idmap uid gid groups setsid pgid caps rlimits seccomp umask
+    no_new_privs autoreap autokill);
 
 # RLIMIT_* (sys/resource.h): the generic numbering; alpha, mips and sparc
 # number some differently, so names are taken only elsewhere.
@@ -784,6 +788,11 @@ sub set {
         $mask = oct $mask if !ref $mask && $mask =~ /^0[0-7]+$/;
         $self->_call('set_umask', $mask);
     }
+    # In this order: autoreap => 0 also clears autokill, and autokill => 1
+    # turns autoreap and no_new_privs on.
+    $self->_call('set_no_new_privs', $o{no_new_privs} ? 1 : 0) if defined $o{no_new_privs};
+    $self->_call('set_autoreap', $o{autoreap} ? 1 : 0) if defined $o{autoreap};
+    $self->_call('set_autokill', $o{autokill} ? 1 : 0) if defined $o{autokill};
     return $self;
 }
 
@@ -1236,6 +1245,9 @@ given. Options:
     rlimits      => {NOFILE => [$soft, $hard], CORE => 0}  # ns_spawn_attr_set_rlimit
     seccomp      => [[$code, $jt, $jf, $k], ...]           # ns_spawn_attr_set_seccomp
     umask        => 027         # ns_spawn_attr_set_umask
+    no_new_privs => 1           # ns_spawn_attr_set_no_new_privs
+    autoreap     => 1           # ns_spawn_attr_set_autoreap (Linux 7.1)
+    autokill     => 1           # ns_spawn_attr_set_autokill (Linux 7.1)
 
 Clock numbers come from L<Time::HiRes> (CLOCK_MONOTONIC, CLOCK_BOOTTIME).
 
@@ -1280,6 +1292,35 @@ program under a filter that allows everything.
 
 C<umask>: a number (write it in octal, C<027>) or an octal string
 (C<'027'>), 0 to 0777.
+
+C<no_new_privs>: the program starts with no_new_privs set
+(C<NoNewPrivs: 1> in its /proc/self/status): execve never grants it or
+anything it runs privileges (set-user-ID and set-group-ID bits and file
+capabilities are ignored), and the flag cannot be cleared. On every
+kernel (CLONE_NNP from Linux 7.1, else prctl(PR_SET_NO_NEW_PRIVS) right
+before exec). C<seccomp> sets it as well.
+
+C<autoreap>: the kernel reaps the program when it exits: it never
+becomes a zombie and sends no SIGCHLD, and C<waitpid> cannot wait for it
+(ECHILD). Ask for C<pidfd =E<gt> 1>: the pidfd handle becomes readable
+(C<IO::Select>, C<poll>) when the program exits, and C<pidfd_status>
+then gives its wait status. C<autoreap =E<gt> 0> also turns C<autokill>
+off.
+
+C<autokill>: the program is killed (SIGKILL) when the last descriptor of
+its pidfd closes: with C<pidfd =E<gt> 1>, when the handle is closed or
+goes out of scope (and every duplicate of it), or when this process exits
+or execs. Implies C<autoreap> and C<no_new_privs>.
+
+C<autoreap> and C<autokill> need CLONE_AUTOREAP and CLONE_PIDFD_AUTOKILL
+(Linux 7.1; C<features()> has NS_FEATURE_CLONE_AUTOREAP and
+NS_FEATURE_CLONE_PIDFD_AUTOKILL then). Without them, setting either to 1
+dies with EOPNOTSUPP (the detail names the function, the CLONE_ flag and
+7.1): there is no fallback, wait for the program as usual, or end it
+yourself (C<pdeathsig>). Setting them to 0 always succeeds. C<spawn> also
+dies with EOPNOTSUPP when they are combined with C<join>,
+C<time_offsets> or a joined time namespace, which need an intermediate
+process.
 
 =item spawn_sub($code, %options)
 

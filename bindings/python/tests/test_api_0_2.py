@@ -2,7 +2,9 @@
 handles, ns_list_ex, the mounts of a mount namespace, pid translation, a
 pidfd's status, the kernel features, idmapped mounts and the new spawn
 attributes (ids, umask, limits, session, process group, capabilities,
-seccomp), each read back from /proc, stat(2) or the child itself."""
+seccomp, no_new_privs), each read back from /proc, stat(2) or the child
+itself; and the 7.1 lifecycle flags (autoreap, autokill): the kernel's
+behaviour where it has them, EOPNOTSUPP naming 7.1 where it has not."""
 from __future__ import annotations
 
 import ctypes
@@ -556,3 +558,150 @@ def test_spawn_fn_takes_the_new_options() -> None:
         assert f.read() == f"{0o017} 77"
     with pytest.raises(TypeError):
         linuxns.spawn_fn(fn, no_such_option=1)
+
+
+# --- no_new_privs, autoreap, autokill -----------------------------------------------
+
+def test_spawn_no_new_privs() -> None:
+    assert _status()["NoNewPrivs"] == "0"  # the caller, before and after
+    status, _ = _read_back()
+    assert status["NoNewPrivs"] == "0"
+    status, _ = _read_back(no_new_privs=True)
+    assert status["NoNewPrivs"] == "1"
+    with linuxns.SpawnAttr() as a:
+        a.set_no_new_privs()
+        for _ in range(2):  # reusable
+            p = linuxns.spawn(["cat", "/proc/self/status"], attr=a, stdout=linuxns.PIPE)
+            assert _fields(p.communicate()[0].decode())["NoNewPrivs"] == "1"
+        a.set_no_new_privs(False)
+        p = linuxns.spawn(["cat", "/proc/self/status"], attr=a, stdout=linuxns.PIPE)
+        assert _fields(p.communicate()[0].decode())["NoNewPrivs"] == "0"
+    assert _status()["NoNewPrivs"] == "0"
+
+    r, w = os.pipe()
+
+    def fn():
+        with open("/proc/self/status") as f:
+            os.write(w, _fields(f.read())["NoNewPrivs"].encode())
+        return 0
+
+    p = linuxns.spawn_fn(fn, no_new_privs=True)
+    os.close(w)
+    assert p.wait() == 0
+    with os.fdopen(r) as f:
+        assert f.read() == "1"
+
+
+@requires_root
+def test_spawn_no_new_privs_in_namespaces() -> None:
+    # new namespaces, and a join (through the library's intermediate process)
+    status, _ = _read_back(no_new_privs=True, namespaces=["user", "pid", "mnt", "uts"],
+                           map_root=True)
+    assert (status["NoNewPrivs"], status["Uid"].split()[0]) == ("1", "0")
+    with linuxns.open_pid(0, "uts") as uts:
+        status, _ = _read_back(no_new_privs=True, join=[uts])
+    assert status["NoNewPrivs"] == "1"
+
+
+def _refused(call, name: str, flag: str) -> None:
+    """The setter's OSError where the kernel lacks the flag: EOPNOTSUPP,
+    ns_last_error naming the function, the clone3 flag and 7.1."""
+    with pytest.raises(OSError) as ei:
+        call()
+    assert ei.value.errno == errno.EOPNOTSUPP
+    for word in (name, flag, "7.1"):
+        assert word in ei.value.strerror, ei.value.strerror
+
+
+def test_spawn_autoreap() -> None:
+    if linuxns.Feature.CLONE_AUTOREAP not in linuxns.features():
+        with linuxns.SpawnAttr() as a:
+            _refused(a.set_autoreap, "ns_spawn_attr_set_autoreap", "CLONE_AUTOREAP")
+            a.set_autoreap(False)  # off: always fine
+            p = linuxns.spawn(["sh", "-c", "exit 7"], attr=a)
+            assert not p.autoreap and p.wait() == 7
+            p.close()
+        _refused(lambda: linuxns.spawn(["true"], autoreap=True), "ns_spawn_attr_set_autoreap",
+                 "CLONE_AUTOREAP")
+        return
+    p = linuxns.spawn(["sh", "-c", "exit 7"], autoreap=True)
+    assert p.autoreap
+    _wait_exited(p.pidfd)
+    status = linuxns.pidfd_status(p)
+    for _ in range(1000):  # recorded as the kernel reaps it, a moment after the exit
+        if status is not None:
+            break
+        time.sleep(0.001)
+        status = linuxns.pidfd_status(p)
+    assert status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 7
+    # neither a zombie nor waitable (0x40000000: __WALL, whatever the exit signal)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(p.pid, os.WNOHANG | 0x40000000)
+    assert p.wait() == 7
+    p.close()
+    # a signal; wait's timeout
+    with linuxns.spawn(["sleep", "60"], autoreap=True) as p:
+        assert p.poll() is None
+        with pytest.raises(subprocess.TimeoutExpired):
+            p.wait(timeout=0.05)
+        p.kill()
+        assert p.wait() == -9
+    # through a SpawnAttr: set_autoreap(False) turns it off again
+    with linuxns.SpawnAttr() as a:
+        a.set_autoreap()
+        p = linuxns.spawn(["true"], attr=a)
+        assert p.autoreap and p.wait() == 0
+        p.close()
+        a.set_autoreap(False)
+        p = linuxns.spawn(["true"], attr=a)
+        assert not p.autoreap and p.wait() == 0
+        p.close()
+    # a join needs the intermediate process: refused before anything starts
+    with linuxns.open_pid(0, "uts") as uts, pytest.raises(OSError) as ei:
+        linuxns.spawn(["true"], autoreap=True, join=[uts])
+    assert ei.value.errno == errno.EOPNOTSUPP
+
+
+def test_spawn_autokill() -> None:
+    if linuxns.Feature.CLONE_PIDFD_AUTOKILL not in linuxns.features():
+        with linuxns.SpawnAttr() as a:
+            _refused(a.set_autokill, "ns_spawn_attr_set_autokill", "CLONE_PIDFD_AUTOKILL")
+            a.set_autokill(False)  # off: always fine
+            p = linuxns.spawn(["sh", "-c", "exit 3"], attr=a)
+            assert not p.autoreap and p.wait() == 3
+            p.close()
+        _refused(lambda: linuxns.spawn(["true"], autokill=True), "ns_spawn_attr_set_autokill",
+                 "CLONE_PIDFD_AUTOKILL")
+        return
+    p = linuxns.spawn(["sleep", "60"], autokill=True)
+    assert p.autoreap  # implied
+    assert _status(str(p.pid))["NoNewPrivs"] == "1"  # implied
+    os.kill(p.pid, 0)
+    p.close()  # the last descriptor of its pidfd: SIGKILL, and the kernel reaps it
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(p.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    with pytest.raises(ProcessLookupError):
+        os.kill(p.pid, 0)
+    # with the pidfd kept open, a normal exit and its status
+    with linuxns.spawn(["sh", "-c", "exit 3"], autokill=True) as p:
+        assert p.wait() == 3
+
+
+def test_process_autoreap_path_on_any_child() -> None:
+    """The wait of a child the kernel reaps (poll the pidfd, then its
+    status) works on any child, which it leaves a zombie for waitid."""
+    p = linuxns.spawn(["sh", "-c", "read x; exit 5"], stdin=linuxns.PIPE)
+    q = linuxns.Process(p.pid, p.pidfd, p.args, autoreap=True)
+    assert q.poll() is None
+    with pytest.raises(subprocess.TimeoutExpired):
+        q.wait(timeout=0.05)
+    assert p.stdin is not None
+    p.stdin.close()
+    assert q.wait() == 5
+    assert p.wait() == 5  # still there to reap
+    p.close()

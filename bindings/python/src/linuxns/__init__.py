@@ -16,7 +16,9 @@ The functions of LINUXNS_0.2 add namespace file handles
 (:func:`pid_translate`), a pidfd's status (:func:`pidfd_status`), the
 kernel features found (:func:`features`), idmapped mounts
 (:func:`mount_idmapped`), and spawns with ids, a session or process
-group, capabilities, resource limits, a seccomp filter and a umask.
+group, capabilities, resource limits, a seccomp filter, a umask and
+no_new_privs, and (Linux 7.1) children the kernel reaps itself or kills
+when their pidfd closes.
 
 ``linuxns.namespaces`` is a drop-in for ``lxns.namespaces``.
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import errno
 import os
 import select
 import signal
@@ -839,6 +842,9 @@ class SpawnAttr:
 
     def __init__(self) -> None:
         self._attr: Optional[int] = lib.ns_spawn_attr_new()
+        # The kernel reaps the program (set_autoreap, set_autokill): its
+        # Process waits on the pidfd and reads the status there.
+        self._autoreap = False
 
     @property
     def _as_parameter_(self) -> Any:
@@ -978,6 +984,39 @@ class SpawnAttr:
         """The program's umask (0 to 0o777)."""
         lib.ns_spawn_attr_set_umask(self, mask)
 
+    def set_no_new_privs(self, on: bool = True) -> None:
+        """Start the program with no_new_privs set: execve never grants it
+        privileges (set-user-ID and set-group-ID bits and file capabilities
+        are ignored), for it and everything it runs, and it cannot be
+        cleared. A seccomp filter sets it too. Any kernel (CLONE_NNP from
+        7.1, else prctl in the child right before the filter and exec)."""
+        lib.ns_spawn_attr_set_no_new_privs(self, int(bool(on)))
+
+    def set_autoreap(self, on: bool = True) -> None:
+        """Let the kernel reap the program when it exits (CLONE_AUTOREAP,
+        Linux 7.1): no zombie, no SIGCHLD, and waitpid cannot wait for it;
+        its :class:`Process` waits until the pidfd polls readable and reads
+        the status there (:func:`pidfd_status`). Not with joins or time
+        offsets (then spawn raises OSError EOPNOTSUPP). ``False`` also
+        clears :meth:`set_autokill`. OSError EOPNOTSUPP, naming 7.1, where
+        the kernel lacks it (``Feature.CLONE_AUTOREAP not in features()``):
+        wait for the program as usual instead."""
+        lib.ns_spawn_attr_set_autoreap(self, int(bool(on)))
+        self._autoreap = bool(on)
+
+    def set_autokill(self, on: bool = True) -> None:
+        """Kill the program (SIGKILL) when the last descriptor of its pidfd
+        closes (CLONE_PIDFD_AUTOKILL, Linux 7.1): :meth:`Process.close`
+        before it has exited, or the caller's exit or exec, however it
+        ends. Implies :meth:`set_autoreap` and :meth:`set_no_new_privs`.
+        OSError EOPNOTSUPP, naming 7.1, where the kernel lacks it
+        (``Feature.CLONE_PIDFD_AUTOKILL not in features()``): end the
+        program yourself (:meth:`set_pdeathsig` ties it to the calling
+        thread)."""
+        lib.ns_spawn_attr_set_autokill(self, int(bool(on)))
+        if on:
+            self._autoreap = True
+
 
 #: (uid_t)-1 / (gid_t)-1: leave the id as it is.
 _NO_ID = 0xFFFFFFFF
@@ -1037,29 +1076,64 @@ def _wait_status(pidfd: int, pid: int, nohang: bool) -> Optional[int]:
     return os.waitstatus_to_exitcode(status)
 
 
+def _reaped_status(pidfd: int) -> int:
+    """The status of a process the kernel reaps itself, once its pidfd has
+    polled readable: the kernel may record it a moment after the exit."""
+    deadline = time.monotonic() + 10
+    while True:
+        status = pidfd_status(pidfd)
+        if status is not None:
+            return status
+        if time.monotonic() >= deadline:
+            raise OSError(errno.EAGAIN, f"pidfd {pidfd} polls readable but has no exit status")
+        time.sleep(0.001)
+
+
 class Process:
     """A spawned child, Popen-like: pid, pidfd, wait(), kill(), returncode,
-    communicate(); stdin/stdout/stderr are file objects for PIPEs."""
+    communicate(); stdin/stdout/stderr are file objects for PIPEs.
+
+    ``autoreap`` is true for a child the kernel reaps itself
+    (:meth:`SpawnAttr.set_autoreap`, :meth:`SpawnAttr.set_autokill`):
+    poll() and wait() then read its status from the pidfd
+    (:func:`pidfd_status`) instead of waiting for it with waitid."""
 
     def __init__(self, pid: int, pidfd: int, args: Sequence[Any],
                  stdin: Optional[IO[bytes]] = None, stdout: Optional[IO[bytes]] = None,
-                 stderr: Optional[IO[bytes]] = None) -> None:
+                 stderr: Optional[IO[bytes]] = None, autoreap: bool = False) -> None:
         self.pid = pid
         self.pidfd = pidfd
         self.args = args
         self.stdin = stdin
         self.stdout = stdout
         self.stderr = stderr
+        self.autoreap = autoreap
         self.returncode: Optional[int] = None
 
     def poll(self) -> Optional[int]:
         if self.returncode is None:
-            self.returncode = _wait_status(self.pidfd, self.pid, nohang=True)
+            if self.autoreap:
+                status = pidfd_status(self.pidfd)
+                if status is not None:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+            else:
+                self.returncode = _wait_status(self.pidfd, self.pid, nohang=True)
         return self.returncode
 
     def wait(self, timeout: Optional[float] = None) -> int:
         """Wait for the child through its pidfd; its return code (-N: signal N)."""
         if self.returncode is not None:
+            return self.returncode
+        if self.autoreap:
+            if self.pidfd < 0:
+                raise ValueError("the pidfd is closed: a child the kernel reaps has its "
+                                 "status only there")
+            p = select.poll()
+            p.register(self.pidfd, select.POLLIN)  # readable once it has exited
+            while not p.poll(None if timeout is None else max(0, int(timeout * 1000))):
+                if timeout is not None:
+                    raise subprocess.TimeoutExpired(list(map(str, self.args)), timeout)
+            self.returncode = os.waitstatus_to_exitcode(_reaped_status(self.pidfd))
             return self.returncode
         if timeout is not None and self.pidfd >= 0:
             p = select.poll()
@@ -1123,7 +1197,9 @@ class Process:
                 results.get("err") if self.stderr is not None else None)
 
     def close(self) -> None:
-        """Close the pipes and the pidfd (after wait())."""
+        """Close the pipes and the pidfd (after wait()). With
+        :meth:`SpawnAttr.set_autokill`, closing the pidfd of a child still
+        running kills it."""
         for f in (self.stdin, self.stdout, self.stderr):
             if f is not None:
                 f.close()
@@ -1169,7 +1245,7 @@ _ATTR_OPTIONS = ("namespaces", "map_root", "uid_map", "gid_map", "map_flags", "h
                  "root", "mount_proc", "propagation", "cwd", "pdeathsig", "join", "close_fds",
                  "cgroup", "time_offsets", "pass_fds", "root_idmap", "user", "group",
                  "extra_groups", "umask", "start_new_session", "process_group", "rlimits",
-                 "caps", "seccomp")
+                 "caps", "seccomp", "no_new_privs", "autoreap", "autokill")
 
 
 def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes = 0, map_root: bool = False,
@@ -1187,7 +1263,8 @@ def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes = 0, map_root: bool = Fa
                 process_group: Optional[int] = None,
                 rlimits: Optional[Mapping[int, Tuple[int, int]]] = None,
                 caps: Optional[Mapping[int, Caps]] = None,
-                seccomp: Optional[BpfProgram] = None) -> None:
+                seccomp: Optional[BpfProgram] = None, no_new_privs: bool = False,
+                autoreap: bool = False, autokill: bool = False) -> None:
     for j in join:
         if isinstance(j, tuple):
             attr.join(j[0], j[1])
@@ -1240,6 +1317,12 @@ def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes = 0, map_root: bool = Fa
         attr.set_caps(which, c)
     if seccomp is not None:
         attr.set_seccomp(seccomp)
+    if no_new_privs:
+        attr.set_no_new_privs(True)
+    if autoreap:
+        attr.set_autoreap(True)
+    if autokill:
+        attr.set_autokill(True)
 
 
 def _streams(attr: SpawnAttr, stdin: Stream, stdout: Stream, stderr: Stream
@@ -1294,6 +1377,7 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
           process_group: Optional[int] = None,
           rlimits: Optional[Mapping[int, Tuple[int, int]]] = None,
           caps: Optional[Mapping[int, Caps]] = None, seccomp: Optional[BpfProgram] = None,
+          no_new_privs: bool = False, autoreap: bool = False, autokill: bool = False,
           attr: Optional[SpawnAttr] = None) -> Process:
     """Start a program in new or existing namespaces, as a direct child.
 
@@ -1311,8 +1395,12 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
     ``start_new_session``, ``process_group``. Also ``rlimits``
     ({resource.RLIMIT_*: (soft, hard)}), ``caps`` ({NS_CAPS_* mask:
     capabilities}, see :meth:`SpawnAttr.set_caps`), ``seccomp`` (a BPF
-    program, see :meth:`SpawnAttr.set_seccomp`) and ``root_idmap`` (a user
-    namespace through which ``root`` is mounted idmapped).
+    program, see :meth:`SpawnAttr.set_seccomp`), ``root_idmap`` (a user
+    namespace through which ``root`` is mounted idmapped) and
+    ``no_new_privs``. Linux 7.1: ``autoreap`` (the kernel reaps the child;
+    the Process reads its status from the pidfd) and ``autokill`` (the
+    child is killed when its pidfd closes), OSError EOPNOTSUPP before; see
+    :meth:`SpawnAttr.set_autoreap`, :meth:`SpawnAttr.set_autokill`.
     """
     argv_b = [os.fsencode(a) for a in args]
     if not argv_b:
@@ -1332,10 +1420,12 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
                     time_offsets=time_offsets, pass_fds=pass_fds, root_idmap=root_idmap,
                     user=user, group=group, extra_groups=extra_groups, umask=umask,
                     start_new_session=start_new_session, process_group=process_group,
-                    rlimits=rlimits, caps=caps, seccomp=seccomp)
+                    rlimits=rlimits, caps=caps, seccomp=seccomp, no_new_privs=no_new_privs,
+                    autoreap=autoreap, autokill=autokill)
         to_close, ours = _streams(a, stdin, stdout, stderr)
         pidfd = ctypes.c_int(-1)
         pid = lib.ns_spawn(path, argv, envp, a, ctypes.byref(pidfd))
+        reaped = a._autoreap
     except BaseException:
         for f in ours:
             if f is not None:
@@ -1346,7 +1436,7 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
             os.close(fd)
         if own_attr:
             a.free()
-    return Process(pid, pidfd.value, list(args), ours[0], ours[1], ours[2])
+    return Process(pid, pidfd.value, list(args), ours[0], ours[1], ours[2], autoreap=reaped)
 
 
 def _child_trampoline(fn: Callable[[], Any]) -> Any:
@@ -1384,9 +1474,10 @@ def spawn_fn(fn: Callable[[], Optional[int]], **kwargs: Any) -> Process:
         cb = _child_trampoline(fn)
         pidfd = ctypes.c_int(-1)
         pid = lib.ns_spawn_fn(a, cb, None, ctypes.byref(pidfd))
+        reaped = a._autoreap
     finally:
         a.free()
-    return Process(pid, pidfd.value, [fn])
+    return Process(pid, pidfd.value, [fn], autoreap=reaped)
 
 
 def clone(fn: Callable[[], Optional[int]], namespaces: NsTypes = 0) -> Process:

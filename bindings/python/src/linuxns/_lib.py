@@ -1,4 +1,4 @@
-"""Loading liblinuxns and declaring its 72 functions for ctypes.
+"""Loading liblinuxns and declaring its 75 functions for ctypes.
 
 The library is found, in this order, at:
 
@@ -242,6 +242,9 @@ _SIGNATURES = {
     "ns_spawn_attr_set_seccomp": ([c_void_p, ctypes.POINTER(sock_filter), c_ushort], c_int,
                                   _check_int),
     "ns_spawn_attr_set_umask": ([c_void_p, mode_t], c_int, _check_int),
+    "ns_spawn_attr_set_no_new_privs": ([c_void_p, c_int], c_int, _check_int),
+    "ns_spawn_attr_set_autoreap": ([c_void_p, c_int], c_int, _check_int),
+    "ns_spawn_attr_set_autokill": ([c_void_p, c_int], c_int, _check_int),
 }
 
 for _name, (_argtypes, _restype, _errcheck) in _SIGNATURES.items():
@@ -251,7 +254,7 @@ for _name, (_argtypes, _restype, _errcheck) in _SIGNATURES.items():
     if _errcheck is not None:
         _f.errcheck = _errcheck
 
-#: Every function of the library this module declares (all 72).
+#: Every function of the library this module declares (all 75).
 FUNCTIONS = ("ns_version", "ns_last_error") + tuple(_SIGNATURES)
 
 

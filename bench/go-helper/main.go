@@ -5,7 +5,9 @@
 //
 //	"prog PATH" -> "ok"             program to spawn from now on
 //	"mem MIB"   -> "ok"             allocate and touch MIB MiB, keep it
-//	"run SET"   -> "<ns> <status>"  one spawn + Wait, timed here
+//	"run SET"   -> "<ns> <status> <cpu>"
+//	                                one spawn + Wait, timed here; cpu is
+//	                                getcpu(2) right after the Wait
 //	failure     -> "err <text>"
 //
 // SET is none, six (user+pid+mnt+uts+ipc+cgroup) or net (six + net).
@@ -57,6 +59,7 @@ func run(prog, set string) string {
 	}
 	err := cmd.Run()
 	dt := time.Since(t0)
+	cpu := getcpu()
 	if err != nil {
 		if ee, ok := err.(*exec.ExitError); ok {
 			ws := ee.Sys().(syscall.WaitStatus)
@@ -64,11 +67,11 @@ func run(prog, set string) string {
 			if ws.Signaled() {
 				code = -int(ws.Signal())
 			}
-			return fmt.Sprintf("%d %d", dt.Nanoseconds(), code)
+			return fmt.Sprintf("%d %d %d", dt.Nanoseconds(), code, cpu)
 		}
 		return "err spawn: " + err.Error()
 	}
-	return fmt.Sprintf("%d 0", dt.Nanoseconds())
+	return fmt.Sprintf("%d 0 %d", dt.Nanoseconds(), cpu)
 }
 
 func main() {

@@ -5,9 +5,12 @@
 //! unshare-rs helper does:
 //!   "prog PATH" -> "ok"               program to spawn from now on
 //!   "mem MIB"   -> "ok"               allocate and touch MIB MiB, keep it
-//!   "run SET"   -> "<ns> <status>"    one Command::spawn + Child::wait,
-//!                                     timed here
-//!   "runc SET"  -> "<ns> <status>"    control: one ns_spawn + waitpid
+//!   "run SET"   -> "<ns> <status> <cpu>"
+//!                                     one Command::spawn + Child::wait,
+//!                                     timed here; cpu is sched_getcpu()
+//!                                     right after the wait
+//!   "runc SET"  -> "<ns> <status> <cpu>"
+//!                                     control: one ns_spawn + waitpid
 //!                                     through the C API of the same
 //!                                     library, in this same process,
 //!                                     timed the same way
@@ -106,6 +109,12 @@ fn c_attrs() -> Result<[*mut NsSpawnAttr; 3], String> {
     Ok(attrs)
 }
 
+/// The CPU this thread runs on (-1 if unknown).
+fn getcpu() -> i32 {
+    // SAFETY: no arguments, no memory.
+    unsafe { libc::sched_getcpu() }
+}
+
 /// exit code, or -signal
 fn wait_status(pid: libc::pid_t) -> Result<i32, String> {
     let mut st: c_int = 0;
@@ -183,13 +192,14 @@ fn main() {
                     let t0 = Instant::now();
                     let r = cmd.spawn().and_then(|mut child| child.wait());
                     let dt = t0.elapsed().as_nanos();
+                    let cpu = getcpu();
                     match r {
                         Ok(st) => {
                             let code = match st.code() {
                                 Some(c) => c,
                                 None => -st.signal().unwrap_or(0),
                             };
-                            format!("{dt} {code}")
+                            format!("{dt} {code} {cpu}")
                         }
                         Err(e) => format!("err spawn: {e}"),
                     }
@@ -219,8 +229,9 @@ fn main() {
                         wait_status(pid)
                     };
                     let dt = t0.elapsed().as_nanos();
+                    let cpu = getcpu();
                     match r {
-                        Ok(code) => format!("{dt} {code}"),
+                        Ok(code) => format!("{dt} {code} {cpu}"),
                         Err(e) => format!("err {e}"),
                     }
                 }

@@ -3,7 +3,9 @@
 //! Reads one command per line on fd 3 and answers one line on fd 4:
 //!   "prog PATH" -> "ok"               program to spawn from now on
 //!   "mem MIB"   -> "ok"               allocate and touch MIB MiB, keep it
-//!   "run SET"   -> "<ns> <status>"    one spawn + wait, timed here
+//!   "run SET"   -> "<ns> <status> <cpu>"
+//!                                     one spawn + wait, timed here; cpu is
+//!                                     sched_getcpu() right after the wait
 //!   failure     -> "err <text>"
 //! SET is none, six (user+pid+mnt+uts+ipc+cgroup) or net (six + net).
 //! The crate writes the maps itself (from the parent, while the child
@@ -100,6 +102,8 @@ fn main() {
                                 e.raw_os_error().unwrap_or(-1)))
                         });
                         let dt = t0.elapsed().as_nanos();
+                        // SAFETY: no arguments, no memory.
+                        let cpu = unsafe { libc::sched_getcpu() };
                         match r {
                             Ok(st) => {
                                 // the crate keeps the exit code as an i8
@@ -107,7 +111,7 @@ fn main() {
                                     Some(c) => c & 0xff,
                                     None => -st.signal().unwrap_or(0),
                                 };
-                                format!("{dt} {code}")
+                                format!("{dt} {code} {cpu}")
                             }
                             Err(e) => format!("err spawn: {e}"),
                         }

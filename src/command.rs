@@ -551,6 +551,30 @@ impl Command {
         self.record(r)
     }
 
+    /// Takes the namespaces of the pool's types from `pool` when it has a
+    /// set ready, joining them in place of creating those types (the
+    /// others are created as usual, owned by the pooled user namespace
+    /// when the pool has one); with the pool empty, creates everything
+    /// itself (it never waits). The pool's types must be among
+    /// [`unshare`](Command::unshare)'s and, with a user namespace, the
+    /// maps none or [`map_root`](Command::map_root)'s: checked at spawn
+    /// (`EINVAL`). See [`Pool`](crate::Pool).
+    ///
+    /// ```
+    /// use linuxns::{Command, NsSet, Pool};
+    /// # fn main() -> linuxns::Result<()> {
+    /// let pool = Pool::new(NsSet::USER | NsSet::UTS, 1, false)?;
+    /// let st = Command::new("true").unshare(NsSet::USER | NsSet::UTS | NsSet::PID)
+    ///     .map_root().pool(&pool).status()?;
+    /// assert!(st.success());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pool(&mut self, pool: &crate::Pool) -> &mut Command {
+        let r = self.attr.use_pool(Some(&pool.inner));
+        self.record(r)
+    }
+
     /// The uid map of the new user namespace (at most 340 ranges).
     /// [`MapFlags::USE_HELPER`] writes it with newuidmap(1).
     ///

@@ -125,6 +125,7 @@ fn empty_pid_ns_of_a_helper() -> Result<OwnedFd> {
     };
     let program = Program::Hold {
         unshare: CLONE_NEWPID,
+        lo_up: false,
         f: &mut grab,
     };
     // SAFETY: a holding child runs no user code.
@@ -181,6 +182,7 @@ pub fn new_userns(
     };
     let program = Program::Hold {
         unshare: 0,
+        lo_up: false,
         f: &mut grab,
     };
     // SAFETY: a holding child runs no user code.

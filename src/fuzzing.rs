@@ -12,6 +12,7 @@ pub use crate::types::ns_idmap;
 pub mod c_constants {
     pub use crate::types::NS_HANDLE_TEXT_MAX;
     pub use crate::types::NS_LIST_ALL;
+    pub use crate::types::NS_POOL_LO_UP;
     pub use crate::types::{
         NS_ALL, NS_CGROUP, NS_FOR_CHILDREN, NS_IPC, NS_KCMP_FILE, NS_KCMP_FILES, NS_KCMP_FS,
         NS_KCMP_IO, NS_KCMP_SIGHAND, NS_KCMP_SYSVSEM, NS_KCMP_VM, NS_MAP_DENY_SETGROUPS,

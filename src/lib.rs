@@ -56,6 +56,10 @@
 //! # }
 //! ```
 //!
+//! A [`Pool`] makes namespace sets ahead of time on a thread of its own, so
+//! that spawns take fresh namespaces instead of creating them on their
+//! critical path ([`Command::pool`]).
+//!
 //! ## Entering a namespace
 //!
 //! setns(2) moves only the calling thread, and the kernel refuses some
@@ -155,6 +159,7 @@
 
 mod api;
 mod api_mounts;
+mod api_pool;
 mod capi;
 mod clone;
 mod command;
@@ -173,6 +178,7 @@ mod persist;
 mod pidinfo;
 mod pidns_proc;
 mod pivot_kcmp;
+mod pool;
 mod procattrs;
 mod procfs;
 mod spawn;
@@ -196,6 +202,7 @@ pub use api::{
     write_gid_map, write_uid_map, Clock, IdMap, KcmpType, MapFlags, Namespace, NsInfo, NsSet,
 };
 pub use api_mounts::MountInfo;
+pub use api_pool::Pool;
 pub use command::{CapSets, Child, Command, Propagation, Resource, Stdio};
 pub use error::{Error, Result};
 pub use features::{features, Features};

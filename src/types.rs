@@ -99,6 +99,12 @@ pub const NS_KCMP_SYSVSEM: c_int = 6;
 /// cbindgen:ignore
 pub const NS_LIST_ALL: c_uint = 0x1;
 
+/// ns_pool_new: bring the loopback device (lo) up in each pooled network
+/// namespace before it is handed out, as `ip link set lo up` would.
+///
+/// cbindgen:ignore
+pub const NS_POOL_LO_UP: c_uint = 0x1;
+
 /// ns_spawn_attr_set_caps: the bounding set (PR_CAPBSET_DROP of every
 /// capability not given).
 ///
@@ -254,6 +260,17 @@ pub type ns_list_cb = Option<unsafe extern "C" fn(info: *const ns_info, arg: *mu
 /// concurrently with any use of the same attr.
 pub struct ns_spawn_attr {
     pub(crate) inner: crate::spawn::SpawnAttr,
+}
+
+/// A pool of namespace sets made ahead of time (opaque).
+///
+/// Created by ns_pool_new, used by ns_spawn_attr_use_pool and
+/// ns_pool_take, freed by ns_pool_free. A pool keeps `size` sets of
+/// never-used namespaces ready, made by a background thread of its own;
+/// any number of threads may take from it (and spawn with attrs that use
+/// it) at once.
+pub struct ns_pool {
+    pub(crate) inner: crate::pool::Pool,
 }
 
 /// One namespace type.

@@ -75,6 +75,16 @@ type Cmd struct {
 	// unless MapUseHelper is set.
 	UIDMap, GIDMap []IDMap
 	MapFlags       MapFlags
+	// Pool, when set, lets the child take its namespaces from a pool of
+	// sets made ahead of time (ns_spawn_attr_use_pool): with a set ready
+	// it joins the set's namespaces and creates the other Namespaces
+	// (owned by the pooled user namespace, when the pool has one); with
+	// the pool empty or closed it creates every namespace itself, as
+	// without a pool; it never waits for the refill thread. The pool's
+	// types must all be in Namespaces (Start fails with EINVAL
+	// otherwise); with User in the pool, the maps must be none or
+	// MapRoot's (the pooled user namespace has them already).
+	Pool *Pool
 	// Hostname is set in a new or joined UTS namespace.
 	Hostname string
 	// Root becomes the root directory of a new mount namespace.
@@ -257,6 +267,11 @@ func (c *Cmd) attr(fds map[int]int) (spawnAttr, error) {
 		if err := a.set("ns_spawn_attr_set_gid_map", func(p *C.struct_ns_spawn_attr) C.int {
 			return C.ns_spawn_attr_set_gid_map(p, m, n, C.uint(c.MapFlags))
 		}); err != nil {
+			return fail(err)
+		}
+	}
+	if c.Pool != nil {
+		if err := usePool(a, c.Pool); err != nil {
 			return fail(err)
 		}
 	}

@@ -39,6 +39,14 @@
 // process's exit status through a pidfd without reaping it, and Features
 // tells which of the newer kernel paths the library found.
 //
+// # Pools
+//
+// A Pool (NewPool) keeps sets of never-used namespaces ready, made by a
+// background thread of the library: Cmd.Pool lets a spawn take one
+// instead of creating its namespaces (the creation moves off the spawn's
+// latency), Pool.Take gives one to the caller; PoolLoUp brings lo up in
+// each pooled network namespace. Close it when done.
+//
 // # Errors
 //
 // A failed call gives an *Error: the C function (Op), the errno

@@ -14,6 +14,7 @@ pub mod mounts;
 pub mod nshandle;
 pub mod persist;
 pub mod pidinfo;
+pub mod pool;
 pub mod spawn;
 pub mod spawn_attr;
 pub mod spawn_procattrs;

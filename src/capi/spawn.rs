@@ -40,7 +40,11 @@ use crate::types::ns_spawn_attr;
 /// executes the program (CLONE_VM, and CLONE_VFORK when no join, time
 /// offset or caller-written map needs a round trip, as posix_spawn), so
 /// the cost does not grow with the caller's memory: nothing in the child
-/// allocates, takes a lock or touches errno. Joins and time offsets use a
+/// allocates, takes a lock or touches errno. Joins of net, uts, ipc,
+/// cgroup and mnt namespaces are made by that child itself, which then
+/// creates the new namespaces with unshare(2), unless a new PID or time
+/// namespace is asked for (they apply to children only) or a type is both
+/// joined and new. Other joins (user, pid, time) and time offsets use a
 /// short-lived intermediate process, which creates the final child with
 /// CLONE_PARENT.
 ///

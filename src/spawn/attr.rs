@@ -70,6 +70,8 @@ pub struct SpawnAttr {
     /// Session, resource limits, capability sets, umask, seccomp filter
     /// (crate::procattrs).
     pub(crate) proc: crate::procattrs::ProcAttrs,
+    /// A pool whose sets replace the creation of its types (use_pool).
+    pub(crate) pool: Option<std::sync::Arc<crate::pool::Shared>>,
 }
 
 /// Where pivot_root puts the old root: `inside` the new root ("/old"),
@@ -439,6 +441,123 @@ impl SpawnAttr {
         self.joins.iter().fold(0, |m, j| m | j.covers)
     }
 
+    /// Spawns take their namespaces of the pool's types from `pool` when
+    /// it has a set ready (None: no pool).
+    pub(crate) fn use_pool(&mut self, pool: Option<&crate::pool::Pool>) -> Result<()> {
+        self.pool = pool.map(|p| std::sync::Arc::clone(p.shared()));
+        Ok(())
+    }
+
+    /// Are the maps those of map_root (the maps a pooled user namespace
+    /// has), or absent?
+    fn maps_fit_pool(&self) -> bool {
+        let one = |m: &Option<MapSpec>, outside: u32, flags: libc::c_uint| match m {
+            None => true,
+            Some(s) => {
+                s.flags & !NS_MAP_DENY_SETGROUPS == flags & !NS_MAP_DENY_SETGROUPS
+                    && s.map.len() == 1
+                    && s.map[0].inside == 0
+                    && s.map[0].outside == outside
+                    && s.map[0].count == 1
+            }
+        };
+        one(&self.uid_map, sys::process::geteuid(), 0)
+            && one(
+                &self.gid_map,
+                sys::process::getegid(),
+                NS_MAP_DENY_SETGROUPS,
+            )
+            && self
+                .gid_map
+                .as_ref()
+                .map_or(true, |g| g.flags & NS_MAP_DENY_SETGROUPS != 0)
+    }
+
+    /// What a pool asks of the attribute: its types among the new ones,
+    /// none of them also joined, and, for a pooled user namespace, no maps
+    /// but map_root's.
+    fn check_pool(&self) -> Result<()> {
+        let Some(pool) = &self.pool else {
+            return Ok(());
+        };
+        let t = pool.types;
+        if t & !self.new_types != 0 {
+            return Err(Error::invalid("pool").with_hint(format!(
+                "the pool holds {}, which the attr does not create (set_namespaces: {})",
+                mask_text(t),
+                mask_text(self.new_types)
+            )));
+        }
+        if t & self.joined_types() != 0 {
+            return Err(
+                Error::invalid("pool").with_hint("a type both joined and taken from the pool")
+            );
+        }
+        if t & NS_USER != 0 && !self.maps_fit_pool() {
+            return Err(Error::invalid("pool").with_hint(
+                "a pooled user namespace maps the caller's uid and gid to 0 (as map_root): other maps cannot be written into it",
+            ));
+        }
+        Ok(())
+    }
+
+    /// This attribute with a pooled set in place of creating its types:
+    /// the set's namespaces joined (after any joins of its own), the maps
+    /// left out (a pooled user namespace has map_root's).
+    pub(crate) fn with_pooled_set(&self, set: crate::pool::NsSetFds) -> Result<SpawnAttr> {
+        let types = self.pool.as_ref().map_or(0, |p| p.types);
+        let dup = |f: &Fd| dup_cloexec(f.as_raw_fd(), "copy");
+        let mut joins = Vec::with_capacity(self.joins.len() + set.len());
+        for j in &self.joins {
+            joins.push(Join {
+                fd: dup(&j.fd)?,
+                types: j.types,
+                covers: j.covers,
+            });
+        }
+        let mut bits = (0..31).map(|b| 1 << b).filter(|b| types & b != 0);
+        for fd in set {
+            let bit = bits.next().unwrap_or(0);
+            joins.push(Join {
+                fd,
+                types: bit,
+                covers: bit,
+            });
+        }
+        let (uid_map, gid_map) = if types & NS_USER != 0 {
+            (None, None)
+        } else {
+            (self.uid_map.clone(), self.gid_map.clone())
+        };
+        Ok(SpawnAttr {
+            new_types: self.new_types & !types,
+            joins,
+            uid_map,
+            gid_map,
+            hostname: self.hostname.clone(),
+            root: self.root.clone(),
+            root_idmap: self.root_idmap.as_ref().map(dup).transpose()?,
+            mount_proc: self.mount_proc,
+            propagation: self.propagation,
+            cwd: self.cwd.clone(),
+            fds: self.fds.clone(),
+            close_fds: self.close_fds,
+            pdeathsig: self.pdeathsig,
+            cgroup: self.cgroup.as_ref().map(dup).transpose()?,
+            time_offsets: self.time_offsets.clone(),
+            creds: self.creds.clone(),
+            chroot: self.chroot.clone(),
+            put_old: self.put_old.clone(),
+            map_helpers: self.map_helpers.clone(),
+            close_ranges: self.close_ranges.clone(),
+            pgroup: self.pgroup,
+            keep_sigmask: self.keep_sigmask,
+            pid_env: self.pid_env.clone(),
+            proc: self.proc.clone(),
+            pool: None,
+        })
+    }
+
     /// The safety checks of the contract: nothing may change the caller's
     /// own host.
     pub(crate) fn check(&self) -> Result<()> {
@@ -469,6 +588,7 @@ impl SpawnAttr {
         if (self.uid_map.is_some() || self.gid_map.is_some()) && new & NS_USER == 0 {
             return needs("uid/gid maps", "need a new user namespace");
         }
+        self.check_pool()?;
         self.proc.check(self.pgroup.is_some())
     }
 

@@ -130,7 +130,9 @@ unsafe fn supervise(pid: i32) -> c_int {
     }
 }
 
-unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> {
+/// setns(2) of every join in order, then unshare(2) of the new types:
+/// the contract's "join, then create", in one process.
+unsafe fn join_then_create(plan: &Plan) -> Res {
     // SAFETY: the parent prepared the plan; raw syscalls only.
     unsafe {
         for (i, j) in slice(plan.joins, plan.njoins).iter().enumerate() {
@@ -146,6 +148,14 @@ unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> 
                 syscall(libc::SYS_unshare, &[plan.unshare_flags as usize]),
             )?;
         }
+    }
+    Ok(())
+}
+
+unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> {
+    // SAFETY: the parent prepared the plan; raw syscalls only.
+    unsafe {
+        join_then_create(plan)?;
         if !plan.maps_in_final {
             wait_for_maps(plan)?;
         }
@@ -220,6 +230,11 @@ unsafe fn final_setup(plan: &Plan) -> Res {
     unsafe {
         if plan.pdeathsig != 0 {
             arm_pdeathsig(plan)?;
+        }
+        if plan.joins_in_final {
+            // Joins a CLONE_VM child may make itself (no intermediate):
+            // then the new namespaces, with unshare.
+            join_then_create(plan)?;
         }
         if plan.pgroup >= 0 {
             let r = syscall(libc::SYS_setpgid, &[0, plan.pgroup as usize]);
@@ -453,11 +468,17 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                 }
                 (Step::Exec, r, -1)
             }
-            Run::Hold { fd, unshare } => {
+            Run::Hold { fd, unshare, lo_up } => {
                 if unshare != 0 {
                     let r = syscall(libc::SYS_unshare, &[unshare as usize]);
                     if r < 0 {
                         return (Step::Unshare, r, -1);
+                    }
+                }
+                if lo_up {
+                    let r = loopback_up();
+                    if r < 0 {
+                        return (Step::LoopbackUp, r, -1);
                     }
                 }
                 let dir = match open_proc_self() {

@@ -406,3 +406,27 @@ pub(crate) unsafe fn fill_pid_env(plan: &Plan) {
         }
     }
 }
+
+/// Sets IFF_UP on "lo" in the child's network namespace (CAP_NET_ADMIN
+/// over it): 0, or a negative errno.
+pub(crate) unsafe fn loopback_up() -> isize {
+    use crate::sys::net::*;
+    let flags = (libc::SOCK_DGRAM | libc::SOCK_CLOEXEC) as usize;
+    // SAFETY: plain system calls on a request on our stack.
+    unsafe {
+        let s = syscall(libc::SYS_socket, &[libc::AF_INET as usize, flags, 0]);
+        if s < 0 {
+            return s;
+        }
+        let mut req = lo_request();
+        // Every access through the pointer the kernel writes through.
+        let p: *mut IfreqFlags = &mut req;
+        let mut r = syscall(libc::SYS_ioctl, &[s as usize, SIOCGIFFLAGS, p as usize]);
+        if r >= 0 && std::ptr::read_volatile(&(*p).flags) & IFF_UP == 0 {
+            (*p).flags |= IFF_UP;
+            r = syscall(libc::SYS_ioctl, &[s as usize, SIOCSIFFLAGS, p as usize]);
+        }
+        syscall(libc::SYS_close, &[s as usize]);
+        r.min(0)
+    }
+}

@@ -22,6 +22,11 @@ pub(crate) struct Ask {
     /// One of them is a time namespace: setns(2) takes it only from a
     /// process whose memory no other process shares (EUSERS otherwise).
     pub joins_time: bool,
+    /// The joins are all of types the first child may enter itself before
+    /// creating the new ones with unshare(2) (net, uts, ipc, cgroup, mnt:
+    /// not user, pid or time), and no new type applies to children only
+    /// (pid, time) or is also joined.
+    pub joins_fast: bool,
     /// Time offsets to write (a new time namespace).
     pub time_offsets: bool,
     /// A new time namespace is asked for.
@@ -53,10 +58,13 @@ pub(crate) enum Maps {
 /// How the spawn runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Mode {
-    /// Joins, time offsets, a new time namespace without clone3 (clone(2)
-    /// cannot create one) and supervised programs go through an
-    /// intermediate process, which creates the final child.
+    /// Joins (but fast ones), time offsets, a new time namespace without
+    /// clone3 (clone(2) cannot create one) and supervised programs go
+    /// through an intermediate process, which creates the final child.
     pub intermediate: bool,
+    /// The first child, the program's process, joins and then unshares the
+    /// new types itself (no namespace flags on its clone).
+    pub fast_joins: bool,
     /// The first child shares the caller's memory (CLONE_VM).
     pub shares_memory: bool,
     pub maps: Maps,
@@ -74,7 +82,10 @@ pub(crate) struct Mode {
 
 pub(crate) fn decide(a: &Ask) -> Mode {
     let kind = a.kind.unwrap_or(Kind::Exec);
-    let intermediate = a.supervise || a.joins || a.time_offsets || (a.new_time && !a.clone3);
+    let fast_joins = a.joins && a.joins_fast && !a.joins_time && !a.new_time;
+    let intermediate =
+        a.supervise || (a.joins && !fast_joins) || a.time_offsets || (a.new_time && !a.clone3);
+    let fast_joins = fast_joins && !intermediate;
     let maps = match (a.maps, !intermediate && a.maps_self_writable) {
         (false, _) => Maps::None,
         (true, true) => Maps::Child,
@@ -83,6 +94,7 @@ pub(crate) fn decide(a: &Ask) -> Mode {
     let send_proc_dir = maps == Maps::Parent && !a.proc_is_ours;
     Mode {
         intermediate,
+        fast_joins,
         // A supervising intermediate outlives the spawn: its own memory;
         // so does one that joins a time namespace (EUSERS otherwise).
         shares_memory: kind != Kind::Call && !a.supervise && !a.joins_time,
@@ -175,16 +187,17 @@ mod tests {
         assert!(m.intermediate && !m.shares_memory && m.sends_fds && !m.vfork);
     }
 
-    /// The rules that hold in every one of the 2^10 combinations.
+    /// The rules that hold in every one of the 3 * 2^10 combinations.
     #[test]
     fn invariants_over_the_whole_table() {
-        for bits in 0u32..(3 << 9) {
-            let kind = [Kind::Exec, Kind::Call, Kind::Hold][(bits >> 9) as usize % 3];
+        for bits in 0u32..(3 << 10) {
+            let kind = [Kind::Exec, Kind::Call, Kind::Hold][(bits >> 10) as usize % 3];
             let b = |n: u32| bits & (1 << n) != 0;
             let a = Ask {
                 kind: Some(kind),
                 joins: b(0),
                 joins_time: b(0) && b(8),
+                joins_fast: b(0) && b(9),
                 time_offsets: b(1),
                 new_time: b(2),
                 maps: b(3),
@@ -196,11 +209,15 @@ mod tests {
             let m = decide(&a);
             // vfork only for a program needing no round trip.
             assert!(!m.vfork || (kind == Kind::Exec && !m.intermediate && m.maps != Maps::Parent));
-            // Whatever needs an intermediate gets one.
+            // Whatever needs an intermediate gets one; joins only when the
+            // program's process cannot make them itself.
+            let fast = a.joins_fast && !a.joins_time && !a.new_time;
             assert_eq!(
                 m.intermediate,
-                a.supervise || a.joins || a.time_offsets || (a.new_time && !a.clone3)
+                a.supervise || (a.joins && !fast) || a.time_offsets || (a.new_time && !a.clone3)
             );
+            // Fast joins: the program's own process, which joins.
+            assert!(!m.fast_joins || (a.joins && !m.intermediate));
             // The child writes maps only for itself, only without an
             // intermediate, only when they are single own ids.
             assert!(m.maps != Maps::Child || (a.maps_self_writable && !m.intermediate));

@@ -59,6 +59,8 @@ pub enum Program<'a> {
     /// namespaces, e.g. a user namespace with maps.
     Hold {
         unshare: c_int,
+        /// Bring the loopback device of its network namespace up first.
+        lo_up: bool,
         f: &'a mut dyn FnMut(&HeldChild<'_>) -> Result<()>,
     },
 }
@@ -136,10 +138,30 @@ pub unsafe fn spawn(
 /// As [`spawn`].
 pub(crate) unsafe fn spawn_with(
     attr: &SpawnAttr,
-    mut program: Program<'_>,
+    program: Program<'_>,
     opts: Options,
 ) -> Result<Spawned> {
     attr.check()?;
+    if let Some((set, _inflight)) = attr.pool.as_ref().and_then(|p| p.take_ready()) {
+        // A set from the pool in place of creating its types; an empty
+        // pool leaves the spawn as it is (it never waits for a refill).
+        let pooled = attr.with_pooled_set(set)?;
+        // SAFETY: forwarded contract.
+        return unsafe { run_attempts(&pooled, program, opts) };
+    }
+    // SAFETY: forwarded contract.
+    unsafe { run_attempts(attr, program, opts) }
+}
+
+/// The attempts of a checked spawn.
+///
+/// # Safety
+/// As [`spawn`].
+unsafe fn run_attempts(
+    attr: &SpawnAttr,
+    mut program: Program<'_>,
+    opts: Options,
+) -> Result<Spawned> {
     loop {
         // SAFETY: forwarded contract.
         match unsafe { attempt(attr, &mut program, opts) } {
@@ -190,6 +212,12 @@ unsafe fn attempt(
         }),
         joins: !attr.joins.is_empty(),
         joins_time: attr.joined_types() & NS_TIME != 0,
+        joins_fast: {
+            let joined = attr.joined_types();
+            joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT) == 0
+                && new & (NS_PID | NS_TIME) == 0
+                && new & joined == 0
+        },
         time_offsets: !attr.time_offsets.is_empty(),
         new_time: new & NS_TIME != 0,
         maps: has_maps,
@@ -265,8 +293,11 @@ unsafe fn attempt(
             libc::CLONE_VM as u64
         } else {
             0
-        } | if intermediate { 0 } else { new as u32 as u64 }
-            | if vfork { libc::CLONE_VFORK as u64 } else { 0 },
+        } | if intermediate || mode.fast_joins {
+            0
+        } else {
+            new as u32 as u64
+        } | if vfork { libc::CLONE_VFORK as u64 } else { 0 },
         clear_sighand,
         extra3,
         exit_signal,

@@ -67,11 +67,12 @@ pub(crate) enum Step {
     Ambient,
     NoNewPrivs,
     Seccomp,
+    LoopbackUp,
 }
 
 impl Step {
     /// Every step, for turning a code back into a step.
-    const ALL: [Step; 36] = [
+    const ALL: [Step; 37] = [
         Step::Pdeathsig,
         Step::ParentGone,
         Step::Setns,
@@ -108,6 +109,7 @@ impl Step {
         Step::Ambient,
         Step::NoNewPrivs,
         Step::Seccomp,
+        Step::LoopbackUp,
     ];
 
     /// What the step does, for ns_last_error.
@@ -149,6 +151,7 @@ impl Step {
             Step::Ambient => "raise ambient capability",
             Step::NoNewPrivs => "prctl(PR_SET_NO_NEW_PRIVS)",
             Step::Seccomp => "install seccomp filter",
+            Step::LoopbackUp => "bring lo up (SIOCSIFFLAGS)",
         }
     }
 }
@@ -205,7 +208,12 @@ pub(crate) enum Run {
     },
     /// Unshare `unshare`, then stay in the namespaces until `fd` (a
     /// pipe's read end) reaches EOF.
-    Hold { fd: c_int, unshare: c_int },
+    Hold {
+        fd: c_int,
+        unshare: c_int,
+        /// Set IFF_UP on lo (in its network namespace) before holding.
+        lo_up: bool,
+    },
 }
 
 /// One step of the descriptor shuffle before exec, planned by the parent so
@@ -285,6 +293,8 @@ pub(crate) struct Plan {
     pub joins: *const RawJoin,
     pub njoins: usize,
     pub unshare_flags: c_int,
+    /// The first child is the final one and joins (then unshares) itself.
+    pub joins_in_final: bool,
     pub time_offsets: Text,
     pub final_args: CloneArgs,
     pub use_clone3: bool,

@@ -107,7 +107,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
             // SAFETY: an all-zero sigset is a valid empty set.
             sigmask: unsafe { std::mem::zeroed() },
         },
-        Program::Hold { unshare, .. } => {
+        Program::Hold { unshare, lo_up, .. } => {
             let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
             let fd = r.as_raw_fd();
             child_ends.push(r);
@@ -115,6 +115,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
             Run::Hold {
                 fd,
                 unshare: *unshare,
+                lo_up: *lo_up,
             }
         }
     };
@@ -230,7 +231,12 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         supervise: p.supervise,
         joins: joins.as_ptr(),
         njoins: joins.len(),
-        unshare_flags: if intermediate { new } else { 0 },
+        unshare_flags: if intermediate || mode.fast_joins {
+            new
+        } else {
+            0
+        },
+        joins_in_final: mode.fast_joins,
         time_offsets: text(&time_text),
         // With CLONE_PARENT the final child inherits the intermediate's
         // exit signal (clone3 insists on 0 here), so the intermediate

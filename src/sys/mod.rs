@@ -8,6 +8,7 @@ pub(crate) mod features;
 pub(crate) mod fs;
 pub(crate) mod idmount;
 pub(crate) mod mounts;
+pub(crate) mod net;
 pub(crate) mod nshandle;
 pub(crate) mod nslist;
 pub(crate) mod pidinfo;

@@ -329,7 +329,8 @@ mod tests {
                 "setsid"
                 | "setrlimit"
                 | "prctl(PR_SET_NO_NEW_PRIVS)"
-                | "install seccomp filter" => Kind::Fork,
+                | "install seccomp filter"
+                | "bring lo up (SIOCSIFFLAGS)" => Kind::Fork,
                 other => panic!("a new step of the child: {other:?}; give it its kind"),
             }
         };

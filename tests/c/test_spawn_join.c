@@ -277,6 +277,61 @@ static void test_join_then_create(void)
     holder_stop(&h);
 }
 
+/* Joins the program's own process may make (net, uts, ipc, cgroup, mnt)
+ * with new namespaces but no PID or time one: no intermediate process;
+ * the join still comes first, so a new user namespace made after it does
+ * not stop the join (it would: the joined network namespace is the host
+ * user namespace's), and it owns the new ones. */
+static void test_fast_join_then_new_user(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWNET | CLONE_NEWNS, NULL, HOLDER_KEEP_UID);
+    int net = SYS_OK(open_ns_file(h.pid, "net"));
+    int mnt = SYS_OK(open_ns_file(h.pid, "mnt"));
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(a, net, NS_NET));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS | NS_IPC | NS_CGROUP));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_set_hostname(a, "linuxns-fast-join"));
+    char out[4096], line[128];
+    SH_OK(a, "echo \"host $(hostname)\"; echo \"map $(cat /proc/self/uid_map)\"; " NS_SCRIPT,
+          out);
+    check_ns(out, "net", h.pid, true);
+    CHECK(out_ns_id(out, "user") != ns_id_of(0, "user"));
+    CHECK(out_ns_id(out, "uts") != ns_id_of(0, "uts"));
+    CHECK_STREQ(out_line(out, "host ", line, sizeof line), "linuxns-fast-join");
+    unsigned in = 9, outside = 9, count = 9;
+    CHECKF(out_line(out, "map ", line, sizeof line) &&
+               sscanf(line, "%u %u %u", &in, &outside, &count) == 3 && in == 0 &&
+               outside == geteuid() && count == 1,
+           "%s", out);
+    /* A mount namespace too, beside new uts and ipc ones (no user). */
+    ns_spawn_attr *b = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(b, mnt, NS_MNT));
+    REQUIRE_OK(ns_spawn_attr_join(b, net, NS_NET));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(b, NS_UTS | NS_IPC));
+    SH_OK(b, NS_SCRIPT, out);
+    check_ns(out, "mnt", h.pid, true);
+    check_ns(out, "net", h.pid, true);
+    CHECK(out_ns_id(out, "uts") != ns_id_of(0, "uts"));
+    CHECK(out_ns_id(out, "ipc") != ns_id_of(0, "ipc"));
+    /* Joined and new of one type: join then create (through the
+     * intermediate) leaves the program in a new one. */
+    ns_spawn_attr *c = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(c, net, NS_NET));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(c, NS_NET | NS_UTS));
+    SH_OK(c, NS_SCRIPT, out);
+    uint64_t n = out_ns_id(out, "net");
+    CHECK(n != 0 && n != ns_id_of(h.pid, "net") && n != ns_id_of(0, "net"));
+    close(net);
+    close(mnt);
+    ns_spawn_attr_free(a);
+    ns_spawn_attr_free(b);
+    ns_spawn_attr_free(c);
+    holder_stop(&h);
+}
+
 static void test_join_own_user_namespace(void)
 {
     /* Joining the user namespace we are in changes nothing (the kernel
@@ -307,6 +362,7 @@ int main(void)
     RUN(test_user_uts_net_as_root);
     RUN(test_unprivileged_join_and_hostname);
     RUN(test_join_then_create);
+    RUN(test_fast_join_then_new_user);
     RUN(test_join_own_user_namespace);
     return check_summary();
 }

@@ -122,6 +122,14 @@ module LinuxNS
   , spawnPidfd
   , spawnFn
   , clone
+    -- * Pools of namespaces made ahead of time
+  , NsPool
+  , PoolFlag (..)
+  , newNsPool
+  , freeNsPool
+  , withNsPool
+  , takeNsPool
+  , nsPoolTypes
     -- * User and group id maps
   , IdMap (..)
   , MapFlag (..)
@@ -155,6 +163,7 @@ module LinuxNS
 #include <linux/filter.h>
 
 import Control.Concurrent (isCurrentThreadBound, rtsSupportsBoundThreads, runInBoundThread)
+import Control.Concurrent.MVar (MVar, modifyMVar_, newMVar, withMVar)
 import Control.Exception (SomeException, bracket, throwIO, try)
 import Control.Monad (forM_, unless, void, when)
 import Data.IORef
@@ -535,11 +544,13 @@ bpfJump :: Word16 -> Word32 -> Word8 -> Word8 -> SockFilter
 bpfJump c k t f = SockFilter c t f k
 
 -- ---------------------------------------------------------------------------
--- The C functions (all 75; the test checks them against linuxns.h). Quick
+-- The C functions (all 79; the test checks them against linuxns.h). Quick
 -- calls are unsafe; calls that block, scan /proc or call back into Haskell
 -- are safe.
 
 data SpawnAttr
+
+data CPool -- struct ns_pool
 
 data CRlimit -- struct rlimit
 
@@ -625,6 +636,10 @@ foreign import ccall unsafe "ns_spawn_attr_set_umask" c_attr_set_umask :: Ptr Sp
 foreign import ccall unsafe "ns_spawn_attr_set_no_new_privs" c_attr_set_no_new_privs :: Ptr SpawnAttr -> CInt -> IO CInt
 foreign import ccall unsafe "ns_spawn_attr_set_autoreap" c_attr_set_autoreap :: Ptr SpawnAttr -> CInt -> IO CInt
 foreign import ccall unsafe "ns_spawn_attr_set_autokill" c_attr_set_autokill :: Ptr SpawnAttr -> CInt -> IO CInt
+foreign import ccall safe "ns_pool_new" c_ns_pool_new :: CInt -> CUInt -> CUInt -> IO (Ptr CPool)
+foreign import ccall safe "ns_pool_free" c_ns_pool_free :: Ptr CPool -> IO ()
+foreign import ccall unsafe "ns_pool_take" c_ns_pool_take :: Ptr CPool -> Ptr CInt -> IO CInt
+foreign import ccall unsafe "ns_spawn_attr_use_pool" c_attr_use_pool :: Ptr SpawnAttr -> Ptr CPool -> IO CInt
 
 foreign import ccall "wrapper" mkCallback :: Callback -> IO (FunPtr Callback)
 foreign import ccall "wrapper" mkListCallback :: ListCallback -> IO (FunPtr ListCallback)
@@ -783,6 +798,7 @@ headerConstants =
   , ("NS_FEATURE_CLONE_AUTOREAP", #{const NS_FEATURE_CLONE_AUTOREAP})
   , ("NS_FEATURE_CLONE_EMPTY_MNTNS", #{const NS_FEATURE_CLONE_EMPTY_MNTNS})
   , ("NS_HANDLE_TEXT_MAX", #{const NS_HANDLE_TEXT_MAX})
+  , ("NS_POOL_LO_UP", #{const NS_POOL_LO_UP})
   , ("MS_UNBINDABLE", #{const MS_UNBINDABLE})
   , ("MS_PRIVATE", #{const MS_PRIVATE})
   , ("MS_SLAVE", #{const MS_SLAVE})
@@ -1256,6 +1272,14 @@ data SpawnOptions = SpawnOptions
     -- throw an 'IOError' with EOPNOTSUPP whose description names the
     -- setter, the @CLONE_@ flag and 7.1 (no fallback: wait for the program
     -- as usual, or end it yourself, 'pdeathsig'); 'False' always works
+  , pool :: Maybe NsPool
+    -- ^ take the namespaces from this pool (@ns_spawn_attr_use_pool@): the
+    -- child joins a ready set in place of creating those types, and
+    -- creates its other 'namespaces' (owned by the pooled user namespace,
+    -- when the pool has one); with the pool empty or freed it creates
+    -- every type itself, never waiting. 'spawn' throws EINVAL unless the
+    -- pool's types are all among 'namespaces' and none is joined, and
+    -- (with 'User' in the pool) the maps are none or 'mapRoot'
   }
 
 -- | Nothing new: a plain spawn.
@@ -1293,6 +1317,7 @@ defaultSpawnOptions =
     , noNewPrivs = False
     , autoreap = False
     , autokill = False
+    , pool = Nothing
     }
 
 -- Must run on one bound thread with its use (check reads ns_last_error).
@@ -1351,6 +1376,9 @@ withAttr o act = bracket newAttr c_attr_free $ \a -> do
   set "ns_spawn_attr_set_no_new_privs" (c_attr_set_no_new_privs a (fromBool (noNewPrivs o)))
   set "ns_spawn_attr_set_autoreap" (c_attr_set_autoreap a (fromBool (autoreap o)))
   set "ns_spawn_attr_set_autokill" (c_attr_set_autokill a (fromBool (autokill o)))
+  -- a freed pool is as none: the spawn creates everything
+  forM_ (pool o) $ \pl -> withMVar (poolPtr pl) $ \pp ->
+    set "ns_spawn_attr_use_pool" (c_attr_use_pool a pp)
   act a
   where
     capMask = foldr (\c r -> r >>= \m -> capBit c >>= \b -> return (m .|. b)) (return 0)
@@ -1424,6 +1452,100 @@ spawnFn o fn arg = bound $ withAttr o $ \a -> c_ns_spawn_fn a fn arg nullPtr >>=
 -- 'spawnFn' with only 'namespaces' set; the same rule on @fn@ applies.
 clone :: [NsType] -> FunPtr (Ptr a -> IO CInt) -> Ptr a -> IO ProcessID
 clone ts fn arg = call "ns_clone" (c_ns_clone (typesMask ts) fn arg nullPtr)
+
+-- ---------------------------------------------------------------------------
+-- Pools
+
+-- | A pool of namespace sets made ahead of time (@ns_pool@): a thread of
+-- the library keeps a number of never-used sets of new namespaces ready,
+-- for spawns whose options name it ('pool') and for 'takeNsPool'. A pooled
+-- user namespace maps the caller's euid and egid to 0 and owns the other
+-- namespaces of its set. Create one with 'newNsPool' and free it with
+-- 'freeNsPool', or use 'withNsPool' (a 'bracket'). Safe from any Haskell
+-- thread; 'freeNsPool' waits for 'takeNsPool's on the same pool, and after
+-- it the pool is empty for good ('takeNsPool' throws EINVAL, spawns create
+-- every namespace themselves).
+--
+-- While a pool exists the process has one more OS thread: under the
+-- non-threaded RTS 'unshare' and 'setns' of a user namespace then fail
+-- with EINVAL, as they always do under the threaded RTS.
+data NsPool = NsPool
+  { poolPtr :: MVar (Ptr CPool)
+  , poolMask :: CInt
+  }
+
+instance Eq NsPool where
+  a == b = poolPtr a == poolPtr b
+
+-- | Flags of 'newNsPool'.
+data PoolFlag
+  = -- | the loopback device of each pooled network namespace is up before
+    -- the set is handed out (@NS_POOL_LO_UP@; needs 'Net')
+    PoolLoUp
+  deriving (Eq, Show, Read, Enum, Bounded)
+
+poolFlags :: [PoolFlag] -> CUInt
+poolFlags = foldl' (\m PoolLoUp -> m .|. #{const NS_POOL_LO_UP}) 0
+
+-- | A new pool of @size@ sets of the given types (@ns_pool_new@): 'User',
+-- 'Net', 'Uts', 'Ipc', 'Cgroup', 'Pid' (at least one); @size@ 1 to 1024.
+-- Its thread starts filling it at once. Throws an 'IOError' with EINVAL
+-- for no types, 'Mnt' or 'Time' (they cannot be pooled: a pooled mount
+-- namespace would copy the mounts of its making, a time namespace takes
+-- its offsets before its first process), a bad size, or 'PoolLoUp'
+-- without 'Net'; the errors of making a set (EPERM, ENOSPC at a
+-- @max_*_namespaces@ limit) come from the next 'takeNsPool'.
+--
+-- > p <- newNsPool [User, Net] 8 [PoolLoUp]
+newNsPool :: [NsType] -> Int -> [PoolFlag] -> IO NsPool
+newNsPool ts size flags = do
+  let mask = typesMask ts
+      csize
+        | size < 0 || toInteger size > toInteger (maxBound :: CUInt) = 0
+        | otherwise = fromIntegral size
+  p <- bound $ do
+    p <- c_ns_pool_new mask csize (poolFlags flags)
+    when (p == nullPtr) $ do
+      Errno e <- getErrno
+      detail <- lastError
+      throwErrno' "ns_pool_new" (if e == 0 then errnoVal eNOMEM else e) detail
+    return p
+  ref <- newMVar p
+  return (NsPool ref mask)
+
+-- | Frees a pool (@ns_pool_free@): stops its thread (waiting at most for
+-- the set it is making) and closes every ready set. Spawn options that
+-- name it stay valid and then create every namespace themselves. A
+-- second call does nothing.
+freeNsPool :: NsPool -> IO ()
+freeNsPool pl = modifyMVar_ (poolPtr pl) $ \p -> do
+  unless (p == nullPtr) (c_ns_pool_free p)
+  return nullPtr
+
+-- | 'bracket' for pools: @withNsPool [User, Net] 4 [PoolLoUp] $ \p -> ...@.
+withNsPool :: [NsType] -> Int -> [PoolFlag] -> (NsPool -> IO a) -> IO a
+withNsPool ts size flags = bracket (newNsPool ts size flags) freeNsPool
+
+-- | Takes a ready set for the caller's own use (@ns_pool_take@), never
+-- waiting: 'Nothing' when none is ready (the pool is refilling), else one
+-- new handle per type of the pool, in the order of 'nsPoolTypes' (ascending
+-- @NS_*@ bits: 'Cgroup', 'Uts', 'Ipc', 'User', 'Pid', 'Net'), the
+-- caller's to close; 'setns', 'joins' or 'bind' take them. Throws the
+-- error of a failed refill once (its description names the step), after
+-- which the pool refills again; EINVAL after 'freeNsPool'.
+takeNsPool :: NsPool -> IO (Maybe [Namespace])
+takeNsPool pl = withMVar (poolPtr pl) $ \p ->
+  allocaArray 8 $ \out -> bound $ do
+    n <- c_ns_pool_take p out
+    if n == negate (errnoVal eAGAIN)
+      then return Nothing
+      else do
+        k <- check "ns_pool_take" n
+        Just . map handle <$> peekArray (fromIntegral k) out
+
+-- | The types of a pool's sets, in the order 'takeNsPool' returns them.
+nsPoolTypes :: NsPool -> [NsType]
+nsPoolTypes = maskTypes . poolMask
 
 -- ---------------------------------------------------------------------------
 -- Maps

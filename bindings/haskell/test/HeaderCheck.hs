@@ -37,9 +37,10 @@ import System.Process (readProcessWithExitCode)
 
 -- | The number of functions of the header: update it with the header, as
 -- the other packages' tests do (53 in 0.1, 72 with LINUXNS_0.2, 75 with
--- ns_spawn_attr_set_no_new_privs, _set_autoreap and _set_autokill).
+-- ns_spawn_attr_set_no_new_privs, _set_autoreap and _set_autokill, 79 with
+-- ns_pool_new, ns_pool_free, ns_pool_take and ns_spawn_attr_use_pool).
 headerFunctionCount :: Int
-headerFunctionCount = 75
+headerFunctionCount = 79
 
 -- | The documented values (linuxns.h, and the system headers for CLOCK_*,
 -- RLIMIT_*, MS_* and the two system structs, x86_64 and the other 64-bit
@@ -73,6 +74,7 @@ documented =
   , ("NS_FEATURE_PID_TRANSLATE", 0x1000), ("NS_FEATURE_CLONE_NNP", 0x2000)
   , ("NS_FEATURE_CLONE_PIDFD_AUTOKILL", 0x4000), ("NS_FEATURE_CLONE_AUTOREAP", 0x8000)
   , ("NS_FEATURE_CLONE_EMPTY_MNTNS", 0x10000), ("NS_HANDLE_TEXT_MAX", 40)
+  , ("NS_POOL_LO_UP", 1)
   , ("MS_UNBINDABLE", 0x20000), ("MS_PRIVATE", 0x40000), ("MS_SLAVE", 0x80000), ("MS_SHARED", 0x100000)
   , ("RLIMIT_CPU", 0), ("RLIMIT_FSIZE", 1), ("RLIMIT_DATA", 2), ("RLIMIT_STACK", 3)
   , ("RLIMIT_CORE", 4), ("RLIMIT_RSS", 5), ("RLIMIT_NPROC", 6), ("RLIMIT_NOFILE", 7)

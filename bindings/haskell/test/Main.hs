@@ -76,6 +76,18 @@ expectIOError ok what good act = do
     Left e -> ok (good e) (what ++ ": " ++ show e)
     Right _ -> ok False (what ++ ": no IOError")
 
+-- | ip(8), in PATH or the sbin directories.
+findIp :: IO (Maybe FilePath)
+findIp = do
+  inPath <- findExecutable "ip"
+  case inPath of
+    Just p -> return (Just p)
+    Nothing -> do
+      found <- filterM doesFileExist ["/usr/sbin/ip", "/sbin/ip"]
+      return (case found of
+        (p : _) -> Just p
+        [] -> Nothing)
+
 hasErrno :: Errno -> IOException -> Bool
 hasErrno (Errno want) e = ioe_errno e == Just want
 
@@ -622,6 +634,75 @@ main = do
         (spawn defaultSpawnOptions {namespaces = [Mnt], rootIdmap = Just u} "true" [])
       return clean
     if clean then removeDirectoryRecursive dir else putStrLn ("note: " ++ tgtD ++ " is still mounted; left in place")
+
+  -- pools (ns_pool_*): bad input as any user, sets and spawns as root;
+  -- last, as a pool's thread keeps unshare [User] from working meanwhile
+  forM_ [([], 1, [], "no types"), ([Mnt], 1, [], "Mnt"), ([Time], 1, [], "Time"), ([User, Mnt], 1, [], "User and Mnt")
+        , ([Net], 0, [], "size 0"), ([Net], 1025, [], "size 1025"), ([Uts], 1, [PoolLoUp], "PoolLoUp without Net")] $
+    \(ts, n, fl, what) ->
+      expectIOError ok ("newNsPool " ++ what ++ ": EINVAL from ns_pool_new")
+        (\e -> hasErrno eINVAL e && "ns_pool_new" `isPrefixOf` ioe_description e) (newNsPool ts n fl >>= freeNsPool)
+  ok (lookup "NS_POOL_LO_UP" headerConstants == Just 1) "NS_POOL_LO_UP = 1 (PoolLoUp)"
+  let takeWithin :: NsPool -> Int -> IO (Maybe [Namespace])
+      takeWithin pl n = do
+        got <- takeNsPool pl
+        case got of
+          Nothing | n > 0 -> threadDelay 10000 >> takeWithin pl (n - 1)
+          _ -> return got
+  asRoot "pools: takeNsPool, spawn {pool}" $ do
+    withNsPool [Net, User, Uts] 2 [] $ \pl -> do
+      ok (nsPoolTypes pl == [Uts, User, Net]) ("nsPoolTypes: " ++ show (nsPoolTypes pl))
+      got <- takeWithin pl 500
+      case got of
+        Nothing -> ok False "takeNsPool [User, Net, Uts]: no set ready within 5 s"
+        Just nss -> do
+          tys <- mapM nsType nss
+          ok (tys == [Uts, User, Net]) ("takeNsPool [User, Net, Uts]: one handle per type in ascending NS_* order (nsType): " ++ show tys)
+          case nss of
+            [uts, user, net] -> do
+              uid <- nsId user
+              owner <- withNamespace (getUserns net) nsId
+              utsOwner <- withNamespace (getUserns uts) nsId
+              ids <- mapM nsId nss
+              here <- mapM (procId "self") ["uts", "user", "net"]
+              creator <- ownerUid user
+              ok (owner == uid && utsOwner == uid && and (zipWith (\i h -> toInteger i /= h) ids here) && creator == euid)
+                ("the pooled user namespace user:[" ++ show uid ++ "] owns the net namespace (getUserns: " ++ show owner
+                  ++ ") and the UTS one (" ++ show utsOwner ++ "); all new; created by uid " ++ show creator)
+            _ -> ok False "takeNsPool: not three handles"
+          mapM_ closeNamespace nss
+      r2 <- takeWithin pl 500
+      ok (maybe False ((== 3) . length) r2) "takeNsPool again: another set of three"
+      mapM_ (mapM_ closeNamespace) r2
+    ip <- findIp
+    withNsPool [User, Net] 2 [PoolLoUp] $ \pl -> do
+      let opts = defaultSpawnOptions {namespaces = [User, Net, Uts, Pid], mapRoot = True, pool = Just pl}
+          script = "echo \"$$ $(id -u) $( [ -n \"$1\" ] && \"$1\" -o link show lo 2>&1 | head -n 1)\""
+          run = spawnRead opts "sh" ["-c", script, "sh", maybe "" id ip]
+          loUp o = ",UP" `isInfixOf` o
+          -- the first spawn that finds a set ready sees lo up
+          untilUp n = do
+            res@(_, o) <- run
+            if isJust ip && not (loUp o) && n > (0 :: Int) then threadDelay 50000 >> untilUp (n - 1) else return res
+      threadDelay 200000
+      (st1, o1) <- untilUp 100
+      ok (st1 == Exited ExitSuccess && take 2 (words o1) == ["1", "0"])
+        ("spawn {User, Net, Uts, Pid, mapRoot, pool [User, Net] PoolLoUp}: pid 1, uid 0: " ++ show (take 2 (words o1)))
+      if isJust ip
+        then ok (loUp o1) ("... lo is up in the pooled network namespace: " ++ show o1)
+        else skip "spawn {pool}: lo up (ip not found)"
+      freeNsPool pl
+      freeNsPool pl
+      (st2, o2) <- run
+      ok (st2 == Exited ExitSuccess && take 2 (words o2) == ["1", "0"])
+        ("the same options after freeNsPool: the spawn creates everything, pid 1, uid 0: " ++ show (take 2 (words o2)))
+      if isJust ip
+        then ok (not (loUp o2) && "lo" `isInfixOf` o2) ("... lo is down in the network namespace it made: " ++ show o2)
+        else skip "spawn after freeNsPool: lo down (ip not found)"
+      expectIOError ok "takeNsPool after freeNsPool: EINVAL" (hasErrno eINVAL) (takeNsPool pl)
+    withNsPool [User, Net] 1 [] $ \pl ->
+      expectIOError ok "spawn {namespaces [User, Uts], pool [User, Net]}: EINVAL (a pool type the spawn does not create)"
+        (hasErrno eINVAL) (spawn defaultSpawnOptions {namespaces = [User, Uts], pool = Just pl} "true" [])
 
   Counts p f s <- readIORef counts
   putStrLn (show p ++ " passed, " ++ show f ++ " failed, " ++ show s ++ " skipped")

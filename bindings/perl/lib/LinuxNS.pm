@@ -17,6 +17,7 @@ use FFI::Platypus::Buffer qw(scalar_to_buffer buffer_to_scalar);
 use LinuxNS::Error;
 use LinuxNS::Namespace;
 use LinuxNS::Handle;
+use LinuxNS::Pool;
 
 # --- constants: the values of include/linuxns.h (t/header.t checks them) ---
 use constant {
@@ -74,6 +75,8 @@ use constant {
     NS_FEATURE_CLONE_EMPTY_MNTNS    => 0x10000,
 
     NS_HANDLE_TEXT_MAX => 40,
+
+    NS_POOL_LO_UP => 0x1,
 };
 use constant NS_ALL => NS_MNT | NS_CGROUP | NS_UTS | NS_IPC | NS_USER | NS_PID | NS_NET | NS_TIME;
 
@@ -94,6 +97,7 @@ our @FUNCTIONS = qw(
     handle_encode handle_format handle_parse open_handle
     mount_list mount_count mount_idmapped
     pid_translate pidfd_status features
+    pool_new
 );
 
 our %EXPORT_TAGS = (
@@ -110,9 +114,10 @@ our %EXPORT_TAGS = (
                        NS_FEATURE_PID_TRANSLATE NS_FEATURE_CLONE_NNP NS_FEATURE_CLONE_PIDFD_AUTOKILL
                        NS_FEATURE_CLONE_AUTOREAP NS_FEATURE_CLONE_EMPTY_MNTNS)],
     handle      => [qw(NS_HANDLE_TEXT_MAX)],
+    pool        => [qw(NS_POOL_LO_UP)],
     functions   => [@FUNCTIONS],
 );
-$EXPORT_TAGS{constants} = [map { @{ $EXPORT_TAGS{$_} } } qw(types map propagation kcmp list caps features handle)];
+$EXPORT_TAGS{constants} = [map { @{ $EXPORT_TAGS{$_} } } qw(types map propagation kcmp list caps features handle pool)];
 $EXPORT_TAGS{all} = [@{ $EXPORT_TAGS{constants} }, @FUNCTIONS];
 our @EXPORT_OK = @{ $EXPORT_TAGS{all} };
 our @EXPORT = ();
@@ -259,6 +264,10 @@ our %C_SIGNATURES = (
     ns_spawn_attr_set_no_new_privs => [[@A, 'int'] => 'int'],
     ns_spawn_attr_set_autoreap     => [[@A, 'int'] => 'int'],
     ns_spawn_attr_set_autokill     => [[@A, 'int'] => 'int'],
+    ns_pool_new            => [['int', 'uint', 'uint'] => 'opaque'],
+    ns_pool_free           => [['opaque'] => 'void'],
+    ns_pool_take           => [['opaque', 'opaque'] => 'int'],
+    ns_spawn_attr_use_pool => [[@A, 'opaque'] => 'int'],
 );
 
 # The raw functions, as the C library has them: LinuxNS::C::ns_open_pid etc.
@@ -672,6 +681,8 @@ sub pidfd_status {
 
 sub features { LinuxNS::C::ns_features() }
 
+sub pool_new { LinuxNS::Pool->new(@_) }
+
 sub get_limit       { _check('ns_get_limit', LinuxNS::C::ns_get_limit($_[0] // 0)) }
 sub set_limit       { _check('ns_set_limit', LinuxNS::C::ns_set_limit($_[0] // 0, $_[1] // -1)); 1 }
 sub set_time_offset { _check('ns_set_time_offset', LinuxNS::C::ns_set_time_offset($_[0] // 0, $_[1] // -1, $_[2] // 0, $_[3] // 0)); 1 }
@@ -688,7 +699,7 @@ use warnings;
 our @KEYS = qw(namespaces join map_root uid_map gid_map hostname root mount_proc
     propagation cwd fds close_fds pdeathsig cgroup time_offsets
     root_idmap uid gid groups setsid pgid caps rlimits seccomp umask
-    no_new_privs autoreap autokill);
+    no_new_privs autoreap autokill pool);
 
 # RLIMIT_* (sys/resource.h): the generic numbering; alpha, mips and sparc
 # number some differently, so names are taken only elsewhere.
@@ -793,6 +804,15 @@ sub set {
     $self->_call('set_no_new_privs', $o{no_new_privs} ? 1 : 0) if defined $o{no_new_privs};
     $self->_call('set_autoreap', $o{autoreap} ? 1 : 0) if defined $o{autoreap};
     $self->_call('set_autokill', $o{autokill} ? 1 : 0) if defined $o{autokill};
+    # pool => $pool takes namespaces from it, pool => undef stops; the
+    # attr keeps the LinuxNS::Pool object alive (its free still frees it).
+    if (exists $o{pool}) {
+        my $pool = $o{pool};
+        LinuxNS::_fail('ns_spawn_attr_use_pool', Errno::EINVAL(), 'pool: not a LinuxNS::Pool')
+            if defined $pool && !(Scalar::Util::blessed($pool) && $pool->isa('LinuxNS::Pool'));
+        $self->_call('use_pool', defined $pool ? $pool->ptr : undef);
+        $self->{pool} = $pool;
+    }
     return $self;
 }
 
@@ -962,7 +982,7 @@ NS_* type constants (and NS_ALL, NS_FOR_CHILDREN); C<:map> the map flags
 and NS_MAP_MAX_RANGES; C<:propagation> the NS_PROPAGATION_* modes;
 C<:kcmp> the NS_KCMP_* types; C<:list> NS_LIST_ALL; C<:caps> the
 NS_CAPS_* capability sets; C<:features> the NS_FEATURE_* bits;
-C<:handle> NS_HANDLE_TEXT_MAX; C<:constants> all of them; C<:functions>
+C<:handle> NS_HANDLE_TEXT_MAX; C<:pool> NS_POOL_LO_UP; C<:constants> all of them; C<:functions>
 every function below; C<:all> everything. Single names can be asked for
 too.
 
@@ -1248,6 +1268,7 @@ given. Options:
     no_new_privs => 1           # ns_spawn_attr_set_no_new_privs
     autoreap     => 1           # ns_spawn_attr_set_autoreap (Linux 7.1)
     autokill     => 1           # ns_spawn_attr_set_autokill (Linux 7.1)
+    pool         => $pool       # ns_spawn_attr_use_pool (undef: stop using one)
 
 Clock numbers come from L<Time::HiRes> (CLOCK_MONOTONIC, CLOCK_BOOTTIME).
 
@@ -1321,6 +1342,18 @@ yourself (C<pdeathsig>). Setting them to 0 always succeeds. C<spawn> also
 dies with EOPNOTSUPP when they are combined with C<join>,
 C<time_offsets> or a joined time namespace, which need an intermediate
 process.
+
+C<pool>: a L<LinuxNS::Pool> (from C<pool_new>) whose ready namespace
+sets the spawns take (C<ns_spawn_attr_use_pool>): a spawn joins a ready
+set in place of creating those types, and creates the other types of
+C<namespaces> (owned by the pooled user namespace, when the pool has
+one); with the pool empty, or freed, it creates everything itself, as
+without a pool, never waiting. C<spawn> dies with EINVAL unless the
+pool's types are all among C<namespaces> and none of them is joined, and
+(with NS_USER in the pool) the maps are none or C<map_root>'s. The
+attribute object keeps the pool object alive; C<$pool-E<gt>free> still
+frees it, after which the spawns create everything. C<pool =E<gt> undef>
+stops using a pool.
 
 =item spawn_sub($code, %options)
 
@@ -1446,6 +1479,30 @@ kcmp(2) (C<ns_kcmp>): 0 equal, 1 less, 2 greater, 3 unordered.
 
 =back
 
+=head2 Namespace pools
+
+=over 4
+
+=item pool_new($types, $size, [$flags])
+
+A L<LinuxNS::Pool>: a background thread of the library keeps C<$size>
+(1 to 1024) never-used sets of new namespaces of C<$types> ready
+(C<ns_pool_new>), for C<spawn(..., pool =E<gt> $pool)> and
+C<$pool-E<gt>take> (C<ns_pool_take>); freed with C<$pool-E<gt>free> or
+when the object goes away (C<ns_pool_free>). C<$types>: an OR of
+NS_USER, NS_NET, NS_UTS, NS_IPC, NS_CGROUP, NS_PID; a pooled user
+namespace maps our euid and egid to 0 and owns the set's other
+namespaces. C<$flags>: 0 or C<NS_POOL_LO_UP> (C<:pool>, with NS_NET):
+the loopback device of each pooled network namespace is up. Dies with
+EINVAL for C<$types> 0 or with other bits (NS_MNT, NS_TIME), C<$size>
+0 or above 1024, unknown flags or NS_POOL_LO_UP without NS_NET. While a
+pool exists the process has one more thread: C<unshare(NS_USER)> and
+C<setns> into a user namespace from the caller itself then fail with
+EINVAL (C<run_in>, C<spawn> and the other calls that work in a child are
+unaffected). See L<LinuxNS::Pool>.
+
+=back
+
 =head2 The raw functions and records
 
 C<LinuxNS::C::ns_open_pid> etc. are the C functions as attached, with
@@ -1473,7 +1530,7 @@ The C<ns_spawn_attr *>.
 
 =head1 SEE ALSO
 
-L<LinuxNS::Namespace>, L<LinuxNS::Handle>, L<LinuxNS::Error>,
+L<LinuxNS::Namespace>, L<LinuxNS::Handle>, L<LinuxNS::Pool>, L<LinuxNS::Error>,
 L<LinuxNS::Clone> (the interface of Linux::Clone), C<man linuxns>.
 
 =cut

@@ -38,6 +38,7 @@ var Consts = map[string]int64{
 	"NS_KCMP_IO":                      C.NS_KCMP_IO,
 	"NS_KCMP_SYSVSEM":                 C.NS_KCMP_SYSVSEM,
 	"NS_LIST_ALL":                     C.NS_LIST_ALL,
+	"NS_POOL_LO_UP":                   C.NS_POOL_LO_UP,
 	"NS_CAPS_BOUNDING":                C.NS_CAPS_BOUNDING,
 	"NS_CAPS_PERMITTED":               C.NS_CAPS_PERMITTED,
 	"NS_CAPS_EFFECTIVE":               C.NS_CAPS_EFFECTIVE,

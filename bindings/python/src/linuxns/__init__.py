@@ -18,7 +18,9 @@ kernel features found (:func:`features`), idmapped mounts
 (:func:`mount_idmapped`), and spawns with ids, a session or process
 group, capabilities, resource limits, a seccomp filter, a umask and
 no_new_privs, and (Linux 7.1) children the kernel reaps itself or kills
-when their pidfd closes.
+when their pidfd closes. A :class:`Pool` keeps sets of namespaces made
+ahead of time by a background thread, for spawns (``pool=``) and
+:meth:`Pool.take`.
 
 ``linuxns.namespaces`` is a drop-in for ``lxns.namespaces``.
 """
@@ -48,7 +50,7 @@ __all__ = [
     "NS_MAP_MAX_RANGES", "NS_PROPAGATION_PRIVATE", "NS_PROPAGATION_SLAVE",
     "NS_PROPAGATION_SHARED", "NS_PROPAGATION_UNCHANGED", "NS_KCMP_FILE", "NS_KCMP_VM",
     "NS_KCMP_FILES", "NS_KCMP_FS", "NS_KCMP_SIGHAND", "NS_KCMP_IO", "NS_KCMP_SYSVSEM",
-    "NS_LIST_ALL", "NS_CAPS_BOUNDING", "NS_CAPS_PERMITTED", "NS_CAPS_EFFECTIVE",
+    "NS_LIST_ALL", "NS_POOL_LO_UP", "NS_CAPS_BOUNDING", "NS_CAPS_PERMITTED", "NS_CAPS_EFFECTIVE",
     "NS_CAPS_INHERITABLE", "NS_CAPS_AMBIENT", "NS_HANDLE_TEXT_MAX",
     "NS_FEATURE_CLONE3", "NS_FEATURE_CLONE_INTO_CGROUP", "NS_FEATURE_SETNS_PIDFD",
     "NS_FEATURE_PIDFD_GET_NAMESPACE", "NS_FEATURE_NS_GET_ID", "NS_FEATURE_NSFS_HANDLES",
@@ -58,7 +60,7 @@ __all__ = [
     "NS_FEATURE_CLONE_AUTOREAP", "NS_FEATURE_CLONE_EMPTY_MNTNS",
     "CLONE_FILES", "CLONE_FS", "CLONE_SYSVSEM", "PIPE", "DEVNULL", "STDOUT",
     "Namespace", "NamespaceInfo", "IdMap", "SpawnAttr", "Process",
-    "NsHandle", "MountInfo", "Feature",
+    "NsHandle", "MountInfo", "Feature", "Pool",
     "version", "last_error", "type_name", "type_from_name",
     "open_pid", "open_pidfd", "open_path", "open_name", "setns", "unshare", "enter_pid",
     "run_in", "list_namespaces", "new", "new_userns", "write_uid_map", "write_gid_map",
@@ -95,6 +97,9 @@ NS_KCMP_IO = 5
 NS_KCMP_SYSVSEM = 6
 # list_namespaces(all=True): also the namespaces no process is in (ns_list_ex).
 NS_LIST_ALL = 0x1
+# Pool(flags=...): bring lo up in each pooled network namespace before a set
+# is handed out, as `ip link set lo up` would (needs NS_NET; ns_pool_new).
+NS_POOL_LO_UP = 0x1
 # Capability sets of SpawnAttr.set_caps / spawn(caps=...).
 NS_CAPS_BOUNDING = 0x1
 NS_CAPS_PERMITTED = 0x2
@@ -834,6 +839,97 @@ def features() -> Feature:
     return Feature(int(lib.ns_features()))
 
 
+# --- namespace pools ------------------------------------------------------
+
+class Pool:
+    """A pool of namespace sets made ahead of time (ns_pool_new): a
+    background thread of the library keeps ``size`` (1 to 1024) sets of
+    never-used namespaces of ``types`` ready, so that a spawn with
+    ``pool=`` (:meth:`SpawnAttr.use_pool`) or :meth:`take` gets one
+    without the cost of creating it.
+
+    ``types``: user, net, uts, ipc, cgroup, pid (names, a list, or an
+    NS_* mask; mnt and time cannot be pooled). A pooled user namespace
+    maps the caller's euid and egid to root and owns the set's other
+    namespaces. ``flags``: 0 or NS_POOL_LO_UP (with net: lo is up in each
+    pooled network namespace).
+
+    OSError EINVAL for types 0 or with other bits, a size out of range,
+    unknown flags or NS_POOL_LO_UP without net. The errors of making the
+    sets (EPERM, ENOSPC at a max_*_namespaces limit) come from the next
+    :meth:`take`.
+
+    Freed by :meth:`close`, at the end of a ``with`` block, or when
+    collected; spawn attributes that use it stay valid (their spawns then
+    create every namespace themselves). While it exists the process has
+    one more thread: unshare(CLONE_NEWUSER) and setns into a user
+    namespace from the caller itself fail with EINVAL."""
+
+    def __init__(self, types: NsTypes, size: int = 1, flags: int = 0) -> None:
+        self._pool: Optional[int] = None
+        self._lock = threading.Lock()  # ns_pool_free must not run with ns_pool_take
+        self._types = _types(types)
+        size = min(max(int(size), 0), 1 << 20)  # out of range: EINVAL from the library
+        self._pool = lib.ns_pool_new(self._types, size, int(flags))
+
+    @property
+    def _as_parameter_(self) -> Any:
+        if self._pool is None:
+            raise ValueError("namespace pool is closed")
+        return ctypes.c_void_p(self._pool)
+
+    @property
+    def types(self) -> int:
+        """The NS_* mask of each set's namespaces."""
+        return self._types
+
+    @property
+    def closed(self) -> bool:
+        return self._pool is None
+
+    def take(self) -> List[Namespace]:
+        """Take a ready set for the caller's own use (ns_pool_take), without
+        waiting: one :class:`Namespace` per type of the pool, in ascending
+        order of the NS_* bits (cgroup, uts, ipc, user, pid, net), each
+        the caller's to close. BlockingIOError (EAGAIN) when no set is
+        ready (the pool is refilling); the error of the refill thread's
+        last failed attempt ("refill the pool: ..."), once, after which it
+        tries again; ValueError once closed."""
+        fds = (ctypes.c_int * 8)(*([-1] * 8))
+        with self._lock:
+            if self._pool is None:
+                raise ValueError("namespace pool is closed")
+            n = lib.ns_pool_take(ctypes.c_void_p(self._pool), fds)
+        return [Namespace(fds[i]) for i in range(n)]
+
+    def close(self) -> None:
+        """Free the pool (ns_pool_free): stop the refill thread, close every
+        ready set. Sets already taken stay the caller's."""
+        lock = getattr(self, "_lock", None)
+        if lock is None or getattr(self, "_pool", None) is None:
+            return
+        with lock:
+            if self._pool is not None:
+                pool, self._pool = self._pool, None
+                lib.ns_pool_free(ctypes.c_void_p(pool))
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __repr__(self) -> str:
+        names = "|".join(n for n, b in _NAMES.items() if self._types & b)
+        return f"<linuxns.Pool {names or hex(self._types)}{' closed' if self.closed else ''}>"
+
+
 # --- spawning -------------------------------------------------------------
 
 class SpawnAttr:
@@ -919,6 +1015,21 @@ class SpawnAttr:
 
     def set_time_offset(self, clock: int, sec: int, nsec: int = 0) -> None:
         lib.ns_spawn_attr_set_time_offset(self, clock, sec, nsec)
+
+    def use_pool(self, pool: Optional["Pool"]) -> None:
+        """Let spawns with this attribute take their namespaces from
+        ``pool`` (ns_spawn_attr_use_pool; None stops using one). With a
+        set ready a spawn joins it and creates the attribute's other types
+        (owned by the pooled user namespace, when the pool has one); with
+        the pool empty or closed it creates every type itself, as without
+        a pool; it never waits for the refill thread. Checked by the
+        spawn (OSError EINVAL): the pool's types must all be among
+        :meth:`set_namespaces`' and none joined; with user in the pool,
+        the maps must be none or :meth:`map_root`'s. The attribute keeps
+        the pool's sets, not the :class:`Pool`: closing the pool afterwards
+        is safe, and a pool already closed is not used at all (as None)."""
+        handle = None if pool is None else pool._pool
+        lib.ns_spawn_attr_use_pool(self, None if handle is None else ctypes.c_void_p(handle))
 
     def set_root_idmap(self, userns: FdLike) -> None:
         """Mount the root (:meth:`set_root`) idmapped through the user
@@ -1245,7 +1356,7 @@ _ATTR_OPTIONS = ("namespaces", "map_root", "uid_map", "gid_map", "map_flags", "h
                  "root", "mount_proc", "propagation", "cwd", "pdeathsig", "join", "close_fds",
                  "cgroup", "time_offsets", "pass_fds", "root_idmap", "user", "group",
                  "extra_groups", "umask", "start_new_session", "process_group", "rlimits",
-                 "caps", "seccomp", "no_new_privs", "autoreap", "autokill")
+                 "caps", "seccomp", "no_new_privs", "autoreap", "autokill", "pool")
 
 
 def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes = 0, map_root: bool = False,
@@ -1264,7 +1375,8 @@ def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes = 0, map_root: bool = Fa
                 rlimits: Optional[Mapping[int, Tuple[int, int]]] = None,
                 caps: Optional[Mapping[int, Caps]] = None,
                 seccomp: Optional[BpfProgram] = None, no_new_privs: bool = False,
-                autoreap: bool = False, autokill: bool = False) -> None:
+                autoreap: bool = False, autokill: bool = False,
+                pool: Optional[Pool] = None) -> None:
     for j in join:
         if isinstance(j, tuple):
             attr.join(j[0], j[1])
@@ -1275,6 +1387,8 @@ def _build_attr(attr: SpawnAttr, *, namespaces: NsTypes = 0, map_root: bool = Fa
         attr.set_namespaces(mask)
     if map_root:
         attr.map_root()
+    if pool is not None:
+        attr.use_pool(pool)
     if uid_map:
         attr.set_uid_map(uid_map, map_flags & NS_MAP_USE_HELPER)
     if gid_map:
@@ -1378,7 +1492,7 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
           rlimits: Optional[Mapping[int, Tuple[int, int]]] = None,
           caps: Optional[Mapping[int, Caps]] = None, seccomp: Optional[BpfProgram] = None,
           no_new_privs: bool = False, autoreap: bool = False, autokill: bool = False,
-          attr: Optional[SpawnAttr] = None) -> Process:
+          pool: Optional[Pool] = None, attr: Optional[SpawnAttr] = None) -> Process:
     """Start a program in new or existing namespaces, as a direct child.
 
     ``namespaces`` are created ("net", ["user", "pid"] or an NS_* mask);
@@ -1401,6 +1515,9 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
     the Process reads its status from the pidfd) and ``autokill`` (the
     child is killed when its pidfd closes), OSError EOPNOTSUPP before; see
     :meth:`SpawnAttr.set_autoreap`, :meth:`SpawnAttr.set_autokill`.
+    ``pool`` (a :class:`Pool` whose types are all in ``namespaces``): take
+    the namespaces from a set made ahead of time when one is ready, see
+    :meth:`SpawnAttr.use_pool`.
     """
     argv_b = [os.fsencode(a) for a in args]
     if not argv_b:
@@ -1421,7 +1538,7 @@ def spawn(args: Sequence[Union[str, bytes, "os.PathLike[str]"]], *,
                     user=user, group=group, extra_groups=extra_groups, umask=umask,
                     start_new_session=start_new_session, process_group=process_group,
                     rlimits=rlimits, caps=caps, seccomp=seccomp, no_new_privs=no_new_privs,
-                    autoreap=autoreap, autokill=autokill)
+                    autoreap=autoreap, autokill=autokill, pool=pool)
         to_close, ours = _streams(a, stdin, stdout, stderr)
         pidfd = ctypes.c_int(-1)
         pid = lib.ns_spawn(path, argv, envp, a, ctypes.byref(pidfd))

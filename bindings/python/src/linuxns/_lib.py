@@ -1,4 +1,4 @@
-"""Loading liblinuxns and declaring its 75 functions for ctypes.
+"""Loading liblinuxns and declaring its 79 functions for ctypes.
 
 The library is found, in this order, at:
 
@@ -245,6 +245,11 @@ _SIGNATURES = {
     "ns_spawn_attr_set_no_new_privs": ([c_void_p, c_int], c_int, _check_int),
     "ns_spawn_attr_set_autoreap": ([c_void_p, c_int], c_int, _check_int),
     "ns_spawn_attr_set_autokill": ([c_void_p, c_int], c_int, _check_int),
+    # namespace pools (LINUXNS_0.2)
+    "ns_pool_new": ([c_int, c_uint, c_uint], c_void_p, _check_ptr),
+    "ns_pool_free": ([c_void_p], None, None),
+    "ns_pool_take": ([c_void_p, P_int], c_int, _check_int),
+    "ns_spawn_attr_use_pool": ([c_void_p, c_void_p], c_int, _check_int),
 }
 
 for _name, (_argtypes, _restype, _errcheck) in _SIGNATURES.items():
@@ -254,7 +259,7 @@ for _name, (_argtypes, _restype, _errcheck) in _SIGNATURES.items():
     if _errcheck is not None:
         _f.errcheck = _errcheck
 
-#: Every function of the library this module declares (all 75).
+#: Every function of the library this module declares (all 79).
 FUNCTIONS = ("ns_version", "ns_last_error") + tuple(_SIGNATURES)
 
 

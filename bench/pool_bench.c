@@ -1,0 +1,256 @@
+/*
+ * Namespace pools: what a sandbox spawn costs when its namespaces come
+ * from a warm pool, from an empty one, or are created by the spawn.
+ *
+ * The sandbox: user+pid+mnt+uts+ipc+cgroup+net, caller's ids -> 0
+ * (ns_spawn_attr_map_root), a no-op program (argv[1], bench/build/noop),
+ * one spawn + waitpid per measurement.  Contenders, in a fresh random
+ * order every iteration:
+ *   create      the attr alone: the spawn creates all seven namespaces;
+ *   pool-warm   the same attr using a pool of user+pid+uts+ipc+cgroup+net
+ *               (size 8) that has had time to refill: the spawn joins a
+ *               ready set and creates only the mount namespace;
+ *   pool-empty  the same attr using a pool of size 1 drained
+ *               (ns_pool_take) right before the spawn: it finds no set and
+ *               creates everything while the refill thread works beside it.
+ * In the same shuffled iterations, joins of a ready network namespace
+ * (ns_new(NS_NET), so root only):
+ *   5ns         user+mnt+uts+ipc+cgroup created, no network namespace;
+ *   5ns+join    the same joining the ready one: the program's own process
+ *               joins it, then creates the five (no intermediate);
+ *   6ns         user+pid+mnt+uts+ipc+cgroup created;
+ *   6ns+join    the same joining it: a new PID namespace applies only to
+ *               children, and one made before the user namespace would
+ *               not be owned by it, so an intermediate process joins and
+ *               creates, and clones the program.
+ * Every measurement is preceded by the same idle pause (BENCH_PAUSE_MS,
+ * default 20 ms) so that warm pools are full and no contender runs right
+ * after another's teardown.  Ratios of medians with 95% paired bootstrap
+ * intervals; PASS/MISS on the interval's upper bound.  Then a burst of
+ * BENCH_BURST (default 2000) spawns back to back, without and with a pool
+ * (size 64), gives the sustained rate.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linuxns.h"
+
+enum { CREATE, WARM, EMPTY, J5, J5N, J6, J6N, NC };
+static const char *names[NC] = {"create",     "pool-warm",  "pool-empty", "5ns",
+                                "5ns+join",   "6ns",        "6ns+join"};
+
+static double now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n, double *tmp)
+{
+    memcpy(tmp, v, n * sizeof *v);
+    qsort(tmp, n, sizeof *tmp, cmp_d);
+    return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+static void die(const char *what, int r)
+{
+    fprintf(stderr, "pool_bench: %s: %d (%s): %s\n", what, r, strerror(r < 0 ? -r : r),
+            ns_last_error());
+    exit(1);
+}
+
+static double spawn_once(const char *prog, ns_spawn_attr *a)
+{
+    char *argv[] = {"noop", NULL};
+    double t0 = now_ns();
+    pid_t pid = ns_spawn(prog, argv, NULL, a, NULL);
+    if (pid < 0)
+        die("ns_spawn", pid);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        die("waitpid", st);
+    return now_ns() - t0;
+}
+
+/* ratio of medians a/b with a paired bootstrap interval */
+static void ratio(const char *label, double *a, double *b, int n, double target)
+{
+    double *ra = malloc(n * sizeof *ra), *rb = malloc(n * sizeof *rb),
+           *tmp = malloc(n * sizeof *tmp);
+    enum { R = 2000 };
+    static double rs[R];
+    double point = median(a, n, tmp) / median(b, n, tmp);
+    for (int r = 0; r < R; r++) {
+        for (int i = 0; i < n; i++) {
+            int k = rnd() % n;
+            ra[i] = a[k];
+            rb[i] = b[k];
+        }
+        rs[r] = median(ra, n, tmp) / median(rb, n, tmp);
+    }
+    qsort(rs, R, sizeof *rs, cmp_d);
+    double lo = rs[(int)(R * 0.025)], hi = rs[(int)(R * 0.975)];
+    printf("  %-24s %.3f [%.3f, %.3f]  target <= %.2f: %s\n", label, point, lo, hi, target,
+           hi <= target ? "PASS" : "MISS");
+    free(ra);
+    free(rb);
+    free(tmp);
+}
+
+static ns_spawn_attr *attr_of(int types, int join_fd)
+{
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    int r;
+    if (!a)
+        die("ns_spawn_attr_new", -errno);
+    if ((r = ns_spawn_attr_set_namespaces(a, types)) < 0)
+        die("set_namespaces", r);
+    if ((r = ns_spawn_attr_map_root(a)) < 0)
+        die("map_root", r);
+    if (join_fd >= 0 && (r = ns_spawn_attr_join(a, join_fd, NS_NET)) < 0)
+        die("join", r);
+    return a;
+}
+
+static ns_spawn_attr *sandbox_attr(void)
+{
+    return attr_of(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP | NS_NET, -1);
+}
+
+static int pool_types = NS_USER | NS_PID | NS_UTS | NS_IPC | NS_CGROUP | NS_NET;
+
+static void drain(ns_pool *p)
+{
+    int fds[8];
+    int n;
+    while ((n = ns_pool_take(p, fds)) > 0)
+        for (int i = 0; i < n; i++)
+            close(fds[i]);
+}
+
+static double burst(const char *prog, ns_spawn_attr *a, int count)
+{
+    double t0 = now_ns();
+    for (int i = 0; i < count; i++)
+        spawn_once(prog, a);
+    return count / ((now_ns() - t0) / 1e9);
+}
+
+int main(int argc, char **argv)
+{
+    const char *prog = argc > 1 ? argv[1] : "/bin/true";
+    int n = getenv("BENCH_N") ? atoi(getenv("BENCH_N")) : 300;
+    int pause_ms = getenv("BENCH_PAUSE_MS") ? atoi(getenv("BENCH_PAUSE_MS")) : 20;
+    int nburst = getenv("BENCH_BURST") ? atoi(getenv("BENCH_BURST")) : 2000;
+    rng_state = getenv("BENCH_SEED") ? strtoull(getenv("BENCH_SEED"), NULL, 0)
+                                     : (uint64_t)now_ns() | 1;
+    printf("pool benchmark: %s, %d iterations, pause %d ms, seed %llu, %ld CPUs\n", prog, n,
+           pause_ms, (unsigned long long)rng_state, sysconf(_SC_NPROCESSORS_ONLN));
+
+    ns_spawn_attr *attr[NC];
+    ns_pool *warm = ns_pool_new(pool_types, 8, 0), *empty = ns_pool_new(pool_types, 1, 0);
+    if (!warm || !empty)
+        die("ns_pool_new", -errno);
+    int five = NS_USER | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, six = five | NS_PID;
+    int net = ns_new(NS_NET);
+    if (net < 0)
+        die("ns_new(NS_NET)", net);
+    for (int c = CREATE; c <= EMPTY; c++)
+        attr[c] = sandbox_attr();
+    attr[J5] = attr_of(five, -1);
+    attr[J5N] = attr_of(five, net);
+    attr[J6] = attr_of(six, -1);
+    attr[J6N] = attr_of(six, net);
+    int r;
+    if ((r = ns_spawn_attr_use_pool(attr[WARM], warm)) < 0 ||
+        (r = ns_spawn_attr_use_pool(attr[EMPTY], empty)) < 0)
+        die("use_pool", r);
+    usleep(500000);
+    /* Warm-up: each contender a few times. */
+    for (int i = 0; i < 5; i++)
+        for (int c = 0; c < NC; c++) {
+            usleep(pause_ms * 1000);
+            if (c == EMPTY)
+                drain(empty);
+            spawn_once(prog, attr[c]);
+        }
+    double *s[NC];
+    for (int c = 0; c < NC; c++)
+        s[c] = calloc(n, sizeof(double));
+    for (int i = 0; i < n; i++) {
+        int order[NC];
+        for (int k = 0; k < NC; k++)
+            order[k] = k;
+        for (int k = NC - 1; k > 0; k--) {
+            int j = rnd() % (k + 1), t = order[k];
+            order[k] = order[j];
+            order[j] = t;
+        }
+        for (int k = 0; k < NC; k++) {
+            int c = order[k];
+            usleep(pause_ms * 1000);
+            if (c == EMPTY)
+                drain(empty);
+            s[c][i] = spawn_once(prog, attr[c]);
+        }
+    }
+    double *tmp = malloc(n * sizeof *tmp);
+    printf("\nmedian microseconds per spawn+wait (create, pool-*: "
+           "user+pid+mnt+uts+ipc+cgroup+net):\n");
+    for (int c = 0; c < NC; c++)
+        printf("  %-12s %8.1f\n", names[c], median(s[c], n, tmp) / 1e3);
+    printf("\nratios of medians, [95%% paired bootstrap interval]; PASS/MISS on the "
+           "upper bound:\n");
+    ratio("pool-warm / create", s[WARM], s[CREATE], n, 0.55);
+    ratio("pool-empty / create", s[EMPTY], s[CREATE], n, 1.05);
+    ratio("5ns+join / 5ns", s[J5N], s[J5], n, 1.10);
+    ratio("6ns+join / 6ns", s[J6N], s[J6], n, 1.10);
+
+    if (nburst > 0) {
+        printf("\nburst of %d spawns back to back (spawns per second):\n", nburst);
+        ns_pool *big = ns_pool_new(pool_types, 64, 0);
+        if (!big)
+            die("ns_pool_new", -errno);
+        ns_spawn_attr *pa = sandbox_attr();
+        if ((r = ns_spawn_attr_use_pool(pa, big)) < 0)
+            die("use_pool", r);
+        sleep(1);
+        double without = burst(prog, attr[CREATE], nburst);
+        double with = burst(prog, pa, nburst);
+        printf("  without a pool        %8.0f /s\n", without);
+        printf("  with a pool (size 64) %8.0f /s  (the refill thread makes sets on another CPU)\n",
+               with);
+        ns_spawn_attr_free(pa);
+        ns_pool_free(big);
+    }
+    for (int c = 0; c < NC; c++)
+        ns_spawn_attr_free(attr[c]);
+    close(net);
+    ns_pool_free(warm);
+    ns_pool_free(empty);
+    return 0;
+}

@@ -2127,9 +2127,10 @@ int ns_spawn_attr_use_pool(struct ns_spawn_attr *attr, const struct ns_pool *poo
  * create (ns_spawn_attr_set_namespaces); the process group and session
  * (ns_spawn_attr_set_pgid, ns_spawn_attr_set_setsid) and the uid/gid maps
  * (a single id of the caller's own, as ns_spawn_attr_map_root makes,
- * written by the child itself, after the group; others by the caller
- * while the child waits, before the group when there is an intermediate
- * process); hostname; mount propagation; root and /proc; cwd;
+ * written by the process that creates the user namespace itself: the
+ * child, after the group, or the intermediate process, before it;
+ * others by the caller while the child waits, before the group when
+ * there is an intermediate process); hostname; mount propagation; root and /proc; cwd;
  * descriptors; resource limits (ns_spawn_attr_set_rlimit); the bounding
  * set; supplementary groups, gid and uid (ns_spawn_attr_set_ids), then the permitted,
  * effective, inheritable and ambient capability sets

@@ -60,6 +60,29 @@ unsafe fn wait_for_maps(plan: &Plan) -> Res {
     Ok(())
 }
 
+/// Writes the planned single-id maps of our own ids into our own user
+/// namespace (empty texts: nothing).
+unsafe fn write_self_maps(plan: &Plan) -> Res {
+    // SAFETY: raw syscalls on texts the parent prepared.
+    unsafe {
+        write_file(
+            Step::Setgroups,
+            c"/proc/self/setgroups".as_ptr(),
+            plan.self_setgroups,
+        )?;
+        write_file(
+            Step::GidMap,
+            c"/proc/self/gid_map".as_ptr(),
+            plan.self_gid_map,
+        )?;
+        write_file(
+            Step::UidMap,
+            c"/proc/self/uid_map".as_ptr(),
+            plan.self_uid_map,
+        )
+    }
+}
+
 /// Entry of the intermediate process: join, create, wait for maps, write
 /// time offsets, then clone the final child as the caller's child.
 ///
@@ -157,6 +180,9 @@ unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> 
     unsafe {
         join_then_create(plan)?;
         if !plan.maps_in_final {
+            // Single own ids, for the user namespace just created (none
+            // planned: nothing written); then those the parent writes.
+            write_self_maps(plan)?;
             wait_for_maps(plan)?;
         }
         write_file(
@@ -245,21 +271,7 @@ unsafe fn final_setup(plan: &Plan) -> Res {
             // Created in its namespaces by the first clone: single-id maps
             // of our own ids we may write ourselves, the rest the parent
             // writes now.
-            write_file(
-                Step::Setgroups,
-                c"/proc/self/setgroups".as_ptr(),
-                plan.self_setgroups,
-            )?;
-            write_file(
-                Step::GidMap,
-                c"/proc/self/gid_map".as_ptr(),
-                plan.self_gid_map,
-            )?;
-            write_file(
-                Step::UidMap,
-                c"/proc/self/uid_map".as_ptr(),
-                plan.self_uid_map,
-            )?;
+            write_self_maps(plan)?;
             wait_for_maps(plan)?;
         }
         if plan.hostname.len > 0 {

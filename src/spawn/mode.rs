@@ -27,6 +27,8 @@ pub(crate) struct Ask {
     /// not user, pid or time), and no new type applies to children only
     /// (pid, time) or is also joined.
     pub joins_fast: bool,
+    /// One of them is a user namespace (not the caller's own).
+    pub joins_user: bool,
     /// Time offsets to write (a new time namespace).
     pub time_offsets: bool,
     /// A new time namespace is asked for.
@@ -86,7 +88,14 @@ pub(crate) fn decide(a: &Ask) -> Mode {
     let intermediate =
         a.supervise || (a.joins && !fast_joins) || a.time_offsets || (a.new_time && !a.clone3);
     let fast_joins = fast_joins && !intermediate;
-    let maps = match (a.maps, !intermediate && a.maps_self_writable) {
+    // Single own ids are written by the process in the new user
+    // namespace itself: the program's, or the intermediate that creates
+    // it (unless it joined a user namespace first: then its ids there are
+    // not the caller's).
+    let maps = match (
+        a.maps,
+        a.maps_self_writable && !(intermediate && a.joins_user),
+    ) {
         (false, _) => Maps::None,
         (true, true) => Maps::Child,
         (true, false) => Maps::Parent,
@@ -143,10 +152,22 @@ mod tests {
             ..ask(Kind::Exec)
         });
         assert!(m.send_proc_dir && m.sends_fds);
-        // A join: an intermediate, whose maps are the parent's even for a
-        // single own id (the intermediate waits for them).
+        // A join: an intermediate, which writes single own ids itself
+        // (no round trip), unless it joined a user namespace first (then
+        // the parent writes them, while it waits).
         let m = decide(&Ask {
             joins: true,
+            maps: true,
+            maps_self_writable: true,
+            ..ask(Kind::Exec)
+        });
+        assert_eq!(
+            (m.intermediate, m.maps, m.vfork),
+            (true, Maps::Child, false)
+        );
+        let m = decide(&Ask {
+            joins: true,
+            joins_user: true,
             maps: true,
             maps_self_writable: true,
             ..ask(Kind::Exec)
@@ -198,6 +219,7 @@ mod tests {
                 joins: b(0),
                 joins_time: b(0) && b(8),
                 joins_fast: b(0) && b(9),
+                joins_user: b(0) && b(9) && b(8),
                 time_offsets: b(1),
                 new_time: b(2),
                 maps: b(3),
@@ -218,9 +240,14 @@ mod tests {
             );
             // Fast joins: the program's own process, which joins.
             assert!(!m.fast_joins || (a.joins && !m.intermediate));
-            // The child writes maps only for itself, only without an
-            // intermediate, only when they are single own ids.
-            assert!(m.maps != Maps::Child || (a.maps_self_writable && !m.intermediate));
+            // The child (the program's process, or the intermediate that
+            // creates the user namespace) writes maps only for itself,
+            // only when they are single own ids, never after joining a
+            // user namespace.
+            assert!(
+                m.maps != Maps::Child
+                    || (a.maps_self_writable && !(m.intermediate && a.joins_user))
+            );
             assert_eq!(m.maps == Maps::None, !a.maps);
             // A descriptor comes back exactly when something must send one.
             assert_eq!(

@@ -212,6 +212,7 @@ unsafe fn attempt(
         }),
         joins: !attr.joins.is_empty(),
         joins_time: attr.joined_types() & NS_TIME != 0,
+        joins_user: attr.joined_types() & NS_USER != 0,
         joins_fast: {
             let joined = attr.joined_types();
             joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT) == 0

@@ -15,23 +15,29 @@ use crate::types::*;
 const STACK_SIZE: usize = 256 * 1024;
 const GUARD: usize = 4096;
 
-/// An mmap'd child stack with a guard page below it. One is kept for the
-/// next spawn, so the common case costs no mmap and no page faults.
+/// An mmap'd child stack with a guard page below it. Two are kept for the
+/// next spawn (one with an intermediate process uses two), so the common
+/// case costs no mmap, no munmap and no page faults.
 pub(crate) struct Stack {
     pub base: *mut c_void,
     pub len: usize,
 }
 
-static SPARE_STACK: AtomicPtr<c_void> = AtomicPtr::new(std::ptr::null_mut());
+static SPARE_STACKS: [AtomicPtr<c_void>; 2] = [
+    AtomicPtr::new(std::ptr::null_mut()),
+    AtomicPtr::new(std::ptr::null_mut()),
+];
 
 impl Stack {
     pub(crate) fn get() -> Result<Stack> {
-        let spare = SPARE_STACK.swap(std::ptr::null_mut(), Ordering::Acquire);
-        if !spare.is_null() {
-            return Ok(Stack {
-                base: spare,
-                len: STACK_SIZE,
-            });
+        for slot in &SPARE_STACKS {
+            let spare = slot.swap(std::ptr::null_mut(), Ordering::Acquire);
+            if !spare.is_null() {
+                return Ok(Stack {
+                    base: spare,
+                    len: STACK_SIZE,
+                });
+            }
         }
         let base = sys::process::map_stack(STACK_SIZE, GUARD)
             .map_err(|e| Error::io(e, "mmap child stack"))?;
@@ -50,14 +56,15 @@ impl Stack {
 impl Drop for Stack {
     /// Only once no child uses it any more: kept as the spare, or unmapped.
     fn drop(&mut self) {
-        let kept = SPARE_STACK
-            .compare_exchange(
+        let kept = SPARE_STACKS.iter().any(|slot| {
+            slot.compare_exchange(
                 std::ptr::null_mut(),
                 self.base,
                 Ordering::Release,
                 Ordering::Relaxed,
             )
-            .is_ok();
+            .is_ok()
+        });
         if !kept {
             // SAFETY: our own mapping, which no child uses any more.
             unsafe { sys::process::unmap(self.base, self.len) };

@@ -279,7 +279,7 @@ impl Command {
 
     /// Lets the kernel reap the program when it exits (CLONE_AUTOREAP,
     /// Linux 7.1): it never becomes a zombie and sends no SIGCHLD, so a
-    /// runtime that reaps every child never sees it. [`Child::wait`] then
+    /// runtime that reaps every child never sees it. [`Child::wait`](crate::Child::wait) then
     /// waits for its pidfd and reads the status the kernel keeps there.
     ///
     /// Errors (at spawn): `EOPNOTSUPP` on kernels before 7.1 (there is no
@@ -305,7 +305,7 @@ impl Command {
     }
 
     /// Kills the program when the last descriptor of its pidfd closes
-    /// (CLONE_PIDFD_AUTOKILL, Linux 7.1): dropping the [`Child`] (or the
+    /// (CLONE_PIDFD_AUTOKILL, Linux 7.1): dropping the [`Child`](crate::Child) (or the
     /// caller's exit) ends it. Implies [`autoreap`](Command::autoreap) and
     /// [`no_new_privs`](Command::no_new_privs) (the kernel requires the
     /// latter of callers without CAP_SYS_ADMIN; set for every caller).

@@ -129,8 +129,9 @@ static int write_file(const char *path, const char *s)
 }
 
 /*
- * The child of both floors. floor+contract adds, in the order ns_spawn's
- * child does them (src/spawn/child.rs: final_setup, then run): the mount
+ * The child of both floors (floor+contract's parent also blocks every
+ * signal around the clone and takes a pidfd: see run_floor). floor+contract
+ * adds, in the order ns_spawn's child does them (src/spawn/child.rs: final_setup, then run): the mount
  * tree made private (MS_REC|MS_PRIVATE on /, only with a new mount
  * namespace), then SIG_DFL for every signal 1..64 but SIGKILL and SIGSTOP
  * (62 rt_sigaction calls, 32 and 33 included, as the library's ALL_SIGNALS
@@ -176,10 +177,30 @@ static struct result run_floor(int set, int contract)
                            contract };
     struct result r;
     int64_t t0 = now_ns();
+    /* floor+contract also does the parent's part of the contract, as
+     * ns_spawn does it: every signal blocked around the clone (no handler
+     * of the caller may run in the child before its reset), and a pidfd
+     * taken at creation (the outcome must not depend on who else reaps
+     * children), closed at once as ns_spawn closes it for a caller that
+     * passes no pidfd pointer. */
+    sigset_t all, old;
+    int pidfd = -1;
+    if (contract) {
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+    }
     pid_t pid = clone(floor_child, floor_stack_top,
-                      CLONE_VM | CLONE_VFORK | SIGCHLD | set_clone[set], &a);
+                      CLONE_VM | CLONE_VFORK | SIGCHLD | set_clone[set] |
+                          (contract ? CLONE_PIDFD : 0),
+                      &a, contract ? &pidfd : NULL);
+    int clone_errno = errno;
+    if (contract) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (pidfd >= 0)
+            close(pidfd);
+    }
     if (pid < 0)
-        die("floor: clone: %s", strerror(errno));
+        die("floor: clone: %s", strerror(clone_errno));
     r.status = wait_status(pid, "floor");
     r.ns = now_ns() - t0;
     r.cpu = sched_getcpu();

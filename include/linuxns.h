@@ -2040,7 +2040,10 @@ struct ns_pool *ns_pool_new(int types, unsigned int size, unsigned int flags);
  * Errors: none.
  *
  * Thread safety: must not run concurrently with ns_pool_take on the same
- * pool; spawns with attrs that use it may run meanwhile.
+ * pool; spawns with attrs that use it may run meanwhile. In a child of
+ * fork() of the process that made the pool, it frees the object without
+ * touching the refill thread (which is the parent's); the child's copies
+ * of the ready sets' descriptors close when it execs or exits.
  *
  * Kernel: any.
  */
@@ -2063,7 +2066,8 @@ void ns_pool_free(struct ns_pool *pool);
  *
  * Errors:
  * -EAGAIN: when no set is ready (the pool is refilling).
- * -EINVAL: when `pool` or `fds_out` is NULL.
+ * -EINVAL: when `pool` or `fds_out` is NULL, or in a child of fork() of
+ *   the process that made the pool (its sets are the parent's).
  * -EPERM: when the refill thread's last attempt failed with it (and so
  *   for -ENOSPC and any other error of making a set), once, before any
  *   set; the message names the step ("refill the pool: ..."); the
@@ -2096,7 +2100,9 @@ int ns_pool_take(struct ns_pool *pool, int *fds_out);
  *
  * `pool`: from ns_pool_new, or NULL to stop using one. The attr keeps a
  * reference to the pool's sets, not to the ns_pool object: freeing the
- * pool first is safe (its spawns then create everything).
+ * pool first is safe (its spawns then create everything), and so is a
+ * spawn in a child of fork() of the process that made the pool (it
+ * creates everything).
  *
  * Returns: 0, or a negative errno.
  *

@@ -73,6 +73,10 @@ struct State {
 /// share. An attribute keeps this alive, so a pool freed before it only
 /// turns empty for its spawns.
 pub(crate) struct Shared {
+    /// The process that made the pool: in a fork-like copy of it the
+    /// refill thread does not exist and the lock may have been copied
+    /// held, so there the pool is never touched (empty to spawns).
+    owner: libc::pid_t,
     pub(crate) types: c_int,
     size: usize,
     lo_up: bool,
@@ -91,6 +95,11 @@ impl std::fmt::Debug for Shared {
 }
 
 impl Shared {
+    /// Are we the process that made the pool (not a fork of it)?
+    fn ours(&self) -> bool {
+        sys::process::getpid() == self.owner
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding it cannot leave State inconsistent (every
         // update is a single push, pop or assignment).
@@ -101,6 +110,9 @@ impl Shared {
     /// empty or freed. The refill waits until the spawn's guard is
     /// dropped.
     pub(crate) fn take_ready(&self) -> Option<(NsSetFds, InFlight<'_>)> {
+        if !self.ours() {
+            return None;
+        }
         let mut st = self.lock();
         if st.closed {
             return None;
@@ -166,6 +178,7 @@ impl Pool {
             return Err(Error::invalid("NS_POOL_LO_UP").with_hint("needs NS_NET in types"));
         }
         let shared = Arc::new(Shared {
+            owner: sys::process::getpid(),
             types,
             size: size as usize,
             lo_up,
@@ -197,6 +210,11 @@ impl Pool {
     /// bits), None when none is ready; first the refill thread's error, if
     /// it had one since the last take.
     pub(crate) fn take(&self) -> Result<Option<NsSetFds>> {
+        if !self.shared.ours() {
+            return Err(Error::invalid("pool").with_hint(
+                "a pool belongs to the process that made it; a fork of it has no refill thread",
+            ));
+        }
         let mut st = self.shared.lock();
         if let Some(e) = st.error.take() {
             // The thread stopped refilling until this was seen.
@@ -213,12 +231,25 @@ impl Pool {
 
     /// How many sets are ready now.
     pub(crate) fn ready(&self) -> usize {
+        if !self.shared.ours() {
+            return 0;
+        }
         self.shared.lock().ready.len()
     }
 }
 
 impl Drop for Pool {
     fn drop(&mut self) {
+        if !self.shared.ours() {
+            // A fork-like copy: no thread to stop or join, and a lock
+            // that may have been copied held. Its copies of the ready
+            // sets' descriptors stay open until it exits or execs (they
+            // are close-on-exec).
+            if let Some(t) = self.thread.take() {
+                std::mem::forget(t);
+            }
+            return;
+        }
         let sets = {
             let mut st = self.shared.lock();
             st.closed = true;

@@ -319,6 +319,49 @@ static void test_free_under_load_leaks_nothing(void)
     CHECK_NO_CHILDREN();
 }
 
+/* In a child of fork(): spawns with the pool create everything, a take
+ * is refused, the free returns at once; the parent's pool goes on. */
+static void test_fork_child(void)
+{
+    if (!have_ip())
+        SKIP("no ip(8)");
+    ns_pool *p = ns_pool_new(NS_USER | NS_NET, 2, NS_POOL_LO_UP);
+    REQUIRE(p != NULL);
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_NET | NS_PID));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    int fds[2];
+    REQUIRE(take_wait(p, fds) == 2); /* the refill thread works */
+    close(fds[0]);
+    close(fds[1]);
+    usleep(200000);
+    pid_t kid = SYS_OK(fork());
+    if (kid == 0) {
+        char out[1024];
+        int bad = 0;
+        int st;
+        pid_t pid = spawn_sh(a, "echo pid $$; ip -o link show lo", out, sizeof out, &st);
+        bad |= pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+        bad |= strstr(out, "pid 1\n") == NULL || strstr(out, ",UP") != NULL; /* created */
+        int t[2];
+        bad |= ns_pool_take(p, t) != -EINVAL;
+        ns_pool_free(p);
+        ns_spawn_attr_free(a);
+        _exit(bad ? 1 : 0);
+    }
+    int st;
+    REQUIRE(wait_child(kid, &st) == kid);
+    CHECKF(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fork child: 0x%x", st);
+    /* The parent's pool: a set, lo up. */
+    char out[1024];
+    SH_OK(a, "ip -o link show lo", out);
+    CHECKF(strstr(out, ",UP") != NULL, "%s", out);
+    ns_spawn_attr_free(a);
+    ns_pool_free(p);
+    CHECK_NO_CHILDREN();
+}
+
 int main(void)
 {
     RUN(test_bad_input);
@@ -326,5 +369,6 @@ int main(void)
     RUN(test_spawn_from_pool_and_without);
     RUN(test_refill_error_reported);
     RUN(test_free_under_load_leaks_nothing);
+    RUN(test_fork_child);
     return check_summary();
 }

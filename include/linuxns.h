@@ -2017,9 +2017,11 @@ uint64_t ns_features(void);
  * (ns_pool_take, spawns with attrs that use it); ns_pool_free must not
  * run concurrently with ns_pool_take on the same pool.
  *
- * Kernel: any; NS_PID needs 3.8 (unshare(CLONE_NEWPID) of the holding
- * process, whose /proc/PID/ns/pid_for_children (4.12) names the empty
- * namespace).
+ * Kernel: any; NS_PID needs 6.11: an empty PID namespace (the holding
+ * process's namespace for children, which no process is in yet) can be
+ * opened only through its pidfd (PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE).
+ * Before 6.11 every refill of a pool with NS_PID fails with EOPNOTSUPP,
+ * which ns_pool_take reports, and spawns create their namespaces.
  */
 struct ns_pool *ns_pool_new(int types, unsigned int size, unsigned int flags);
 
@@ -2072,6 +2074,7 @@ void ns_pool_free(struct ns_pool *pool);
  *   for -ENOSPC and any other error of making a set), once, before any
  *   set; the message names the step ("refill the pool: ..."); the
  *   thread starts again after this report.
+ * -EOPNOTSUPP: the same, for a pool with NS_PID before Linux 6.11.
  *
  * Thread safety: any number of threads may take from one pool at once;
  * each set goes to one of them.

@@ -55,7 +55,8 @@ impl Pool {
     /// Errors: `EINVAL` for types outside user, net, uts, ipc, cgroup,
     /// pid (or none), a size of 0 or above 1024, `loopback_up` without
     /// NET. Failures of the refill thread come from the next
-    /// [`take`](Pool::take).
+    /// [`take`](Pool::take) (with PID before Linux 6.11: `EOPNOTSUPP`,
+    /// an empty PID namespace can be kept only through a pidfd there).
     pub fn new(types: NsSet, size: u32, loopback_up: bool) -> Result<Pool> {
         let flags = if loopback_up {
             crate::pool::POOL_LO_UP

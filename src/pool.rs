@@ -42,7 +42,8 @@ const REFILL_QUIET: std::time::Duration = std::time::Duration::from_millis(2);
 pub(crate) const POOL_LO_UP: u32 = NS_POOL_LO_UP;
 
 /// The path under /proc/PID of each type's namespace, in ascending order
-/// of the NS_* bits (the order of a set's descriptors).
+/// of the NS_* bits (the order of a set's descriptors); NS_PID's is not
+/// opened (see make_set).
 const ORDER: [(c_int, &std::ffi::CStr); 6] = [
     (NS_CGROUP, c"ns/cgroup"),
     (NS_UTS, c"ns/uts"),

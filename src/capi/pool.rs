@@ -61,9 +61,11 @@ use crate::types::{ns_pool, ns_spawn_attr};
 /// (ns_pool_take, spawns with attrs that use it); ns_pool_free must not
 /// run concurrently with ns_pool_take on the same pool.
 ///
-/// Kernel: any; NS_PID needs 3.8 (unshare(CLONE_NEWPID) of the holding
-/// process, whose /proc/PID/ns/pid_for_children (4.12) names the empty
-/// namespace).
+/// Kernel: any; NS_PID needs 6.11: an empty PID namespace (the holding
+/// process's namespace for children, which no process is in yet) can be
+/// opened only through its pidfd (PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE).
+/// Before 6.11 every refill of a pool with NS_PID fails with EOPNOTSUPP,
+/// which ns_pool_take reports, and spawns create their namespaces.
 #[no_mangle]
 pub extern "C" fn ns_pool_new(types: c_int, size: c_uint, flags: c_uint) -> *mut ns_pool {
     ffi("ns_pool_new", || {
@@ -124,6 +126,7 @@ pub unsafe extern "C" fn ns_pool_free(pool: *mut ns_pool) {
 ///   for -ENOSPC and any other error of making a set), once, before any
 ///   set; the message names the step ("refill the pool: ..."); the
 ///   thread starts again after this report.
+/// -EOPNOTSUPP: the same, for a pool with NS_PID before Linux 6.11.
 ///
 /// Thread safety: any number of threads may take from one pool at once;
 /// each set goes to one of them.

@@ -9,20 +9,30 @@
  *   create      the attr alone: the spawn creates all seven namespaces;
  *   pool-warm   the same attr using a pool of user+pid+uts+ipc+cgroup+net
  *               (size 8) that has had time to refill: the spawn joins a
- *               ready set and creates only the mount namespace;
+ *               ready set and creates only the mount namespace (as root the
+ *               calling thread enters the pooled PID namespace for the
+ *               clone, the program's process joins the rest);
  *   pool-empty  the same attr using a pool of size 1 drained
  *               (ns_pool_take) right before the spawn: it finds no set and
- *               creates everything while the refill thread works beside it.
+ *               creates everything while the refill thread works beside it;
+ *   create+drain  the attr alone, right after draining another pool of
+ *               size 1 that it does not use: the same preceding work as
+ *               pool-empty's (a taken set closed, its namespaces torn down
+ *               by the kernel's workers while the spawn runs), so that
+ *               pool-empty / create+drain is what using an empty pool
+ *               costs, and pool-empty / create what it costs after a drain.
  * In the same shuffled iterations, joins of a ready network namespace
  * (ns_new(NS_NET), so root only):
  *   5ns         user+mnt+uts+ipc+cgroup created, no network namespace;
- *   5ns+join    the same joining the ready one: the program's own process
- *               joins it, then creates the five (no intermediate);
+ *   5ns+join    the same joining the ready one;
  *   6ns         user+pid+mnt+uts+ipc+cgroup created;
- *   6ns+join    the same joining it: a new PID namespace applies only to
- *               children, and one made before the user namespace would
- *               not be owned by it, so an intermediate process joins and
- *               creates, and clones the program.
+ *   6ns+join    the same joining it.
+ *   As root the calling thread enters the joined network namespace for the
+ *   clone, which creates the rest (ns_spawn_attr_join); otherwise the
+ *   program's own process joins it and then creates the five, and with a
+ *   new PID namespace an intermediate process does (a PID namespace
+ *   applies only to children; one made before the user namespace would
+ *   not be owned by it).
  * Every measurement is preceded by the same idle pause (BENCH_PAUSE_MS,
  * default 20 ms) so that warm pools are full and no contender runs right
  * after another's teardown.  Ratios of medians with 95% paired bootstrap
@@ -43,9 +53,9 @@
 
 #include "linuxns.h"
 
-enum { CREATE, WARM, EMPTY, J5, J5N, J6, J6N, NC };
-static const char *names[NC] = {"create",     "pool-warm",  "pool-empty", "5ns",
-                                "5ns+join",   "6ns",        "6ns+join"};
+enum { CREATE, WARM, EMPTY, CREATE_D, J5, J5N, J6, J6N, NC };
+static const char *names[NC] = {"create", "pool-warm", "pool-empty", "create+drain",
+                                "5ns",    "5ns+join",  "6ns",        "6ns+join"};
 
 static double now_ns(void)
 {
@@ -114,8 +124,11 @@ static void ratio(const char *label, double *a, double *b, int n, double target)
     }
     qsort(rs, R, sizeof *rs, cmp_d);
     double lo = rs[(int)(R * 0.025)], hi = rs[(int)(R * 0.975)];
-    printf("  %-24s %.3f [%.3f, %.3f]  target <= %.2f: %s\n", label, point, lo, hi, target,
-           hi <= target ? "PASS" : "MISS");
+    if (target > 0)
+        printf("  %-26s %.3f [%.3f, %.3f]  target <= %.2f: %s\n", label, point, lo, hi,
+               target, hi <= target ? "PASS" : "MISS");
+    else
+        printf("  %-26s %.3f [%.3f, %.3f]  (no target)\n", label, point, lo, hi);
     free(ra);
     free(rb);
     free(tmp);
@@ -172,14 +185,15 @@ int main(int argc, char **argv)
            pause_ms, (unsigned long long)rng_state, sysconf(_SC_NPROCESSORS_ONLN));
 
     ns_spawn_attr *attr[NC];
-    ns_pool *warm = ns_pool_new(pool_types, 8, 0), *empty = ns_pool_new(pool_types, 1, 0);
-    if (!warm || !empty)
+    ns_pool *warm = ns_pool_new(pool_types, 8, 0), *empty = ns_pool_new(pool_types, 1, 0),
+            *other = ns_pool_new(pool_types, 1, 0);
+    if (!warm || !empty || !other)
         die("ns_pool_new", -errno);
     int five = NS_USER | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, six = five | NS_PID;
     int net = ns_new(NS_NET);
     if (net < 0)
         die("ns_new(NS_NET)", net);
-    for (int c = CREATE; c <= EMPTY; c++)
+    for (int c = CREATE; c <= CREATE_D; c++)
         attr[c] = sandbox_attr();
     attr[J5] = attr_of(five, -1);
     attr[J5N] = attr_of(five, net);
@@ -196,6 +210,8 @@ int main(int argc, char **argv)
             usleep(pause_ms * 1000);
             if (c == EMPTY)
                 drain(empty);
+            if (c == CREATE_D)
+                drain(other);
             spawn_once(prog, attr[c]);
         }
     double *s[NC];
@@ -215,6 +231,8 @@ int main(int argc, char **argv)
             usleep(pause_ms * 1000);
             if (c == EMPTY)
                 drain(empty);
+            if (c == CREATE_D)
+                drain(other);
             s[c][i] = spawn_once(prog, attr[c]);
         }
     }
@@ -227,6 +245,8 @@ int main(int argc, char **argv)
            "upper bound:\n");
     ratio("pool-warm / create", s[WARM], s[CREATE], n, 0.55);
     ratio("pool-empty / create", s[EMPTY], s[CREATE], n, 1.05);
+    ratio("pool-empty / create+drain", s[EMPTY], s[CREATE_D], n, 1.05);
+    ratio("create+drain / create", s[CREATE_D], s[CREATE], n, 0);
     ratio("5ns+join / 5ns", s[J5N], s[J5], n, 1.10);
     ratio("6ns+join / 6ns", s[J6N], s[J6], n, 1.10);
 
@@ -252,5 +272,6 @@ int main(int argc, char **argv)
     close(net);
     ns_pool_free(warm);
     ns_pool_free(empty);
+    ns_pool_free(other);
     return 0;
 }

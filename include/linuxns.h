@@ -2395,6 +2395,18 @@ int ns_spawn_attr_set_namespaces(struct ns_spawn_attr *attr, int types);
  * ns_spawn_fn, any spawn) closes it first thing, and it never keeps the
  * namespace alive.
  *
+ * Who joins: a child joins with setns(2). Where that cannot give the
+ * program the namespace (a joined PID namespace applies only to the
+ * children of whoever joins it; a child already in a new user namespace
+ * may no longer join one of the caller's), a short-lived intermediate
+ * process joins and then creates the program's process. A caller with
+ * CAP_SYS_ADMIN avoids it for joins of network, UTS, cgroup and PID
+ * namespaces given one type per descriptor: the calling thread itself
+ * enters them for the clone alone (every signal blocked) and goes back
+ * to its own right after (which it reads from /proc/thread-self: without
+ * /proc, the intermediate). Other threads are not affected, and the
+ * program and its errors are the same either way.
+ *
  * `fd`: a namespace descriptor or a pidfd, as ns_setns takes them.
  *
  * `types`: for a namespace, 0 or its NS_* type; for a pidfd, a non-empty

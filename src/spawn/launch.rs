@@ -17,6 +17,10 @@ pub(crate) enum Failure {
     /// clone3 has gone (a seccomp filter installed since it was probed) and
     /// this spawn needs another plan without it.
     Replan,
+    /// The calling thread could not enter a joined namespace for the clone
+    /// (Launch::caller_joins): the spawn is planned again without that, so
+    /// that the process that joins reports the error as for any join.
+    CallerJoin,
 }
 
 impl From<Error> for Failure {
@@ -45,6 +49,11 @@ pub(crate) struct Launch<'a> {
     pub clone3: bool,
     /// The namespace flags, for messages.
     pub new: c_int,
+    /// Joined namespaces the calling thread enters for the clone alone, so
+    /// that the child is created in them: (the join's descriptor, its
+    /// CLONE_NEW* type, a descriptor of the thread's namespace of that type
+    /// before, to go back to).
+    pub caller_joins: &'a [(RawFd, c_int, RawFd)],
 }
 
 impl Launch<'_> {
@@ -78,6 +87,49 @@ impl Launch<'_> {
             .collect();
         plan.close_first = close_list.as_ptr();
         plan.nclose_first = close_list.len();
+        // The child is created in them; the thread goes back right after
+        // the clone (every signal blocked: no handler of the caller's runs
+        // in between).
+        for (i, &(join, nstype, _)) in self.caller_joins.iter().enumerate() {
+            if sys::setns(join, nstype).is_err() {
+                let _ = restore_caller(&self.caller_joins[..i]);
+                return Err(Failure::CallerJoin);
+            }
+        }
+        // SAFETY: per this function's contract.
+        let ret = unsafe { self.clone_child(plan, &gate) };
+        let restored = restore_caller(self.caller_joins);
+        let (ret, pidfd) = ret?;
+        if let Err(e) = restored {
+            // Not expected: the thread was in it a moment ago.
+            // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
+            let pidfd = (pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
+            drop(gate);
+            drop(blocked);
+            end_child(ret as libc::pid_t, pidfd.as_ref());
+            return Err(
+                Error::io(e, "setns back to the calling thread's own namespaces")
+                    .with_hint("the calling thread stays in a namespace the spawn joined")
+                    .into(),
+            );
+        }
+        // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
+        let pidfd = (pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
+        drop(gate);
+        drop(blocked);
+        Ok((ret as libc::pid_t, pidfd))
+    }
+
+    /// clone3, or clone(2) where a filter refuses it: the child's pid and
+    /// the pidfd's number (-1 without one).
+    ///
+    /// # Safety
+    /// As [`Launch::run`].
+    unsafe fn clone_child(
+        &self,
+        plan: &mut Plan,
+        _gate: &Exclusive,
+    ) -> Result<(isize, c_int), Failure> {
         let plan_ptr = plan as *const Plan as *mut c_void;
         let flags = self.flags | CLONE_PIDFD;
         let mut pidfd: c_int = -1;
@@ -143,12 +195,29 @@ impl Launch<'_> {
             let what = format!("clone({})", mask_text(self.new));
             return Err(Error::new((-ret) as i32, what).into());
         }
-        // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
-        let pidfd = (pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
-        drop(gate);
-        drop(blocked);
-        Ok((ret as libc::pid_t, pidfd))
+        Ok((ret, pidfd))
     }
+}
+
+/// Puts the calling thread back into its namespaces, last entered first:
+/// each to the descriptor taken before, or, should that fail, to its
+/// process's (which it may always enter). The first error, if any.
+fn restore_caller(joins: &[(RawFd, c_int, RawFd)]) -> std::io::Result<()> {
+    let mut first = Ok(());
+    for &(_, nstype, back) in joins.iter().rev() {
+        let r = sys::setns(back, nstype).or_else(|e| {
+            // Not tracked: the descriptor gate is held, and it lives for
+            // this call alone.
+            match sys::pidfd_open(sys::process::getpid()) {
+                Ok(me) => sys::setns(me.as_raw_fd(), nstype).map_err(|_| e),
+                Err(_) => Err(e),
+            }
+        });
+        if first.is_ok() {
+            first = r;
+        }
+    }
+    first
 }
 
 /// A spawn that fails after its child exists: the child has usually died

@@ -162,14 +162,17 @@ unsafe fn run_attempts(
     mut program: Program<'_>,
     opts: Options,
 ) -> Result<Spawned> {
+    let mut by_caller = true;
     loop {
         // SAFETY: forwarded contract.
-        match unsafe { attempt(attr, &mut program, opts) } {
+        match unsafe { attempt(attr, &mut program, opts, by_caller) } {
             Ok(s) => return Ok(s),
             Err(Failure::Error(e)) => return Err(e),
             // The feature is now remembered as missing: the next plan
             // does without it, so this loops at most once.
             Err(Failure::Replan) => continue,
+            // Planned again with every join made by a child: at most once.
+            Err(Failure::CallerJoin) => by_caller = false,
         }
     }
 }
@@ -178,21 +181,8 @@ unsafe fn attempt(
     attr: &SpawnAttr,
     program: &mut Program<'_>,
     opts: Options,
+    by_caller: bool,
 ) -> std::result::Result<Spawned, Failure> {
-    // What a failed execve names: the program.
-    let exec_arg = match &program {
-        Program::Exec { path, .. } => Some(format!("{:?}", path.to_string_lossy())),
-        Program::ExecFirst { paths, .. } if paths.len() == 1 => {
-            Some(format!("{:?}", paths[0].to_string_lossy()))
-        }
-        Program::ExecFirst { paths, .. } => paths.first().map(|p| {
-            let b = p.as_bytes();
-            let name = b.rsplit(|&c| c == b'/').next().unwrap_or(b);
-            format!("{:?} (searched in PATH)", String::from_utf8_lossy(name))
-        }),
-        _ => None,
-    };
-
     // Decide.
     let clone3 = have_clone3();
     if attr.cgroup.is_some() && !clone3 {
@@ -204,21 +194,28 @@ unsafe fn attempt(
     let new = attr.new_types;
     let has_maps = new & NS_USER != 0 && (attr.uid_map.is_some() || attr.gid_map.is_some());
     let self_maps = if has_maps { self_maps(attr) } else { None };
+    let caller = if by_caller && exec && !opts.supervise {
+        caller_joins(attr)
+    } else {
+        None
+    };
+    let joined = attr.joined_types();
     let mode = decide(&Ask {
         kind: Some(match program {
             Program::Exec { .. } | Program::ExecFirst { .. } => Kind::Exec,
             Program::Call { .. } => Kind::Call,
             Program::Hold { .. } => Kind::Hold,
         }),
-        joins: !attr.joins.is_empty(),
-        joins_time: attr.joined_types() & NS_TIME != 0,
-        joins_user: attr.joined_types() & NS_USER != 0,
-        joins_fast: {
-            let joined = attr.joined_types();
-            joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT) == 0
-                && new & (NS_PID | NS_TIME) == 0
-                && new & joined == 0
+        joins: match &caller {
+            Some(c) => c.left != 0,
+            None => !attr.joins.is_empty(),
         },
+        joins_time: joined & NS_TIME != 0,
+        joins_user: caller.as_ref().map_or(joined, |c| c.left) & NS_USER != 0,
+        joins_fast: caller.is_some()
+            || (joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT) == 0
+                && new & (NS_PID | NS_TIME) == 0
+                && new & joined == 0),
         time_offsets: !attr.time_offsets.is_empty(),
         new_time: new & NS_TIME != 0,
         maps: has_maps,
@@ -277,6 +274,7 @@ unsafe fn attempt(
         clear_sighand,
         supervise: opts.supervise,
         self_maps,
+        caller_joins: caller.as_ref().map_or(&[], |c| &c.fds[..]),
     };
     // SAFETY: forwarded contract.
     let mut p = unsafe { prepare(params, program) }?;
@@ -310,6 +308,7 @@ unsafe fn attempt(
             || extra3 & (CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL) != 0,
         clone3,
         new: if intermediate { 0 } else { new },
+        caller_joins: caller.as_ref().map_or(&[], |c| &c.list[..]),
     };
     let mut close_list = Vec::new();
     // SAFETY: the child runs entry(&plan) on stack_a; plan, stacks and
@@ -354,7 +353,7 @@ unsafe fn attempt(
         drop(close_list);
         if let Some(err) = outcome.error {
             end_child(first_pid, first_pidfd.as_ref());
-            return Err(name_argument(err, attr, exec_arg.as_deref()).into());
+            return Err(name_argument(err, attr, program).into());
         }
         return Ok(Spawned {
             pid: first_pid,
@@ -383,7 +382,7 @@ unsafe fn attempt(
     drop(p);
     drop(close_list);
     if let Some(err) = outcome.error {
-        return Err(name_argument(err, attr, exec_arg.as_deref()).into());
+        return Err(name_argument(err, attr, program).into());
     }
     let (Some(pid), Some(pidfd)) = (final_pid, final_pidfd) else {
         return Err(Error::new(libc::ECHILD, "child: intermediate process")
@@ -403,14 +402,116 @@ unsafe fn attempt(
     })
 }
 
+/// Joins the calling thread makes around the clone.
+struct CallerJoins {
+    /// (the join's descriptor, its CLONE_NEW* type, the thread's own
+    /// namespace of that type), as Launch::caller_joins.
+    list: Vec<(c_int, c_int, c_int)>,
+    /// The joins' descriptors, which the child does not join.
+    fds: Vec<c_int>,
+    /// The thread's own namespaces, open until the spawn ends.
+    _back: Vec<Fd>,
+    /// The NS_* types of the joins left to the program's process.
+    left: c_int,
+}
+
+/// The joins the calling thread can make for the clone, so that the
+/// program's process is created in them and no intermediate process is
+/// needed. setns(2) of a PID namespace applies only to the children of
+/// the thread that makes it; a child that joins one is not in it, so
+/// without this an intermediate process joins and then creates the
+/// program's process; and a child made in a new user namespace can no
+/// longer join a namespace of the caller's user namespace, so joins before
+/// new user and PID namespaces need one too. A thread of a process with
+/// other threads may enter network, UTS, cgroup and PID (for its
+/// children) namespaces without changing anything of the rest of its
+/// process (not user or mount namespaces, refused there; not IPC, whose
+/// setns drops the thread's System V semaphore undo list; not time). It
+/// needs CAP_SYS_ADMIN (over its own user namespace and the joined one's
+/// owner), a join of one type per descriptor, and a descriptor of its own
+/// namespace of each type from /proc/thread-self to go back to (no /proc:
+/// children join). Whatever joins are left, the program's process must be
+/// able to make itself before it creates the new types: none of PID or
+/// time, no new PID or time namespace after them, and no user namespace
+/// joined with a new one created. Should the kernel refuse the thread's
+/// setns, the spawn is planned again without this, so that its error is
+/// reported as for any join.
+fn caller_joins(attr: &SpawnAttr) -> Option<CallerJoins> {
+    const BY_THREAD: c_int = NS_NET | NS_UTS | NS_CGROUP | NS_PID;
+    let joined = attr.joined_types();
+    let new = attr.new_types;
+    if joined & BY_THREAD == 0
+        || joined & NS_TIME != 0
+        || new & joined != 0
+        || !attr.time_offsets.is_empty()
+    {
+        return None;
+    }
+    let (mut taken, mut left) = (Vec::new(), 0);
+    for j in &attr.joins {
+        if j.covers.count_ones() == 1 && j.covers & BY_THREAD != 0 {
+            taken.push(j);
+        } else {
+            left |= j.covers;
+        }
+    }
+    if left != 0
+        && (left & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) != 0
+            || new & (NS_PID | NS_TIME) != 0
+            || (left & NS_USER != 0 && new & NS_USER != 0))
+    {
+        return None;
+    }
+    if !sys::nshandle::has_effective_cap(sys::consts::CAP_SYS_ADMIN).unwrap_or(false) {
+        return None;
+    }
+    let mut c = CallerJoins {
+        list: Vec::with_capacity(taken.len()),
+        fds: Vec::with_capacity(taken.len()),
+        _back: Vec::with_capacity(taken.len()),
+        left,
+    };
+    for j in taken {
+        let path = match j.covers {
+            NS_NET => c"/proc/thread-self/ns/net",
+            NS_UTS => c"/proc/thread-self/ns/uts",
+            NS_CGROUP => c"/proc/thread-self/ns/cgroup",
+            _ => c"/proc/thread-self/ns/pid_for_children",
+        };
+        let back = sys::open_internal(path, libc::O_RDONLY | libc::O_CLOEXEC).ok()?;
+        let fd = j.fd.as_raw_fd();
+        // NS_* bits are the CLONE_NEW* flags.
+        c.list.push((fd, j.covers, back.as_raw_fd()));
+        c.fds.push(fd);
+        c._back.push(back);
+    }
+    Some(c)
+}
+
+/// What a failed execve names: the program.
+fn exec_arg_of(program: &Program<'_>) -> Option<String> {
+    match program {
+        Program::Exec { path, .. } => Some(format!("{:?}", path.to_string_lossy())),
+        Program::ExecFirst { paths, .. } if paths.len() == 1 => {
+            Some(format!("{:?}", paths[0].to_string_lossy()))
+        }
+        Program::ExecFirst { paths, .. } => paths.first().map(|p| {
+            let b = p.as_bytes();
+            let name = b.rsplit(|&c| c == b'/').next().unwrap_or(b);
+            format!("{:?} (searched in PATH)", String::from_utf8_lossy(name))
+        }),
+        _ => None,
+    }
+}
+
 /// Adds the argument a failed child step worked on to its text: the
 /// program for execve, the directory for chdir and the root steps.
-fn name_argument(err: Error, attr: &SpawnAttr, exec: Option<&str>) -> Error {
+fn name_argument(err: Error, attr: &SpawnAttr, program: &Program<'_>) -> Error {
     let named = |step: Step| err.step() == format!("child: {}", step.name());
     let show =
         |c: &Option<std::ffi::CString>| c.as_ref().map(|c| format!("{:?}", c.to_string_lossy()));
     let arg = if named(Step::Exec) {
-        exec.map(str::to_owned)
+        exec_arg_of(program)
     } else if named(Step::Chdir) {
         show(&attr.cwd)
     } else if named(Step::RootBind)

@@ -32,6 +32,9 @@ pub(crate) struct Params<'a> {
     pub supervise: bool,
     /// Texts of maps the child writes itself (Maps::Child).
     pub self_maps: Option<SelfMaps>,
+    /// Descriptors of joins the calling thread makes for the clone
+    /// (Launch::caller_joins): not the child's to join.
+    pub caller_joins: &'a [c_int],
 }
 
 /// A prepared spawn.
@@ -79,7 +82,7 @@ impl Prepared {
 /// # Safety
 /// As spawn: for Program::Exec, argv (and envp unless NULL) are
 /// NULL-terminated arrays of C strings.
-pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Prepared> {
+pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box<Prepared>> {
     let (attr, mode) = (p.attr, p.mode);
     let mut child_ends = Vec::new();
     let mut hold_w = None;
@@ -166,7 +169,8 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         None
     };
 
-    let joins = prepare_joins(attr)?;
+    let mut joins = prepare_joins(attr)?;
+    joins.retain(|j| !p.caller_joins.contains(&j.fd));
     // An idmapped root is made here, with the caller's privileges (a child
     // in a new user namespace may not idmap a host filesystem), and only
     // attached by the child.
@@ -328,7 +332,9 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
     needed.push(plan.root_tree);
     // A set_fd source may be one of ours (a helper's stderr pipe).
     needed.extend(attr.fds.iter().map(|&(_, p)| p));
-    Ok(Prepared {
+    // On the heap: the caller's frame stays small while the report is
+    // read (callers may spawn from threads with the smallest stacks).
+    Ok(Box::new(Prepared {
         plan,
         report,
         reserve,
@@ -349,7 +355,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Pre
         _fd_ops: fd_ops,
         _pid_env: pid_env,
         _proc_plan: proc_plan,
-    })
+    }))
 }
 
 /// Room for a pid and its NUL: PID_MAX_LIMIT (2^22) has 7 digits.

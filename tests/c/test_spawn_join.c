@@ -163,6 +163,233 @@ static void test_pid_by_pidfd(void)
     holder_stop(&h);
 }
 
+/* A thread that spawns plain programs while another joins a PID namespace:
+ * every program of its must be in our PID namespace. */
+struct plain_spawner {
+    int rounds, wrong, failed;
+};
+
+static void *plain_spawns(void *arg)
+{
+    struct plain_spawner *ps = arg;
+    uint64_t ours = ns_id_of(0, "pid");
+    for (int i = 0; i < ps->rounds; i++) {
+        char out[256], line[128];
+        int st = -1;
+        if (spawn_sh(NULL, "echo \"pidns $(readlink /proc/self/ns/pid)\"", out, sizeof out,
+                     &st) < 0 || st != 0) {
+            ps->failed++;
+            continue;
+        }
+        if (text_ns_id(out_line(out, "pidns ", line, sizeof line)) != ours)
+            ps->wrong++;
+    }
+    return NULL;
+}
+
+/*
+ * As root, a joined PID namespace is entered by the calling thread for the
+ * clone alone (no intermediate process): the thread's PID namespace for
+ * children is put back after every spawn, a failed one included, also when
+ * it was not the thread's own PID namespace; programs another thread
+ * spawns meanwhile stay in ours; joins of user, net, uts and new types
+ * are made by the program's process, after the PID namespace.
+ */
+static void test_pid_join_leaves_the_caller_alone(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWNET,
+                 "linuxns-pid-caller", HOLDER_KEEP_UID);
+    pid_t init = pid_ns_init_of(&h);
+    uint64_t before = ns_id_of(0, "pid_for_children");
+    CHECK_EQ_U64(before, ns_id_of(0, "pid"));
+    ns_spawn_attr *a = new_attr();
+    const char *names[] = {"pid", "user", "uts", "net"};
+    const int types[] = {NS_PID, NS_USER, NS_UTS, NS_NET};
+    for (int i = 0; i < 4; i++) {
+        int fd = SYS_OK(open_ns_file(i == 0 ? init : h.pid, names[i]));
+        REQUIRE_OK(ns_spawn_attr_join(a, fd, types[i]));
+        close(fd);
+    }
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_MNT | NS_IPC));
+
+    /* Another thread spawns plain programs all along. */
+    struct plain_spawner ps = {.rounds = 40};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, plain_spawns, &ps) == 0);
+    for (int i = 0; i < 20; i++) {
+        check_in_pid_ns(a, init);
+        CHECK_EQ_U64(ns_id_of(0, "pid_for_children"), before);
+    }
+    char out[4096];
+    SH_OK(a, "echo \"host $(hostname)\"; " NS_SCRIPT, out);
+    for (int i = 1; i < 4; i++)
+        check_ns(out, names[i], h.pid, true);
+    uint64_t mnt = out_ns_id(out, "mnt"), ipc = out_ns_id(out, "ipc");
+    CHECK(mnt != 0 && mnt != ns_id_of(0, "mnt") && mnt != ns_id_of(h.pid, "mnt"));
+    CHECK(ipc != 0 && ipc != ns_id_of(0, "ipc") && ipc != ns_id_of(h.pid, "ipc"));
+    REQUIRE(pthread_join(t, NULL) == 0);
+    CHECKF(ps.wrong == 0 && ps.failed == 0,
+           "the other thread's programs: %d in another PID namespace, %d failed", ps.wrong,
+           ps.failed);
+
+    /* A spawn that fails (no such program) puts it back too. */
+    char *argv[] = {"nothing-here", NULL};
+    ns_spawn_attr *b = new_attr();
+    int pidns = SYS_OK(open_ns_file(init, "pid"));
+    REQUIRE_OK(ns_spawn_attr_join(b, pidns, NS_PID));
+    close(pidns);
+    int r = ns_spawn("/nonexistent/linuxns-nothing-here", argv, NULL, b, NULL);
+    ns_spawn_attr_free(b);
+    CHECKF(r == -ENOENT, "ns_spawn of a missing program: %d (%s)", r, ns_last_error());
+    CHECK_EQ_U64(ns_id_of(0, "pid_for_children"), before);
+
+    /* A thread whose children go to a PID namespace of its own (with an
+     * init: the kernel shows no namespace without one): still there after
+     * the spawn; a fork's child lands in it. */
+    SYS_OK(unshare(CLONE_NEWPID));
+    int go[2];
+    SYS_OK(pipe2(go, O_CLOEXEC));
+    pid_t own_init = SYS_OK(fork());
+    if (own_init == 0) {
+        char c;
+        close(go[1]);
+        _exit(read(go[0], &c, 1) == 0 ? 0 : 1);
+    }
+    close(go[0]);
+    uint64_t own = ns_id_of(0, "pid_for_children");
+    CHECK(own != 0 && own != before && own == ns_id_of(own_init, "pid"));
+    check_in_pid_ns(a, init);
+    CHECK_EQ_U64(ns_id_of(0, "pid_for_children"), own);
+    int kp[2];
+    SYS_OK(pipe2(kp, O_CLOEXEC));
+    pid_t kid = SYS_OK(fork());
+    if (kid == 0) {
+        uint64_t id = ns_id_of(0, "pid");
+        _exit(write(kp[1], &id, sizeof id) == sizeof id && getpid() > 1 ? 0 : 1);
+    }
+    close(kp[1]);
+    uint64_t kid_ns = 0;
+    CHECK(read(kp[0], &kid_ns, sizeof kid_ns) == sizeof kid_ns);
+    close(kp[0]);
+    CHECK_EQ_U64(kid_ns, own);
+    int st;
+    CHECK(wait_child(kid, &st) == kid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(go[1]);
+    CHECK(wait_child(own_init, &st) == own_init);
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+/*
+ * As root, joins of network and UTS namespaces before new user and PID
+ * namespaces: the calling thread enters them for the clone alone, so the
+ * program's process is created in them with its new namespaces, owned by
+ * its new user namespace; the thread's own are put back, after a failed
+ * spawn too.
+ */
+static void test_join_before_new_user_and_pid(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWUTS | CLONE_NEWNET, "linuxns-join-first", HOLDER_KEEP_UID);
+    uint64_t net0 = ns_id_of(0, "net"), uts0 = ns_id_of(0, "uts");
+    char host0[256];
+    hostname_now(host0, sizeof host0);
+    ns_spawn_attr *a = new_attr();
+    int net = SYS_OK(open_ns_file(h.pid, "net")), uts = SYS_OK(open_ns_file(h.pid, "uts"));
+    REQUIRE_OK(ns_spawn_attr_join(a, net, NS_NET));
+    REQUIRE_OK(ns_spawn_attr_join(a, uts, 0));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_PID | NS_MNT | NS_IPC | NS_CGROUP));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    char out[8192], line[128];
+    SH_OK(a, "echo \"host $(hostname)\"; echo \"self $$\"; echo \"id $(id -u)\"; " NS_SCRIPT, out);
+    check_ns(out, "net", h.pid, true);
+    check_ns(out, "uts", h.pid, true);
+    CHECK_STREQ(out_line(out, "host ", line, sizeof line), "linuxns-join-first");
+    CHECK_STREQ(out_line(out, "self ", line, sizeof line), "1");
+    CHECK_STREQ(out_line(out, "id ", line, sizeof line), "0");
+    const char *made[] = {"user", "pid", "mnt", "ipc", "cgroup"};
+    for (int i = 0; i < 5; i++) {
+        uint64_t id = out_ns_id(out, made[i]);
+        CHECKF(id != 0 && id != ns_id_of(0, made[i]) && id != ns_id_of(h.pid, made[i]),
+               "%s: %" PRIu64 " is not new\n%s", made[i], id, out);
+    }
+    CHECK_EQ_U64(ns_id_of(0, "net"), net0);
+    CHECK_EQ_U64(ns_id_of(0, "uts"), uts0);
+    char host[256];
+    hostname_now(host, sizeof host);
+    CHECK_STREQ(host, host0);
+
+    /* The new PID namespace is owned by the new user namespace (the
+     * program's process held on a pipe while we look). */
+    int in[2];
+    SYS_OK(pipe2(in, O_CLOEXEC));
+    ns_spawn_attr *b = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(b, net, NS_NET));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(b, NS_USER | NS_PID));
+    REQUIRE_OK(ns_spawn_attr_map_root(b));
+    REQUIRE_OK(ns_spawn_attr_set_fd(b, 0, in[0]));
+    char *argv[] = {"sh", "-c", "read x; exit 0", NULL};
+    pid_t pid = REQUIRE_OK(ns_spawn("/bin/sh", argv, NULL, b, NULL));
+    close(in[0]);
+    CHECK_EQ_U64(ns_id_of(pid, "net"), ns_id_of(h.pid, "net"));
+    int pidns = SYS_OK(open_ns_file(pid, "pid"));
+    int owner = CHECK_OK(ns_get_userns(pidns));
+    if (owner >= 0) {
+        CHECK_EQ_U64(fd_ns_id(owner), ns_id_of(pid, "user"));
+        close(owner);
+    }
+    close(pidns);
+    close(in[1]);
+    int st;
+    CHECK(wait_child(pid, &st) == pid);
+    ns_spawn_attr_free(b);
+
+    /* A failed spawn puts the thread back too. */
+    b = new_attr();
+    REQUIRE_OK(ns_spawn_attr_join(b, net, NS_NET));
+    REQUIRE_OK(ns_spawn_attr_join(b, uts, NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(b, NS_USER | NS_PID));
+    char *none[] = {"nothing-here", NULL};
+    int r = ns_spawn("/nonexistent/linuxns-nothing-here", none, NULL, b, NULL);
+    CHECKF(r == -ENOENT, "ns_spawn of a missing program: %d (%s)", r, ns_last_error());
+    CHECK_EQ_U64(ns_id_of(0, "net"), net0);
+    CHECK_EQ_U64(ns_id_of(0, "uts"), uts0);
+    ns_spawn_attr_free(b);
+    close(net);
+    close(uts);
+    ns_spawn_attr_free(a);
+    holder_stop(&h);
+}
+
+/* A PID namespace the calling thread may not enter (not below its own):
+ * the error is the join's, as from the process that joins. */
+static void test_pid_join_refused(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWPID, NULL, HOLDER_KEEP_UID);
+    pid_t init = pid_ns_init_of(&h);
+    int fd = SYS_OK(open_ns_file(init, "pid"));
+    SYS_OK(unshare(CLONE_NEWPID));
+    pid_t kid = SYS_OK(fork());
+    if (kid == 0) {
+        /* pid 1 of a sibling of the holder's namespace */
+        ns_spawn_attr *a = ns_spawn_attr_new();
+        int ok = a && ns_spawn_attr_join(a, fd, NS_PID) == 0;
+        char *argv[] = {"true", NULL};
+        int r = ok ? ns_spawn("/bin/true", argv, NULL, a, NULL) : 0;
+        const char *msg = ns_last_error();
+        _exit(r == -EINVAL && strstr(msg, "setns") && strstr(msg, "join 0") ? 0 : 1);
+    }
+    int st;
+    CHECK(wait_child(kid, &st) == kid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(fd);
+    holder_stop(&h);
+}
+
 static void test_user_uts_net_as_root(void)
 {
     SKIP_UNLESS_ROOT();
@@ -359,6 +586,9 @@ int main(void)
     RUN(test_uts_net_by_pidfd_with_hostname);
     RUN(test_pid_by_namespace_fd);
     RUN(test_pid_by_pidfd);
+    RUN(test_pid_join_leaves_the_caller_alone);
+    RUN(test_join_before_new_user_and_pid);
+    RUN(test_pid_join_refused);
     RUN(test_user_uts_net_as_root);
     RUN(test_unprivileged_join_and_hostname);
     RUN(test_join_then_create);

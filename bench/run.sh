@@ -10,7 +10,8 @@
 #              syscalls, ns_netns_add/del against ip-netns(8) (ns_bench.c)
 #   pool       a sandbox spawn from a warm namespace pool, from an empty
 #              one, and creating every namespace; a burst with and
-#              without a pool (pool_bench.c)
+#              without a pool (pool_bench.c); the pool cells again as
+#              uid 65534 (setpriv)
 #   all        spawn, then ns, then pool (the default; what `make bench`
 #              runs)
 #   stability  the spawn benchmark twice; for every ratio both runs'
@@ -63,8 +64,9 @@ tools="cc:gcc pkg-config:pkg-config"
 case $what in
 spawn | stability) tools="$tools unshare:util-linux go:golang-go" ;;
 list) tools="$tools lsns:util-linux" ;;
+pool) tools="$tools setpriv:util-linux" ;;
 ns) tools="$tools lsns:util-linux ip:iproute2" ;;
-all) tools="$tools unshare:util-linux go:golang-go lsns:util-linux ip:iproute2" ;;
+all) tools="$tools unshare:util-linux go:golang-go lsns:util-linux ip:iproute2 setpriv:util-linux" ;;
 esac
 missing=""
 for t in $tools; do
@@ -144,6 +146,14 @@ build_pool() {
 
 run_pool() {
 	BENCH_N=${BENCH_POOL_N:-300} BENCH_BURST=${BENCH_POOL_BURST:-2000} \
+		"$out/pool_bench" "$out/noop"
+	# Without privileges a pooled set is joined through the intermediate
+	# process (the calling thread may not enter its PID namespace): the
+	# pool cells again as uid 65534, without the burst.
+	echo
+	echo "the pool cells as uid 65534 (setpriv), where a pooled set is joined through the intermediate process:"
+	BENCH_N=${BENCH_POOL_N:-300} BENCH_BURST=0 \
+		setpriv --reuid 65534 --regid 65534 --clear-groups \
 		"$out/pool_bench" "$out/noop"
 }
 

@@ -435,7 +435,9 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                 argv,
                 envp,
             } => {
-                fill_pid_env(plan);
+                if plan.npid_env > 0 {
+                    fill_pid_env(plan);
+                }
                 // Default dispositions, then an empty mask: no handler of
                 // the caller ever runs here, and the program starts clean.
                 // Or, asked to keep them, the caller's mask and ignored

@@ -200,7 +200,7 @@ unsafe fn attempt(
         None
     };
     let joined = attr.joined_types();
-    let mode = decide(&Ask {
+    let ask = Ask {
         kind: Some(match program {
             Program::Exec { .. } | Program::ExecFirst { .. } => Kind::Exec,
             Program::Call { .. } => Kind::Call,
@@ -222,9 +222,16 @@ unsafe fn attempt(
         maps_self_writable: self_maps.is_some(),
         supervise: opts.supervise,
         clone3,
-        // Looked at only when the parent writes maps.
-        proc_is_ours: !has_maps || crate::procfs::check_proc_is_ours().is_ok(),
-    });
+        // Looked at only when the parent writes maps: read then (below).
+        proc_is_ours: true,
+    };
+    let mut mode = decide(&ask);
+    if mode.maps == Maps::Parent {
+        mode = decide(&Ask {
+            proc_is_ours: crate::procfs::check_proc_is_ours().is_ok(),
+            ..ask
+        });
+    }
     let intermediate = mode.intermediate;
     let self_maps = if mode.maps == Maps::Child {
         self_maps

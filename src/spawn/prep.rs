@@ -280,8 +280,10 @@ pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
         let is_user = types & NS_USER != 0 || (types == 0 && j.covers == NS_USER);
         out.push(RawJoin { fd, types, is_user });
     }
-    let privileged = sys::process::geteuid() == 0;
-    out.sort_by_key(|j| j.is_user == privileged);
+    if out.len() > 1 {
+        let privileged = sys::process::geteuid() == 0;
+        out.sort_by_key(|j| j.is_user == privileged);
+    }
     Ok(out)
 }
 

@@ -157,7 +157,12 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
     } else {
         (-1, None)
     };
-    let my_pid = sys::process::getpid();
+    // Compared with getppid() by a child armed with a death signal.
+    let my_pid = if attr.pdeathsig != 0 {
+        sys::process::getpid()
+    } else {
+        0
+    };
     let parent_pidfd = if attr.pdeathsig != 0 {
         match sys::pidfd_open_internal(my_pid) {
             Ok(fd) => Some(fd),
@@ -299,7 +304,12 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
         close_fds: attr.close_fds,
         keep: keep.as_ptr(),
         nkeep: keep.len(),
-        fd_limit: super::launch::fd_limit(),
+        // Read by the child only where close_range(2) is missing.
+        fd_limit: if attr.close_fds || !attr.close_ranges.is_empty() {
+            super::launch::fd_limit()
+        } else {
+            0
+        },
         close_ranges: attr.close_ranges.as_ptr(),
         nclose_ranges: attr.close_ranges.len(),
         reset_signals: if exec { ALL_SIGNALS } else { 0 },

@@ -21,6 +21,14 @@
  *               by the kernel's workers while the spawn runs), so that
  *               pool-empty / create+drain is what using an empty pool
  *               costs, and pool-empty / create what it costs after a drain.
+ *   pool-floor  (root) what pool-warm makes the kernel do, by hand: a set
+ *               taken (ns_pool_take) from another warm pool beforehand, the
+ *               calling thread in its PID namespace for a clone(CLONE_VM|
+ *               CLONE_VFORK) and back, the child joining the other five,
+ *               creating the mount namespace, making it private, resetting
+ *               the signal dispositions and mask, exec: so pool-warm /
+ *               pool-floor is the library's share, pool-floor / create the
+ *               best a pooled spawn can do here.
  * In the same shuffled iterations, joins of a ready network namespace
  * (ns_new(NS_NET), so root only):
  *   5ns         user+mnt+uts+ipc+cgroup created, no network namespace;
@@ -42,20 +50,26 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "linuxns.h"
 
-enum { CREATE, WARM, EMPTY, CREATE_D, J5, J5N, J6, J6N, NC };
-static const char *names[NC] = {"create", "pool-warm", "pool-empty", "create+drain",
-                                "5ns",    "5ns+join",  "6ns",        "6ns+join"};
+enum { CREATE, WARM, EMPTY, CREATE_D, J5, J5N, J6, J6N, FLOOR, NC };
+static const char *names[NC] = {"create", "pool-warm", "pool-empty", "create+drain", "5ns",
+                                "5ns+join", "6ns",     "6ns+join",   "pool-floor"};
+
+extern char **environ;
 
 static double now_ns(void)
 {
@@ -165,6 +179,78 @@ static void drain(ns_pool *p)
             close(fds[i]);
 }
 
+/*
+ * pool-floor: what pool-warm makes the kernel do, by hand, with a set taken
+ * from another warm pool beforehand (ns_pool_take: cgroup, uts, ipc, user,
+ * pid, net, ascending NS_* bits). The calling thread enters the pooled PID
+ * namespace for the clone and goes back; the vfork child joins the other
+ * five (user last, as root), creates its mount namespace, makes the tree
+ * private, resets every signal disposition and the mask (the contract),
+ * and execs.
+ */
+struct floor_arg {
+    const int *fds;
+    const char *prog;
+};
+
+static int floor_child(void *p)
+{
+    const struct floor_arg *a = p;
+    static const int order[] = {0, 1, 2, 5, 3}; /* cgroup uts ipc net user */
+    static const int flag[] = {CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
+                               CLONE_NEWPID,    CLONE_NEWNET};
+    for (int i = 0; i < 5; i++)
+        if (setns(a->fds[order[i]], flag[order[i]]) != 0)
+            _exit(126);
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        _exit(125);
+    static const uint64_t dfl[4];
+    for (long sig = 1; sig <= 64; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, dfl, NULL, 8L);
+    static const uint64_t empty_mask;
+    syscall(SYS_rt_sigprocmask, (long)SIG_SETMASK, &empty_mask, NULL, 8L);
+    char *argv[] = {"noop", NULL};
+    execve(a->prog, argv, environ);
+    _exit(127);
+}
+
+static char floor_stack[256 * 1024] __attribute__((aligned(64)));
+
+static double floor_once(const char *prog, ns_pool *pool)
+{
+    int fds[8], n;
+    while ((n = ns_pool_take(pool, fds)) == 0)
+        usleep(1000); /* not refilled yet */
+    if (n != 6)
+        die("ns_pool_take (floor)", n);
+    struct floor_arg a = {fds, prog};
+    double t0 = now_ns();
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int back = open("/proc/thread-self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+    if (back < 0 || setns(fds[4], CLONE_NEWPID) != 0)
+        die("floor: setns(pid)", -errno);
+    int pidfd = -1;
+    pid_t pid = clone(floor_child, floor_stack + sizeof floor_stack,
+                      CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &a, &pidfd);
+    int e = errno;
+    if (setns(back, CLONE_NEWPID) != 0)
+        die("floor: setns back", -errno);
+    close(back);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0)
+        die("floor: clone", -e);
+    close(pidfd);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        die("floor: the child failed", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return now_ns() - t0;
+}
+
 static double burst(const char *prog, ns_spawn_attr *a, int count)
 {
     double t0 = now_ns();
@@ -189,6 +275,9 @@ int main(int argc, char **argv)
      * joined through the intermediate process. */
     int privileged = geteuid() == 0;
     int ncells = privileged ? NC : CREATE_D + 1;
+    ns_pool *floor_pool = privileged ? ns_pool_new(pool_types, 8, 0) : NULL;
+    if (privileged && !floor_pool)
+        die("ns_pool_new (floor)", -errno);
     if (!privileged)
         printf("unprivileged (euid %d): the pool cells only\n", (int)geteuid());
     ns_spawn_attr *attr[NC] = {0};
@@ -221,7 +310,10 @@ int main(int argc, char **argv)
                 drain(empty);
             if (c == CREATE_D)
                 drain(other);
-            spawn_once(prog, attr[c]);
+            if (c == FLOOR)
+                floor_once(prog, floor_pool);
+            else
+                spawn_once(prog, attr[c]);
         }
     double *s[NC];
     for (int c = 0; c < NC; c++)
@@ -242,7 +334,7 @@ int main(int argc, char **argv)
                 drain(empty);
             if (c == CREATE_D)
                 drain(other);
-            s[c][i] = spawn_once(prog, attr[c]);
+            s[c][i] = c == FLOOR ? floor_once(prog, floor_pool) : spawn_once(prog, attr[c]);
         }
     }
     double *tmp = malloc(n * sizeof *tmp);
@@ -257,6 +349,8 @@ int main(int argc, char **argv)
     ratio("pool-empty / create+drain", s[EMPTY], s[CREATE_D], n, 1.05);
     ratio("create+drain / create", s[CREATE_D], s[CREATE], n, 0);
     if (privileged) {
+        ratio("pool-warm / pool-floor", s[WARM], s[FLOOR], n, 0);
+        ratio("pool-floor / create", s[FLOOR], s[CREATE], n, 0);
         ratio("5ns+join / 5ns", s[J5N], s[J5], n, 1.10);
         ratio("6ns+join / 6ns", s[J6N], s[J6], n, 1.10);
     }
@@ -285,5 +379,7 @@ int main(int argc, char **argv)
     ns_pool_free(warm);
     ns_pool_free(empty);
     ns_pool_free(other);
+    if (floor_pool)
+        ns_pool_free(floor_pool);
     return 0;
 }

@@ -103,13 +103,33 @@ pub(crate) unsafe fn open_proc_self() -> Result<c_int, (Step, isize, i32)> {
 }
 
 /// Closes the library descriptors the plan lists (other calls' and the
-/// parent's): this child must not keep them.
+/// parent's): this child must not keep them. The list is sorted: each run
+/// of consecutive numbers (a pool's sets, typically) goes in one
+/// close_range(2), one at a time where that is missing (before 5.9) or
+/// filtered.
 pub(crate) unsafe fn close_others(plan: &Plan) {
-    // SAFETY: plain closes of numbers the parent listed.
-    unsafe {
-        for &fd in slice(plan.close_first, plan.nclose_first) {
-            syscall(libc::SYS_close, &[fd as usize]);
+    let fds = unsafe { slice(plan.close_first, plan.nclose_first) };
+    let mut i = 0;
+    while i < fds.len() {
+        let mut j = i + 1;
+        while j < fds.len() && fds[j] == fds[j - 1].wrapping_add(1) {
+            j += 1;
         }
+        // SAFETY: plain closes of numbers the parent listed (a run holds
+        // only listed numbers).
+        unsafe {
+            let whole = j - i > 1
+                && syscall(
+                    libc::SYS_close_range,
+                    &[fds[i] as usize, fds[j - 1] as usize, 0],
+                ) == 0;
+            if !whole {
+                for &fd in &fds[i..j] {
+                    syscall(libc::SYS_close, &[fd as usize]);
+                }
+            }
+        }
+        i = j;
     }
 }
 

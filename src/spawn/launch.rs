@@ -85,6 +85,8 @@ impl Launch<'_> {
             .into_iter()
             .filter(|fd| !needed.contains(fd))
             .collect();
+        // Sorted: the child closes runs of consecutive numbers at once.
+        close_list.sort_unstable();
         plan.close_first = close_list.as_ptr();
         plan.nclose_first = close_list.len();
         // The child is created in them; the thread goes back right after

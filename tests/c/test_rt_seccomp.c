@@ -228,6 +228,60 @@ static void pidfd_of_exited(const char *what, pid_t pid, int pidfd, int code)
     }
 }
 
+/* How many of our descriptors are namespaces: what a child started by
+ * ns_spawn_fn returns (it runs without an exec, so a library descriptor it
+ * failed to close would still be there). */
+static int count_ns_fds(void *arg)
+{
+    (void)arg;
+    struct fd_entry t[256];
+    int n = fd_table(0, t, 256), found = 0;
+    for (int i = 0; i < n; i++)
+        if (strncmp(t[i].target, "net:[", 5) == 0)
+            found++;
+    return n < 0 ? 99 : found;
+}
+
+/* The library descriptors a child closes first (here four attrs' copies
+ * of a join, consecutive numbers) go in one close_range(2) where it works,
+ * and one at a time where a filter refuses it. */
+static void close_range_filtered(int err)
+{
+    int net = SYS_OK(ns_open_pid(0, NS_NET));
+    ns_spawn_attr *held[4];
+    for (int i = 0; i < 4; i++) {
+        held[i] = attr_with(0);
+        REQUIRE_OK(ns_spawn_attr_join(held[i], net, NS_NET));
+    }
+    close(net);
+    if (err)
+        deny_1(SYS_close_range, err);
+    int st = -1;
+    pid_t pid = ns_spawn_fn(NULL, count_ns_fds, NULL, NULL);
+    CHECKF(pid > 0 && wait_child(pid, &st) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+           "ns_spawn_fn: %d (%s): the child had %d namespace descriptors", (int)pid,
+           pid < 0 ? ns_last_error() : "", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    sh_says("a program", NULL, "echo ok", "ok\n");
+    for (int i = 0; i < 4; i++)
+        ns_spawn_attr_free(held[i]);
+    CHECK_NO_CHILDREN();
+}
+
+static void test_close_range_works(void)
+{
+    close_range_filtered(0);
+}
+
+static void test_close_range_eperm(void)
+{
+    close_range_filtered(EPERM);
+}
+
+static void test_close_range_enosys(void)
+{
+    close_range_filtered(ENOSYS);
+}
+
 static void test_no_pidfd_open_spawn_with_pidfd(void)
 {
     deny_1(SYS_pidfd_open, ENOSYS);
@@ -342,5 +396,8 @@ int main(void)
     RUN(test_no_pidfd_open_enter_pid);
     RUN(test_no_pidfd_open_new_pid_ns);
     RUN(test_no_pidfd_open_failing_join);
+    RUN(test_close_range_works);
+    RUN(test_close_range_eperm);
+    RUN(test_close_range_enosys);
     return check_summary();
 }

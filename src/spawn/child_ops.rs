@@ -108,6 +108,7 @@ pub(crate) unsafe fn open_proc_self() -> Result<c_int, (Step, isize, i32)> {
 /// close_range(2), one at a time where that is missing (before 5.9) or
 /// filtered.
 pub(crate) unsafe fn close_others(plan: &Plan) {
+    // SAFETY: the parent's list, alive until this child execs or exits.
     let fds = unsafe { slice(plan.close_first, plan.nclose_first) };
     let mut i = 0;
     while i < fds.len() {

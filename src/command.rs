@@ -498,9 +498,10 @@ impl Command {
     /// namespace created inside a joined one (other than the caller's)
     /// cannot be given maps: the kernel takes them only from a process in
     /// its parent, which the caller is not, so the spawn fails with
-    /// `EOPNOTSUPP`. With `CAP_SYS_ADMIN`, joins of network, UTS, cgroup
-    /// and PID namespaces are made by the calling thread for the clone
-    /// alone (then undone), so that no intermediate process is needed; see
+    /// `EOPNOTSUPP`. With `CAP_SYS_ADMIN`, a joined PID namespace (and,
+    /// with new PID or time namespaces, joined network, UTS and cgroup
+    /// ones) is entered by the calling thread for the clone alone, then
+    /// left, so that no intermediate process is needed; see
     /// `ns_spawn_attr_join` in the C header.
     ///
     /// ```

@@ -137,12 +137,13 @@ pub unsafe extern "C" fn ns_spawn_attr_set_namespaces(
 /// children of whoever joins it; a child already in a new user namespace
 /// may no longer join one of the caller's), a short-lived intermediate
 /// process joins and then creates the program's process. A caller with
-/// CAP_SYS_ADMIN avoids it for joins of network, UTS, cgroup and PID
-/// namespaces given one type per descriptor: the calling thread itself
-/// enters them for the clone alone (every signal blocked) and goes back
-/// to its own right after (which it reads from /proc/thread-self: without
-/// /proc, the intermediate). Other threads are not affected, and the
-/// program and its errors are the same either way.
+/// CAP_SYS_ADMIN avoids it where joins are given one type per descriptor:
+/// the calling thread itself enters a joined PID namespace for the clone
+/// alone (every signal blocked), and with new PID or time namespaces also
+/// joined network, UTS and cgroup namespaces, and goes back to its own
+/// right after (which it reads from /proc/thread-self: without /proc, the
+/// intermediate). Other threads are not affected, and the program and its
+/// errors are the same either way.
 ///
 /// `fd`: a namespace descriptor or a pidfd, as ns_setns takes them.
 ///

@@ -19,6 +19,9 @@ pub(crate) struct Join {
     pub types: libc::c_int,
     /// The NS_* types this join enters.
     pub covers: libc::c_int,
+    /// A pooled namespace: made for this spawn's kind, never the caller's
+    /// own (no need to check).
+    pub pooled: bool,
 }
 
 /// A uid or gid map to write, with its flags.
@@ -164,7 +167,12 @@ impl SpawnAttr {
             types
         };
         let fd = dup_cloexec(fd, "copy")?;
-        self.joins.push(Join { fd, types, covers });
+        self.joins.push(Join {
+            fd,
+            types,
+            covers,
+            pooled: false,
+        });
         Ok(())
     }
 
@@ -513,6 +521,7 @@ impl SpawnAttr {
                 fd: dup(&j.fd)?,
                 types: j.types,
                 covers: j.covers,
+                pooled: j.pooled,
             });
         }
         let mut bits = (0..31).map(|b| 1 << b).filter(|b| types & b != 0);
@@ -522,6 +531,7 @@ impl SpawnAttr {
                 fd,
                 types: bit,
                 covers: bit,
+                pooled: true,
             });
         }
         let (uid_map, gid_map) = if types & NS_USER != 0 {

@@ -432,7 +432,8 @@ struct CallerJoins {
 /// new user and PID namespaces need one too. A thread of a process with
 /// other threads may enter network, UTS, cgroup and PID (for its
 /// children) namespaces without changing anything of the rest of its
-/// process (not user or mount namespaces, refused there; not IPC, whose
+/// process; it enters a joined PID namespace, and the others only when the
+/// program's process cannot join them itself (new PID or time namespaces) (not user or mount namespaces, refused there; not IPC, whose
 /// setns drops the thread's System V semaphore undo list; not time). It
 /// needs CAP_SYS_ADMIN (over its own user namespace and the joined one's
 /// owner), a join of one type per descriptor, and a descriptor of its own
@@ -454,18 +455,26 @@ fn caller_joins(attr: &SpawnAttr) -> Option<CallerJoins> {
     {
         return None;
     }
+    // The program's process may join before it creates the new types
+    // (with unshare) unless one of them applies to children only: then it
+    // is created with them, and the thread makes every join it can. Else
+    // the thread makes only what no child can: a PID namespace join (one
+    // setns here costs two, and a look into /proc).
+    let child_joins = new & (NS_PID | NS_TIME) == 0;
     let (mut taken, mut left) = (Vec::new(), 0);
     for j in &attr.joins {
-        if j.covers.count_ones() == 1 && j.covers & BY_THREAD != 0 {
+        let single = j.covers.count_ones() == 1 && j.covers & BY_THREAD != 0;
+        if single && (j.covers == NS_PID || !child_joins) {
             taken.push(j);
         } else {
             left |= j.covers;
         }
     }
-    if left != 0
-        && (left & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) != 0
-            || new & (NS_PID | NS_TIME) != 0
-            || (left & NS_USER != 0 && new & NS_USER != 0))
+    if taken.is_empty()
+        || (left != 0
+            && (left & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) != 0
+                || !child_joins
+                || (left & NS_USER != 0 && new & NS_USER != 0)))
     {
         return None;
     }

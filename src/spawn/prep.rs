@@ -261,7 +261,7 @@ pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
         // The attribute's own copy: errors name the join, not its number.
         let fd = j.fd.as_raw_fd();
         let mut types = j.types;
-        if j.covers & NS_USER != 0 {
+        if j.covers & NS_USER != 0 && !j.pooled {
             let target = if is_namespace(fd)? {
                 None
             } else {

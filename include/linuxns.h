@@ -2090,9 +2090,9 @@ int ns_pool_take(struct ns_pool *pool, int *fds_out);
  * ns_spawn_attr_join would: with CAP_SYS_ADMIN the calling thread enters
  * a pooled PID namespace for the clone and the program's process joins
  * the others; without it, a pooled PID namespace is joined through an
- * intermediate process, which costs about a sixth of a sandbox spawn
- * more) in place of creating
- * those types, and creates the attr's other types (owned by the pooled
+ * intermediate process, which makes such a spawn about a fifth slower)
+ * in place of creating those types, and creates the attr's other types
+ * (owned by the pooled
  * user namespace, when the pool has one); with the pool empty (or freed)
  * it creates every type itself, as without a pool; it never waits for
  * the refill thread.
@@ -2165,9 +2165,12 @@ int ns_spawn_attr_use_pool(struct ns_spawn_attr *attr, const struct ns_pool *poo
  * cgroup and mnt namespaces are made by that child itself, which then
  * creates the new namespaces with unshare(2), unless a new PID or time
  * namespace is asked for (they apply to children only) or a type is both
- * joined and new. Other joins (user, pid, time) and time offsets use a
- * short-lived intermediate process, which creates the final child with
- * CLONE_PARENT.
+ * joined and new. A caller with CAP_SYS_ADMIN enters a joined PID
+ * namespace (and, with a new PID or time namespace, joined net, uts and
+ * cgroup ones) in the calling thread for the clone alone, then goes back
+ * (see ns_spawn_attr_join). Other joins (user and time; pid without
+ * CAP_SYS_ADMIN) and time offsets use a short-lived intermediate process,
+ * which creates the final child with CLONE_PARENT.
  *
  * A failure of any step before the program runs is returned as that
  * step's negative errno, with ns_last_error reading "ns_spawn: child:
@@ -3115,10 +3118,10 @@ int ns_spawn_attr_set_no_new_privs(struct ns_spawn_attr *attr, int on);
  * -EOPNOTSUPP: when `on` is non-zero and the kernel has no
  *   CLONE_AUTOREAP (before Linux 7.1, clone3 refused by a filter, and
  *   with LINUXNS_FORCE_FALLBACK=1): there is no fallback, wait for the
- *   program as usual; from ns_spawn, with ns_spawn_attr_join,
- *   ns_spawn_attr_set_time_offset or a joined time namespace, which need
- *   an intermediate process (the kernel reaps only a child cloned by the
- *   caller itself).
+ *   program as usual; from ns_spawn, with joins that need an
+ *   intermediate process (see ns_spawn), ns_spawn_attr_set_time_offset
+ *   or a joined time namespace (the kernel reaps only a child cloned by
+ *   the caller itself).
  * -EINVAL: when `attr` is NULL.
  *
  * Thread safety: changes only the attribute object. An ns_spawn_attr may

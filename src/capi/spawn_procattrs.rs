@@ -422,10 +422,10 @@ pub unsafe extern "C" fn ns_spawn_attr_set_no_new_privs(
 /// -EOPNOTSUPP: when `on` is non-zero and the kernel has no
 ///   CLONE_AUTOREAP (before Linux 7.1, clone3 refused by a filter, and
 ///   with LINUXNS_FORCE_FALLBACK=1): there is no fallback, wait for the
-///   program as usual; from ns_spawn, with ns_spawn_attr_join,
-///   ns_spawn_attr_set_time_offset or a joined time namespace, which need
-///   an intermediate process (the kernel reaps only a child cloned by the
-///   caller itself).
+///   program as usual; from ns_spawn, with joins that need an
+///   intermediate process (see ns_spawn), ns_spawn_attr_set_time_offset
+///   or a joined time namespace (the kernel reaps only a child cloned by
+///   the caller itself).
 /// -EINVAL: when `attr` is NULL.
 ///
 /// Thread safety: changes only the attribute object. An ns_spawn_attr may

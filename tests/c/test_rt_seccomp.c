@@ -282,6 +282,35 @@ static void test_close_range_enosys(void)
     close_range_filtered(ENOSYS);
 }
 
+/* As root a PID namespace join is made by the calling thread; with setns
+ * refused by a filter (EPERM) the spawn is planned again with the
+ * intermediate process, whose refused setns is the error: the join's,
+ * with the thread's own PID namespace for children unchanged and no child
+ * left. */
+static void test_setns_refused_pid_join(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWPID, NULL, HOLDER_KEEP_UID);
+    pid_t kids[2];
+    REQUIRE(children_of(h.pid, kids, 2) == 1);
+    int pidns = SYS_OK(open_ns_file(kids[0], "pid"));
+    uint64_t before = ns_id_of(0, "pid_for_children");
+    ns_spawn_attr *a = attr_with(NS_UTS);
+    REQUIRE_OK(ns_spawn_attr_join(a, pidns, NS_PID));
+    deny_1(SYS_setns, EPERM);
+    char *argv[] = {"true", NULL};
+    int r = ns_spawn("/bin/true", argv, NULL, a, NULL);
+    const char *msg = ns_last_error();
+    CHECKF(r == -EPERM && strstr(msg, "setns") && strstr(msg, "join 0"),
+           "ns_spawn: %d, \"%s\"", r, msg);
+    CHECK_EQ_U64(ns_id_of(0, "pid_for_children"), before);
+    ns_spawn_attr_free(a);
+    close(pidns);
+    holder_stop(&h);
+    CHECK_NO_CHILDREN();
+}
+
 static void test_no_pidfd_open_spawn_with_pidfd(void)
 {
     deny_1(SYS_pidfd_open, ENOSYS);
@@ -399,5 +428,6 @@ int main(void)
     RUN(test_close_range_works);
     RUN(test_close_range_eperm);
     RUN(test_close_range_enosys);
+    RUN(test_setns_refused_pid_join);
     return check_summary();
 }

@@ -230,14 +230,19 @@ pub unsafe extern "C" fn ns_spawn_fn(
 
 /// # Safety
 /// As ns_spawn.
+/// The attributes of a spawn without any (a NULL attr), made once.
+fn plain_attr() -> &'static SpawnAttr {
+    static PLAIN: std::sync::OnceLock<SpawnAttr> = std::sync::OnceLock::new();
+    PLAIN.get_or_init(SpawnAttr::new)
+}
+
 unsafe fn run(
     attr: *const ns_spawn_attr,
     program: Program<'_>,
     pidfd: *mut c_int,
 ) -> Result<libc::pid_t> {
-    let plain = SpawnAttr::new();
     // SAFETY: NULL or live per the caller's contract.
-    let attr = unsafe { attr.as_ref() }.map_or(&plain, |a| &a.inner);
+    let attr = unsafe { attr.as_ref() }.map_or_else(plain_attr, |a| &a.inner);
     // SAFETY: forwarded contract.
     let (pid, fd) = unsafe { spawn(attr, program, !pidfd.is_null()) }?;
     if let Some(fd) = fd {

@@ -139,6 +139,25 @@ static void more_small_stack_calls(void)
 }
 
 /* The calls, on the small stack: only small locals here. */
+/* The init of a PID namespace a holder keeps (started before the small
+ * stack's thread): joined by the calling thread itself, as root. */
+static pid_t pid_ns_init;
+
+static void pid_join_on_small_stack(void)
+{
+    int fd = CHECK_OK(ns_open_pid(pid_ns_init, NS_PID));
+    if (fd < 0)
+        return;
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a != NULL);
+    CHECK_OK(ns_spawn_attr_join(a, fd, NS_PID));
+    CHECK_OK(ns_spawn_attr_set_namespaces(a, NS_UTS | NS_MNT));
+    close(fd);
+    char *argv[] = {"sh", "-c", "test $$ -gt 1", NULL};
+    CHECK(exits_with(CHECK_OK(ns_spawn("/bin/sh", argv, NULL, a, NULL)), 0));
+    ns_spawn_attr_free(a);
+}
+
 static void *small_stack_calls(void *arg)
 {
     (void)arg;
@@ -188,11 +207,17 @@ static void *small_stack_calls(void *arg)
     CHECK(name && strcmp(name, "net") == 0);
     CHECK(CHECK_OK(ns_get_limit(NS_NET)) > 0);
     more_small_stack_calls();
+    pid_join_on_small_stack();
     return NULL;
 }
 
 static void run_with_stack(size_t size)
 {
+    struct holder h;
+    holder_start(&h, CLONE_NEWPID, NULL, HOLDER_KEEP_UID);
+    pid_t kids[2];
+    REQUIRE(children_of(h.pid, kids, 2) == 1);
+    pid_ns_init = kids[0];
     pthread_attr_t at;
     pthread_t t;
     REQUIRE(pthread_attr_init(&at) == 0);
@@ -203,6 +228,7 @@ static void run_with_stack(size_t size)
     if (e == 0)
         pthread_join(t, NULL);
     pthread_attr_destroy(&at);
+    holder_stop(&h);
 }
 
 static void test_stack_16k(void)

@@ -2161,16 +2161,18 @@ int ns_spawn_attr_use_pool(struct ns_spawn_attr *attr, const struct ns_pool *poo
  * executes the program (CLONE_VM, and CLONE_VFORK when no join, time
  * offset or caller-written map needs a round trip, as posix_spawn), so
  * the cost does not grow with the caller's memory: nothing in the child
- * allocates, takes a lock or touches errno. Joins of net, uts, ipc,
- * cgroup and mnt namespaces are made by that child itself, which then
- * creates the new namespaces with unshare(2), unless a new PID or time
- * namespace is asked for (they apply to children only) or a type is both
- * joined and new. A caller with CAP_SYS_ADMIN enters a joined PID
+ * allocates, takes a lock or touches errno. Joins of user, net, uts,
+ * ipc, cgroup and mnt namespaces are made by that child itself, which
+ * then creates the new namespaces with unshare(2), unless a new PID or
+ * time namespace is asked for (they apply to children only) or a type is
+ * both joined and new. A caller with CAP_SYS_ADMIN enters a joined PID
  * namespace (and, with a new PID or time namespace, joined net, uts and
  * cgroup ones) in the calling thread for the clone alone, then goes back
- * (see ns_spawn_attr_join). Other joins (user and time; pid without
- * CAP_SYS_ADMIN) and time offsets use a short-lived intermediate process,
- * which creates the final child with CLONE_PARENT.
+ * (see ns_spawn_attr_join). The other cases (a PID join without
+ * CAP_SYS_ADMIN, other joins before a new PID or time namespace, a type
+ * both joined and new, a joined time namespace, time offsets) use a
+ * short-lived intermediate process, which creates the final child with
+ * CLONE_PARENT.
  *
  * A failure of any step before the program runs is returned as that
  * step's negative errno, with ns_last_error reading "ns_spawn: child:
@@ -2401,11 +2403,13 @@ int ns_spawn_attr_set_namespaces(struct ns_spawn_attr *attr, int types);
  * ns_spawn_fn, any spawn) closes it first thing, and it never keeps the
  * namespace alive.
  *
- * Who joins: a child joins with setns(2). Where that cannot give the
- * program the namespace (a joined PID namespace applies only to the
- * children of whoever joins it; a child already in a new user namespace
- * may no longer join one of the caller's), a short-lived intermediate
- * process joins and then creates the program's process. A caller with
+ * Who joins: the program's process joins with setns(2), then creates the
+ * new types. Where that cannot give the program the namespace (a joined
+ * PID namespace applies only to the children of whoever joins it; a new
+ * PID or time namespace must be made by the clone, after which a child
+ * in a new user namespace may no longer join one of the caller's), a
+ * short-lived intermediate process joins and then creates the program's
+ * process (see ns_spawn). A caller with
  * CAP_SYS_ADMIN avoids it where joins are given one type per descriptor:
  * the calling thread itself enters a joined PID namespace for the clone
  * alone (every signal blocked), and with new PID or time namespaces also

@@ -41,16 +41,18 @@ use crate::types::ns_spawn_attr;
 /// executes the program (CLONE_VM, and CLONE_VFORK when no join, time
 /// offset or caller-written map needs a round trip, as posix_spawn), so
 /// the cost does not grow with the caller's memory: nothing in the child
-/// allocates, takes a lock or touches errno. Joins of net, uts, ipc,
-/// cgroup and mnt namespaces are made by that child itself, which then
-/// creates the new namespaces with unshare(2), unless a new PID or time
-/// namespace is asked for (they apply to children only) or a type is both
-/// joined and new. A caller with CAP_SYS_ADMIN enters a joined PID
+/// allocates, takes a lock or touches errno. Joins of user, net, uts,
+/// ipc, cgroup and mnt namespaces are made by that child itself, which
+/// then creates the new namespaces with unshare(2), unless a new PID or
+/// time namespace is asked for (they apply to children only) or a type is
+/// both joined and new. A caller with CAP_SYS_ADMIN enters a joined PID
 /// namespace (and, with a new PID or time namespace, joined net, uts and
 /// cgroup ones) in the calling thread for the clone alone, then goes back
-/// (see ns_spawn_attr_join). Other joins (user and time; pid without
-/// CAP_SYS_ADMIN) and time offsets use a short-lived intermediate process,
-/// which creates the final child with CLONE_PARENT.
+/// (see ns_spawn_attr_join). The other cases (a PID join without
+/// CAP_SYS_ADMIN, other joins before a new PID or time namespace, a type
+/// both joined and new, a joined time namespace, time offsets) use a
+/// short-lived intermediate process, which creates the final child with
+/// CLONE_PARENT.
 ///
 /// A failure of any step before the program runs is returned as that
 /// step's negative errno, with ns_last_error reading "ns_spawn: child:

@@ -132,11 +132,13 @@ pub unsafe extern "C" fn ns_spawn_attr_set_namespaces(
 /// ns_spawn_fn, any spawn) closes it first thing, and it never keeps the
 /// namespace alive.
 ///
-/// Who joins: a child joins with setns(2). Where that cannot give the
-/// program the namespace (a joined PID namespace applies only to the
-/// children of whoever joins it; a child already in a new user namespace
-/// may no longer join one of the caller's), a short-lived intermediate
-/// process joins and then creates the program's process. A caller with
+/// Who joins: the program's process joins with setns(2), then creates the
+/// new types. Where that cannot give the program the namespace (a joined
+/// PID namespace applies only to the children of whoever joins it; a new
+/// PID or time namespace must be made by the clone, after which a child
+/// in a new user namespace may no longer join one of the caller's), a
+/// short-lived intermediate process joins and then creates the program's
+/// process (see ns_spawn). A caller with
 /// CAP_SYS_ADMIN avoids it where joins are given one type per descriptor:
 /// the calling thread itself enters a joined PID namespace for the clone
 /// alone (every signal blocked), and with new PID or time namespaces also

@@ -23,9 +23,9 @@ pub(crate) struct Ask {
     /// process whose memory no other process shares (EUSERS otherwise).
     pub joins_time: bool,
     /// The joins are all of types the first child may enter itself before
-    /// creating the new ones with unshare(2) (net, uts, ipc, cgroup, mnt:
-    /// not user, pid or time), and no new type applies to children only
-    /// (pid, time) or is also joined.
+    /// creating the new ones with unshare(2) (user, net, uts, ipc, cgroup,
+    /// mnt: not pid or time, but a PID join the calling thread makes), and
+    /// no new type applies to children only (pid, time) or is also joined.
     pub joins_fast: bool,
     /// One of them is a user namespace (not the caller's own).
     pub joins_user: bool,

@@ -212,8 +212,11 @@ unsafe fn attempt(
         },
         joins_time: joined & NS_TIME != 0,
         joins_user: caller.as_ref().map_or(joined, |c| c.left) & NS_USER != 0,
+        // The program's process joins, then creates the new types: not a
+        // PID or time namespace (children only), nor a user namespace
+        // inside a joined one (its maps would need a round trip).
         joins_fast: caller.is_some()
-            || (joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT) == 0
+            || (joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) == 0
                 && new & (NS_PID | NS_TIME) == 0
                 && new & joined == 0),
         time_offsets: !attr.time_offsets.is_empty(),

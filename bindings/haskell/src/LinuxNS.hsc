@@ -1262,8 +1262,9 @@ data SpawnOptions = SpawnOptions
     -- ('Control.Concurrent.threadWaitRead') when it exits, and
     -- 'pidfdStatus' then gives its status. 'False' also turns 'autokill'
     -- off. Not with 'timeOffsets', nor with 'joins' or 'joinPidfds' that
-    -- need an intermediate process (ns_spawn(3): user and time namespaces,
-    -- PID ones without CAP_SYS_ADMIN): EOPNOTSUPP from 'spawn'
+    -- need an intermediate process (ns_spawn(3): PID joins without
+    -- CAP_SYS_ADMIN, joins before a new PID or time namespace, a joined
+    -- time namespace): EOPNOTSUPP from 'spawn'
   , autokill :: Bool
     -- ^ the program is killed (SIGKILL) when the last descriptor of its
     -- pidfd closes (@CLONE_PIDFD_AUTOKILL@, Linux 7.1, 'ClonePidfdAutokill'

@@ -1340,9 +1340,9 @@ dies with EOPNOTSUPP (the detail names the function, the CLONE_ flag and
 7.1): there is no fallback, wait for the program as usual, or end it
 yourself (C<pdeathsig>). Setting them to 0 always succeeds. C<spawn> also
 dies with EOPNOTSUPP when they are combined with joins that need an
-intermediate process (ns_spawn(3): user and time namespaces, PID ones
-without CAP_SYS_ADMIN, joins before new PID namespaces without it), or
-with C<time_offsets>.
+intermediate process (ns_spawn(3): PID joins without CAP_SYS_ADMIN, joins
+before a new PID or time namespace, a joined time namespace), or with
+C<time_offsets>.
 
 C<pool>: a L<LinuxNS::Pool> (from C<pool_new>) whose ready namespace
 sets the spawns take (C<ns_spawn_attr_use_pool>): a spawn joins a ready

@@ -13,14 +13,16 @@
  *               calling thread enters the pooled PID namespace for the
  *               clone, the program's process joins the rest);
  *   pool-empty  the same attr using a pool of size 1 drained
- *               (ns_pool_take) right before the spawn: it finds no set and
- *               creates everything while the refill thread works beside it;
- *   create+drain  the attr alone, right after draining another pool of
- *               size 1 that it does not use: the same preceding work as
- *               pool-empty's (a taken set closed, its namespaces torn down
- *               by the kernel's workers while the spawn runs), so that
+ *               (ns_pool_take) right before the spawn, the set taken kept
+ *               open until the spawn has ended (as a set in use by a
+ *               running program is: closing it at once would start its
+ *               teardown in kernel workers during the measured spawn): it
+ *               finds no set and creates everything;
+ *   create+drain  the attr alone, right after the same drain of another
+ *               pool of size 1 that it does not use (the set kept open as
+ *               well): the same preceding work as pool-empty's, so that
  *               pool-empty / create+drain is what using an empty pool
- *               costs, and pool-empty / create what it costs after a drain.
+ *               costs.
  *   pool-floor  (root) what pool-warm makes the kernel do, by hand: a set
  *               taken (ns_pool_take) from another warm pool beforehand, the
  *               calling thread in its PID namespace for a clone(CLONE_VM|
@@ -170,13 +172,30 @@ static ns_spawn_attr *sandbox_attr(void)
 
 static int pool_types = NS_USER | NS_PID | NS_UTS | NS_IPC | NS_CGROUP | NS_NET;
 
-static void drain(ns_pool *p)
+/* The descriptors of the sets a drain took, closed after the spawn. */
+struct held {
+    int fds[64];
+    int n;
+};
+
+static void drain(ns_pool *p, struct held *h)
 {
     int fds[8];
     int n;
     while ((n = ns_pool_take(p, fds)) > 0)
-        for (int i = 0; i < n; i++)
-            close(fds[i]);
+        for (int i = 0; i < n; i++) {
+            if (h->n < 64)
+                h->fds[h->n++] = fds[i];
+            else
+                close(fds[i]);
+        }
+}
+
+static void release(struct held *h)
+{
+    for (int i = 0; i < h->n; i++)
+        close(h->fds[i]);
+    h->n = 0;
 }
 
 /*
@@ -306,14 +325,16 @@ int main(int argc, char **argv)
     for (int i = 0; i < 5; i++)
         for (int c = 0; c < ncells; c++) {
             usleep(pause_ms * 1000);
+            struct held h = {.n = 0};
             if (c == EMPTY)
-                drain(empty);
+                drain(empty, &h);
             if (c == CREATE_D)
-                drain(other);
+                drain(other, &h);
             if (c == FLOOR)
                 floor_once(prog, floor_pool);
             else
                 spawn_once(prog, attr[c]);
+            release(&h);
         }
     double *s[NC];
     for (int c = 0; c < NC; c++)
@@ -330,11 +351,13 @@ int main(int argc, char **argv)
         for (int k = 0; k < ncells; k++) {
             int c = order[k];
             usleep(pause_ms * 1000);
+            struct held h = {.n = 0};
             if (c == EMPTY)
-                drain(empty);
+                drain(empty, &h);
             if (c == CREATE_D)
-                drain(other);
+                drain(other, &h);
             s[c][i] = c == FLOOR ? floor_once(prog, floor_pool) : spawn_once(prog, attr[c]);
+            release(&h);
         }
     }
     double *tmp = malloc(n * sizeof *tmp);

@@ -249,15 +249,8 @@ static void test_pid_join_leaves_the_caller_alone(void)
      * init: the kernel shows no namespace without one): still there after
      * the spawn; a fork's child lands in it. */
     SYS_OK(unshare(CLONE_NEWPID));
-    int go[2];
-    SYS_OK(pipe2(go, O_CLOEXEC));
-    pid_t own_init = SYS_OK(fork());
-    if (own_init == 0) {
-        char c;
-        close(go[1]);
-        _exit(read(go[0], &c, 1) == 0 ? 0 : 1);
-    }
-    close(go[0]);
+    int release;
+    pid_t own_init = start_pid_ns_init(&release);
     uint64_t own = ns_id_of(0, "pid_for_children");
     CHECK(own != 0 && own != before && own == ns_id_of(own_init, "pid"));
     check_in_pid_ns(a, init);
@@ -276,8 +269,7 @@ static void test_pid_join_leaves_the_caller_alone(void)
     CHECK_EQ_U64(kid_ns, own);
     int st;
     CHECK(wait_child(kid, &st) == kid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    close(go[1]);
-    CHECK(wait_child(own_init, &st) == own_init);
+    stop_pid_ns_init(own_init, release);
     ns_spawn_attr_free(a);
     holder_stop(&h);
 }

@@ -445,7 +445,7 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                 let empty = 0u64;
                 let mask = if plan.keep_sigmask {
                     default_handled_signals();
-                    &plan.caller_sigmask as *const libc::sigset_t as usize
+                    &plan.caller_sigmask as *const u64 as usize
                 } else {
                     default_signals(plan.reset_signals);
                     &empty as *const u64 as usize
@@ -529,7 +529,7 @@ unsafe fn run(plan: &Plan) -> (Step, isize, i32) {
                 }
                 let args = [
                     libc::SIG_SETMASK as usize,
-                    &sigmask as *const libc::sigset_t as usize,
+                    &sigmask as *const u64 as usize,
                     0,
                     8,
                 ];

@@ -72,12 +72,12 @@ impl Launch<'_> {
         close_list: &mut Vec<c_int>,
     ) -> Result<(libc::pid_t, Option<Fd>), Failure> {
         let blocked = SignalsBlocked::new();
-        plan.caller_sigmask = blocked.0;
+        plan.caller_sigmask = sys::process::kernel_sigset(&blocked.0);
         if let super::plan::Run::Call {
             ref mut sigmask, ..
         } = plan.run
         {
-            *sigmask = blocked.0;
+            *sigmask = plan.caller_sigmask;
         }
         let gate = Exclusive::take();
         *close_list = gate

@@ -204,7 +204,8 @@ pub(crate) enum Run {
     Call {
         f: unsafe extern "C" fn(*mut c_void) -> c_int,
         arg: *mut c_void,
-        sigmask: libc::sigset_t,
+        /// The caller's mask (the kernel's 64-bit set).
+        sigmask: u64,
     },
     /// Unshare `unshare`, then stay in the namespaces until `fd` (a
     /// pipe's read end) reaches EOF.
@@ -353,7 +354,7 @@ pub(crate) struct Plan {
     /// signals are blocked for the clone) and its ignored signals, the
     /// handled ones reset to default.
     pub keep_sigmask: bool,
-    pub caller_sigmask: libc::sigset_t,
+    pub caller_sigmask: u64,
     /// Buffers in the program's environment the child fills with its pid.
     pub pid_env: *const PidSlot,
     pub npid_env: usize,

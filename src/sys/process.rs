@@ -127,6 +127,14 @@ pub(crate) fn block_all_signals() -> libc::sigset_t {
     old
 }
 
+/// The kernel's 64-bit signal set within a C library sigset_t (its first
+/// word), as rt_sigprocmask takes it with a size of 8.
+pub(crate) fn kernel_sigset(set: &libc::sigset_t) -> u64 {
+    // SAFETY: a sigset_t is at least 8 bytes, its first word the
+    // kernel's set on Linux.
+    unsafe { std::ptr::read_unaligned((set as *const libc::sigset_t).cast::<u64>()) }
+}
+
 /// Sets the calling thread's signal mask.
 pub(crate) fn set_signal_mask(mask: &libc::sigset_t) {
     // SAFETY: a valid mask; the old one is not asked for.

@@ -122,6 +122,80 @@ fn dup_cloexec(fd: RawFd, what: &str) -> Result<Fd> {
 }
 
 impl SpawnAttr {
+    /// Nothing asked for but new namespaces (not a time namespace) and
+    /// maps: a spawn the lean path (spawn::lean) may take. Every field is
+    /// named here, so that a new one cannot be forgotten.
+    pub(crate) fn is_lean(&self) -> bool {
+        let SpawnAttr {
+            new_types,
+            joins,
+            uid_map: _,
+            gid_map: _,
+            hostname,
+            root,
+            root_idmap,
+            mount_proc,
+            propagation: _,
+            cwd,
+            fds,
+            close_fds,
+            pdeathsig,
+            cgroup,
+            time_offsets,
+            creds: Creds { uid, gid, groups },
+            chroot,
+            put_old,
+            // Used only by maps the parent writes (not lean).
+            map_helpers: _,
+            close_ranges,
+            pgroup,
+            keep_sigmask,
+            pid_env,
+            proc,
+            pool,
+        } = self;
+        let crate::procattrs::ProcAttrs {
+            setsid,
+            caps,
+            rlimits,
+            seccomp,
+            umask,
+            no_new_privs,
+            autoreap,
+            autokill,
+        } = proc;
+        new_types & NS_TIME == 0
+            && joins.is_empty()
+            && hostname.is_none()
+            && root.is_none()
+            && root_idmap.is_none()
+            && !mount_proc
+            && cwd.is_none()
+            && fds.is_empty()
+            && !close_fds
+            && *pdeathsig == 0
+            && cgroup.is_none()
+            && time_offsets.is_empty()
+            && uid.is_none()
+            && gid.is_none()
+            && groups.is_none()
+            && chroot.is_none()
+            && put_old.is_none()
+            && close_ranges.is_empty()
+            && pgroup.is_none()
+            && !keep_sigmask
+            && pid_env.is_empty()
+            && pool.is_none()
+            && !setsid
+            && caps.given == 0
+            && rlimits.is_empty()
+            && seccomp.is_empty()
+            && umask.is_none()
+            && !no_new_privs
+            && !autoreap
+            && !autokill
+    }
+
     /// A plain spawn: no namespaces, nothing changed.
     pub fn new() -> Self {
         Self::default()

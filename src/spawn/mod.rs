@@ -6,7 +6,9 @@
 //! with the caller's size; for a function it gets a copy (fork-like).
 //! Joins and time offsets go through an intermediate process, which joins,
 //! unshares, and clones the final child with CLONE_PARENT so it is still
-//! the caller's own child. Child side: see [`child`].
+//! the caller's own child. A spawn with nothing but new namespaces and
+//! maps of the caller's own ids skips the general preparation ([`lean`]).
+//! Child side: see [`child`].
 
 pub mod attr;
 mod child;
@@ -14,6 +16,7 @@ mod child_ops;
 mod child_procattrs;
 mod converse;
 mod launch;
+mod lean;
 mod mode;
 pub(crate) mod parent;
 mod plan;

@@ -142,6 +142,19 @@ pub(crate) unsafe fn spawn_with(
     opts: Options,
 ) -> Result<Spawned> {
     attr.check()?;
+    if let (Program::Exec { path, argv, envp }, false, false) =
+        (&program, opts.internal, opts.supervise)
+    {
+        if attr.is_lean() && path.to_bytes().contains(&b'/') {
+            // SAFETY: forwarded contract.
+            match unsafe { super::lean::attempt(attr, path, *argv, *envp) } {
+                Ok(s) => return Ok(s),
+                Err(Failure::Error(e)) => return Err(name_argument(e, attr, &program)),
+                // Planned again by the general path.
+                Err(_) => {}
+            }
+        }
+    }
     if let Some((set, _inflight)) = attr.pool.as_ref().and_then(|p| p.take_ready()) {
         // A set from the pool in place of creating its types; an empty
         // pool leaves the spawn as it is (it never waits for a refill).

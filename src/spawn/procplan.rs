@@ -27,6 +27,21 @@ pub(crate) struct ProcPlan {
 }
 
 impl ProcPlan {
+    /// Nothing changed: ProcAttrs::default()'s plan, without a box.
+    pub(crate) fn plain() -> ProcPlan {
+        ProcPlan {
+            setsid: false,
+            caps: CapValues::default(),
+            rlimits: std::ptr::null(),
+            nrlimits: 0,
+            umask: -1,
+            filter: std::ptr::null(),
+            nfilter: 0,
+            seccomp_prctl: false,
+            no_new_privs: false,
+        }
+    }
+
     /// Boxed: the plan holds a pointer to it.
     pub(crate) fn of(p: &ProcAttrs) -> Box<ProcPlan> {
         let has_filter = !p.seccomp.is_empty();

@@ -303,6 +303,166 @@ static void test_cgroup(void)
     CHECKF(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
 }
 
+/*
+ * A spawn asked for nothing but new namespaces and map_root takes the lean
+ * path (src/spawn/lean.rs); the same with one attribute more, a set_fd
+ * that changes nothing, takes the general one. Both, seen from the
+ * running program's /proc: the same namespaces, maps, mount propagation
+ * and signal state, each as the contract says.
+ */
+struct seen {
+    uint64_t ns[N_KINDS];
+    char uid_map[64], gid_map[64], setgroups[16], name[32];
+    int shared_mounts;
+    uint64_t blk, ign, cgt;
+};
+
+static int shared_mounts(pid_t pid)
+{
+    char path[64], text[65536];
+    if (pid)
+        snprintf(path, sizeof path, "/proc/%d/mountinfo", (int)pid);
+    else
+        snprintf(path, sizeof path, "/proc/thread-self/mountinfo");
+    REQUIRE(read_file(path, text, sizeof text) > 0);
+    int n = 0;
+    for (const char *line = text; line && *line; line = strchr(line, '\n')) {
+        if (*line == '\n')
+            line++;
+        const char *end = strchr(line, '\n');
+        const char *tag = strstr(line, " shared:");
+        if (tag && (!end || tag < end))
+            n++;
+    }
+    return n;
+}
+
+static void first_line(pid_t pid, const char *file, char *buf, size_t size)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    REQUIRE(read_file(path, buf, size) > 0);
+    buf[strcspn(buf, "\n")] = '\0';
+    /* "         0       1000          1" -> "0 1000 1" */
+    char *w = buf;
+    for (char *r = buf; *r; r++)
+        if (*r != ' ' || (w > buf && w[-1] != ' '))
+            *w++ = *r;
+    *w = '\0';
+}
+
+static void spawn_and_look(ns_spawn_attr *a, struct seen *s)
+{
+    char *argv[] = {"sleep", "30", NULL};
+    int pidfd = -1;
+    pid_t pid = REQUIRE_OK(ns_spawn("/bin/sleep", argv, NULL, a, &pidfd));
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < N_KINDS; i++)
+        s->ns[i] = ns_id_of(pid, NS_KINDS[i].name);
+    first_line(pid, "uid_map", s->uid_map, sizeof s->uid_map);
+    first_line(pid, "gid_map", s->gid_map, sizeof s->gid_map);
+    first_line(pid, "setgroups", s->setgroups, sizeof s->setgroups);
+    s->shared_mounts = shared_mounts(pid);
+    char path[64], status[4096], line[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    REQUIRE(read_file(path, status, sizeof status) > 0);
+    snprintf(s->name, sizeof s->name, "%s", out_line(status, "Name:\t", line, sizeof line));
+    s->blk = out_hex_field(status, "SigBlk:");
+    s->ign = out_hex_field(status, "SigIgn:");
+    s->cgt = out_hex_field(status, "SigCgt:");
+    SYS_OK(syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0));
+    int st;
+    REQUIRE(wait_child(pid, &st) == pid);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    close(pidfd);
+}
+
+static void catch_nothing(int sig)
+{
+    (void)sig;
+}
+
+static void check_lean_like_general(int types, bool map_root)
+{
+    /* What the program must not get: an ignored, a handled and a
+     * blocked signal. */
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGUSR1, catch_nothing);
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    SYS_OK(sigprocmask(SIG_BLOCK, &block, NULL));
+
+    struct seen lean, general;
+    ns_spawn_attr *a = types ? attr_with(types) : NULL;
+    if (map_root)
+        REQUIRE_OK(ns_spawn_attr_map_root(a));
+    spawn_and_look(a, &lean);
+    ns_spawn_attr *g = attr_with(types);
+    if (map_root)
+        REQUIRE_OK(ns_spawn_attr_map_root(g));
+    REQUIRE_OK(ns_spawn_attr_set_fd(g, 0, 0));
+    spawn_and_look(g, &general);
+    if (a)
+        ns_spawn_attr_free(a);
+    ns_spawn_attr_free(g);
+
+    int my_shared = shared_mounts(0);
+    /* Without a shared mount, a private tree could not be told apart. */
+    REQUIRE(my_shared > 0);
+    struct seen *both[2] = {&lean, &general};
+    for (int k = 0; k < 2; k++) {
+        const struct seen *s = both[k];
+        const char *path = k ? "general" : "lean";
+        for (size_t i = 0; i < N_KINDS; i++) {
+            const char *n = NS_KINDS[i].name;
+            if (types & NS_KINDS[i].type)
+                CHECKF(s->ns[i] != ns_id_of(0, n), "%s: %s not new", path, n);
+            else
+                CHECKF(s->ns[i] == ns_id_of(0, n), "%s: %s not ours", path, n);
+        }
+        CHECKF(strcmp(s->name, "sleep") == 0, "%s: Name %s", path, s->name);
+        CHECKF(s->blk == 0 && s->ign == 0 && s->cgt == 0,
+               "%s: SigBlk %016" PRIx64 " SigIgn %016" PRIx64 " SigCgt %016" PRIx64, path,
+               s->blk, s->ign, s->cgt);
+        if (map_root) {
+            char want[64];
+            snprintf(want, sizeof want, "0 %u 1", (unsigned)geteuid());
+            CHECKF(strcmp(s->uid_map, want) == 0, "%s: uid_map \"%s\"", path, s->uid_map);
+            snprintf(want, sizeof want, "0 %u 1", (unsigned)getegid());
+            CHECKF(strcmp(s->gid_map, want) == 0, "%s: gid_map \"%s\"", path, s->gid_map);
+            CHECKF(strcmp(s->setgroups, "deny") == 0, "%s: setgroups %s", path, s->setgroups);
+        }
+        if (types & NS_MNT)
+            CHECKF(s->shared_mounts == 0, "%s: %d shared mounts", path, s->shared_mounts);
+        else
+            CHECKF(s->shared_mounts == my_shared, "%s: %d shared mounts, ours %d", path,
+                   s->shared_mounts, my_shared);
+    }
+    /* The same maps and setgroups, whichever path. */
+    CHECK_STREQ(lean.uid_map, general.uid_map);
+    CHECK_STREQ(lean.gid_map, general.gid_map);
+    CHECK_STREQ(lean.setgroups, general.setgroups);
+}
+
+static void test_lean_like_general(void)
+{
+    check_lean_like_general(0, false);
+    check_lean_like_general(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, true);
+    check_lean_like_general(NS_USER | NS_NET, true);
+    /* A mount namespace in a new user namespace gets shared mounts as
+     * slaves anyway: only without one does the propagation show. */
+    if (geteuid() == 0)
+        check_lean_like_general(NS_MNT | NS_PID | NS_UTS, false);
+}
+
+static void test_lean_like_general_as_nobody(void)
+{
+    SKIP_UNLESS_ROOT();
+    drop_to_nobody(NULL, NULL);
+    check_lean_like_general(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, true);
+}
+
 int main(void)
 {
     RUN(test_every_type_but_user);
@@ -319,5 +479,7 @@ int main(void)
     RUN(test_time_offset_boottime_as_root);
     RUN(test_time_offset_monotonic);
     RUN(test_cgroup);
+    RUN(test_lean_like_general);
+    RUN(test_lean_like_general_as_nobody);
     return check_summary();
 }

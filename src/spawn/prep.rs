@@ -309,6 +309,30 @@ pub(crate) struct SelfMaps {
     pub uid: Vec<u8>,
 }
 
+/// "INSIDE OUTSIDE 1\n", the line of a single-id map (digits written by
+/// hand: no formatting machinery on a spawn's path).
+fn single_id_line(inside: u32, outside: u32) -> Vec<u8> {
+    fn push_decimal(out: &mut Vec<u8>, mut n: u32) {
+        let mut digits = [0u8; 10];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&digits[i..]);
+    }
+    let mut line = Vec::with_capacity(24);
+    push_decimal(&mut line, inside);
+    line.push(b' ');
+    push_decimal(&mut line, outside);
+    line.extend_from_slice(b" 1\n");
+    line
+}
+
 pub(crate) fn self_maps(attr: &SpawnAttr) -> Option<SelfMaps> {
     let (euid, egid) = (sys::process::geteuid(), sys::process::getegid());
     let own = |spec: &Option<MapSpec>, id: u32, need_deny: bool| -> Option<Vec<u8>> {
@@ -318,7 +342,7 @@ pub(crate) fn self_maps(attr: &SpawnAttr) -> Option<SelfMaps> {
                 let single = s.map.len() == 1 && s.map[0].count == 1 && s.map[0].outside == id;
                 let flags_ok = s.flags & NS_MAP_USE_HELPER == 0
                     && (!need_deny || s.flags & NS_MAP_DENY_SETGROUPS != 0);
-                (single && flags_ok).then(|| format!("{} {} 1\n", s.map[0].inside, id).into_bytes())
+                (single && flags_ok).then(|| single_id_line(s.map[0].inside, id))
             }
         }
     };
@@ -338,6 +362,19 @@ pub(crate) fn self_maps(attr: &SpawnAttr) -> Option<SelfMaps> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_id_lines() {
+        for (i, o) in [
+            (0, 0),
+            (0, 1000),
+            (7, 65534),
+            (4294967294, 4294967295),
+            (10, 9),
+        ] {
+            assert_eq!(single_id_line(i, o), format!("{i} {o} 1\n").into_bytes());
+        }
+    }
     use std::collections::BTreeMap;
 
     /// Runs a program on a model descriptor table (fd -> what it names),

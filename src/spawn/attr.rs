@@ -123,8 +123,9 @@ fn dup_cloexec(fd: RawFd, what: &str) -> Result<Fd> {
 
 impl SpawnAttr {
     /// Nothing asked for but new namespaces (not a time namespace) and
-    /// maps: a spawn the lean path (spawn::lean) may take. Every field is
-    /// named here, so that a new one cannot be forgotten.
+    /// maps, and a pool at most (when it has no set ready): a spawn the
+    /// lean path (spawn::lean) may take. Every field is named here, so
+    /// that a new one cannot be forgotten.
     pub(crate) fn is_lean(&self) -> bool {
         let SpawnAttr {
             new_types,
@@ -152,7 +153,9 @@ impl SpawnAttr {
             keep_sigmask,
             pid_env,
             proc,
-            pool,
+            // Looked at first (spawn_with): a pool without a set ready
+            // leaves the spawn creating its types, as without one.
+            pool: _,
         } = self;
         let crate::procattrs::ProcAttrs {
             setsid,
@@ -185,7 +188,6 @@ impl SpawnAttr {
             && pgroup.is_none()
             && !keep_sigmask
             && pid_env.is_empty()
-            && pool.is_none()
             && !setsid
             && caps.given == 0
             && rlimits.is_empty()

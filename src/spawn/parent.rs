@@ -142,6 +142,13 @@ pub(crate) unsafe fn spawn_with(
     opts: Options,
 ) -> Result<Spawned> {
     attr.check()?;
+    if let Some((set, _inflight)) = attr.pool.as_ref().and_then(|p| p.take_ready()) {
+        // A set from the pool in place of creating its types; an empty
+        // pool leaves the spawn as it is (it never waits for a refill).
+        let pooled = attr.with_pooled_set(set)?;
+        // SAFETY: forwarded contract.
+        return unsafe { run_attempts(&pooled, program, opts) };
+    }
     if let (Program::Exec { path, argv, envp }, false, false) =
         (&program, opts.internal, opts.supervise)
     {
@@ -154,13 +161,6 @@ pub(crate) unsafe fn spawn_with(
                 Err(_) => {}
             }
         }
-    }
-    if let Some((set, _inflight)) = attr.pool.as_ref().and_then(|p| p.take_ready()) {
-        // A set from the pool in place of creating its types; an empty
-        // pool leaves the spawn as it is (it never waits for a refill).
-        let pooled = attr.with_pooled_set(set)?;
-        // SAFETY: forwarded contract.
-        return unsafe { run_attempts(&pooled, program, opts) };
     }
     // SAFETY: forwarded contract.
     unsafe { run_attempts(attr, program, opts) }

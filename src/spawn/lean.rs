@@ -12,7 +12,7 @@
 //! attempt the general path would plan again (clone3 found missing), goes
 //! through the general path.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, CStr, CString};
 
 use super::attr::SpawnAttr;
 use super::child;
@@ -33,7 +33,8 @@ extern "C" {
 /// Every signal but SIGKILL and SIGSTOP, which cannot be changed.
 const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1)));
 
-/// One lean spawn of `path` (which has a '/': no PATH search). Err
+/// One lean spawn of `path` (which has a '/': no PATH search), then of
+/// each of `more` as execvp goes on (Program::ExecFirst). Err
 /// Failure::Replan: take the general path instead.
 ///
 /// # Safety
@@ -41,6 +42,7 @@ const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1
 pub(crate) unsafe fn attempt(
     attr: &SpawnAttr,
     path: &CStr,
+    more: &[CString],
     argv: *const *const c_char,
     envp: *const *const c_char,
 ) -> Result<Spawned, Failure> {
@@ -64,11 +66,13 @@ pub(crate) unsafe fn attempt(
     } else {
         envp
     };
+    // Read by the child, which outlives nothing here (vfork).
+    let more: Vec<*const c_char> = more.iter().map(|p| p.as_ptr()).collect();
     let mut plan = plan(
         Run::Exec {
             path: path.as_ptr(),
-            more: std::ptr::null(),
-            nmore: 0,
+            more: more.as_ptr(),
+            nmore: more.len(),
             argv,
             envp,
         },
@@ -92,8 +96,8 @@ pub(crate) unsafe fn attempt(
     };
     let mut close_list = Vec::new();
     // SAFETY: the child (vfork) runs entry(&plan) on `stack` and has
-    // exec'd or exited when run returns; plan, stack, maps, proc_plan and
-    // close_list outlive it.
+    // exec'd or exited when run returns; plan, stack, maps, more, proc_plan
+    // and close_list outlive it.
     let (pid, pidfd) = unsafe { launch.run(&mut plan, &[], &mut close_list) }?;
     if let Some(err) = shared_error(&plan.shared) {
         end_child(pid, pidfd.as_ref());

@@ -149,12 +149,23 @@ pub(crate) unsafe fn spawn_with(
         // SAFETY: forwarded contract.
         return unsafe { run_attempts(&pooled, program, opts) };
     }
-    if let (Program::Exec { path, argv, envp }, false, false) =
-        (&program, opts.internal, opts.supervise)
-    {
-        if attr.is_lean() && path.to_bytes().contains(&b'/') {
+    // The program's path (and those to try after it), when no PATH search
+    // is left to do.
+    let exec: Option<(&CStr, &[CString], _, _)> = match &program {
+        Program::Exec { path, argv, envp } if path.to_bytes().contains(&b'/') => {
+            Some((path, &[], *argv, *envp))
+        }
+        Program::ExecFirst {
+            paths: [first, more @ ..],
+            argv,
+            envp,
+        } => Some((first.as_c_str(), more, *argv, *envp)),
+        _ => None,
+    };
+    if let (Some((path, more, argv, envp)), false, false) = (exec, opts.internal, opts.supervise) {
+        if attr.is_lean() {
             // SAFETY: forwarded contract.
-            match unsafe { super::lean::attempt(attr, path, *argv, *envp) } {
+            match unsafe { super::lean::attempt(attr, path, more, argv, envp) } {
                 Ok(s) => return Ok(s),
                 Err(Failure::Error(e)) => return Err(name_argument(e, attr, &program)),
                 // Planned again by the general path.

@@ -122,21 +122,25 @@ fn dup_cloexec(fd: RawFd, what: &str) -> Result<Fd> {
 }
 
 impl SpawnAttr {
-    /// Nothing asked for but new namespaces (not a time namespace) and
-    /// maps, and a pool at most (when it has no set ready): a spawn the
-    /// lean path (spawn::lean) may take. Every field is named here, so
+    /// Nothing asked for but new namespaces (not a time namespace), maps,
+    /// the mount propagation and joins (which the lean path takes only
+    /// when the calling thread makes them all), and a pool at most (when
+    /// it has no set ready): a spawn the lean path (spawn::lean) may take. Without a
+    /// pool, such an attribute passes [`SpawnAttr::check`] (a test says
+    /// so), which the lean path then skips. Every field is named here, so
     /// that a new one cannot be forgotten.
     pub(crate) fn is_lean(&self) -> bool {
         let SpawnAttr {
             new_types,
-            joins,
-            uid_map: _,
-            gid_map: _,
+            // Checked when they are set; see spawn::lean.
+            joins: _,
+            uid_map,
+            gid_map,
             hostname,
             root,
             root_idmap,
             mount_proc,
-            propagation: _,
+            propagation,
             cwd,
             fds,
             close_fds,
@@ -168,7 +172,8 @@ impl SpawnAttr {
             autokill,
         } = proc;
         new_types & NS_TIME == 0
-            && joins.is_empty()
+            && (uid_map.is_none() && gid_map.is_none() || new_types & NS_USER != 0)
+            && (propagation.is_none() || new_types & NS_MNT != 0)
             && hostname.is_none()
             && root.is_none()
             && root_idmap.is_none()
@@ -702,4 +707,60 @@ fn check_dir(dir: &CStr, what: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What is_lean accepts without a pool passes check (the lean path
+    /// skips it); what check refuses is never lean.
+    #[test]
+    fn lean_attributes_pass_check() {
+        type Setup = fn(&mut SpawnAttr) -> Result<()>;
+        let cases: [(Setup, bool); 9] = [
+            (|_| Ok(()), true),
+            (|a| a.set_namespaces(NS_USER | NS_PID | NS_MNT), true),
+            (
+                |a| {
+                    a.set_namespaces(NS_USER | NS_MNT | NS_NET)?;
+                    a.map_root()
+                },
+                true,
+            ),
+            (
+                |a| {
+                    a.set_namespaces(NS_MNT)?;
+                    a.set_propagation(NS_PROPAGATION_SLAVE)
+                },
+                true,
+            ),
+            // Refused by check: never lean.
+            (|a| a.set_propagation(NS_PROPAGATION_SLAVE), false),
+            (|a| a.map_root(), false),
+            (
+                |a| {
+                    a.set_namespaces(NS_UTS)?;
+                    a.set_hostname(c"h")
+                },
+                false,
+            ),
+            (
+                |a| {
+                    a.set_namespaces(NS_USER | NS_TIME)?;
+                    a.map_root()
+                },
+                false,
+            ),
+            (|a| a.set_cwd(c"/"), false),
+        ];
+        for (i, (setup, lean)) in cases.iter().enumerate() {
+            let mut a = SpawnAttr::new();
+            setup(&mut a).expect("setup");
+            assert_eq!(a.is_lean(), *lean, "case {i}");
+            if a.is_lean() {
+                assert!(a.check().is_ok(), "case {i}: {:?}", a.check());
+            }
+        }
+    }
 }

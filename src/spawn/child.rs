@@ -242,7 +242,14 @@ pub(crate) unsafe extern "C" fn final_entry(arg: *mut c_void) -> ! {
         unsafe { close_others(plan) };
     }
     // SAFETY: raw syscalls only.
-    let err = match unsafe { final_setup(plan) } {
+    let setup = unsafe {
+        if plan.lean {
+            lean_setup(plan)
+        } else {
+            final_setup(plan)
+        }
+    };
+    let err = match setup {
         // SAFETY: raw syscalls only; the plan outlives us.
         Ok(()) => unsafe { run(plan) },
         Err(e) => e,
@@ -283,15 +290,7 @@ unsafe fn final_setup(plan: &Plan) -> Res {
                 ),
             )?;
         }
-        if plan.propagation != 0 {
-            let r = mount(
-                c"none".as_ptr(),
-                c"/".as_ptr(),
-                c"none".as_ptr(),
-                libc::MS_REC | plan.propagation,
-            );
-            check(Step::Propagation, r)?;
-        }
+        set_propagation(plan)?;
         if !plan.root.is_null() {
             let put_old =
                 (!plan.put_old_rel.is_null()).then_some((plan.put_old_rel, plan.put_old_inside));
@@ -338,6 +337,34 @@ unsafe fn final_setup(plan: &Plan) -> Res {
         apply_umask(plan);
     }
     Ok(())
+}
+
+/// final_setup for a plan of the lean spawn, which asks for nothing else:
+/// the maps of our own ids, then the mount propagation (in final_setup's
+/// order), without looking at the steps that cannot apply.
+unsafe fn lean_setup(plan: &Plan) -> Res {
+    // SAFETY: raw syscalls on prepared data.
+    unsafe {
+        write_self_maps(plan)?;
+        set_propagation(plan)
+    }
+}
+
+/// The new mount tree's propagation (plan.propagation; 0: left alone).
+unsafe fn set_propagation(plan: &Plan) -> Res {
+    if plan.propagation == 0 {
+        return Ok(());
+    }
+    // SAFETY: a mount(2) of constant strings.
+    let r = unsafe {
+        mount(
+            c"none".as_ptr(),
+            c"/".as_ptr(),
+            c"none".as_ptr(),
+            libc::MS_REC | plan.propagation,
+        )
+    };
+    check(Step::Propagation, r)
 }
 
 /// Sets the parent-death signal, then checks that the parent has not

@@ -1,7 +1,7 @@
 //! The lean spawn: a program started in new namespaces with nothing else
-//! asked for (no joins, no pool, no descriptors, root, credentials or
-//! process attributes; at most maps of the caller's own ids, which the
-//! child writes itself).
+//! asked for (no descriptors, root, credentials or process attributes; at
+//! most maps of the caller's own ids, which the child writes itself, and
+//! joins the calling thread makes around the clone).
 //!
 //! It takes the general path's fast case (one CLONE_VM|CLONE_VFORK child,
 //! an error in shared memory, the same child code, [`child::final_entry`])
@@ -18,7 +18,7 @@ use super::attr::SpawnAttr;
 use super::child;
 use super::converse::shared_error;
 use super::launch::{end_child, Failure, Launch};
-use super::parent::Spawned;
+use super::parent::{caller_joins, Spawned};
 use super::plan::*;
 use super::prep::{have_clone3, propagation_flag, self_maps, SelfMaps, Stack};
 use super::procplan::ProcPlan;
@@ -56,6 +56,18 @@ pub(crate) unsafe fn attempt(
     } else {
         None
     };
+    // Joins only when the calling thread makes them all around the clone
+    // (see parent::caller_joins): the program's process is created in
+    // them, and its plan has none. Should the thread's setns be refused,
+    // the general path plans the spawn again and reports the error.
+    let caller = if attr.joins.is_empty() {
+        None
+    } else {
+        match caller_joins(attr) {
+            Some(c) if c.left == 0 => Some(c),
+            _ => return Err(Failure::Replan),
+        }
+    };
     let clone3 = have_clone3();
     let clear_sighand = if clone3 { CLONE_CLEAR_SIGHAND } else { 0 };
     let stack = Stack::get()?;
@@ -92,13 +104,17 @@ pub(crate) unsafe fn attempt(
         needs_clone3: false,
         clone3,
         new,
-        caller_joins: &[],
+        caller_joins: caller.as_ref().map_or(&[], |c| &c.list[..]),
     };
     let mut close_list = Vec::new();
     // SAFETY: the child (vfork) runs entry(&plan) on `stack` and has
     // exec'd or exited when run returns; plan, stack, maps, more, proc_plan
     // and close_list outlive it.
-    let (pid, pidfd) = unsafe { launch.run(&mut plan, &[], &mut close_list) }?;
+    let (pid, pidfd) = match unsafe { launch.run(&mut plan, &[], &mut close_list) } {
+        Ok(r) => r,
+        Err(Failure::CallerJoin) => return Err(Failure::Replan),
+        Err(e) => return Err(e),
+    };
     if let Some(err) = shared_error(&plan.shared) {
         end_child(pid, pidfd.as_ref());
         return Err(Failure::Error(err));
@@ -130,6 +146,7 @@ fn plan(
         close_first: std::ptr::null(),
         nclose_first: 0,
         first_is_final: true,
+        lean: true,
         supervise: false,
         joins: std::ptr::null(),
         njoins: 0,

@@ -141,17 +141,10 @@ pub(crate) unsafe fn spawn_with(
     program: Program<'_>,
     opts: Options,
 ) -> Result<Spawned> {
-    attr.check()?;
-    if let Some((set, _inflight)) = attr.pool.as_ref().and_then(|p| p.take_ready()) {
-        // A set from the pool in place of creating its types; an empty
-        // pool leaves the spawn as it is (it never waits for a refill).
-        let pooled = attr.with_pooled_set(set)?;
-        // SAFETY: forwarded contract.
-        return unsafe { run_attempts(&pooled, program, opts) };
-    }
     // The program's path (and those to try after it), when no PATH search
-    // is left to do.
+    // is left to do, for the lean path.
     let exec: Option<(&CStr, &[CString], _, _)> = match &program {
+        _ if opts.internal || opts.supervise || !attr.is_lean() => None,
         Program::Exec { path, argv, envp } if path.to_bytes().contains(&b'/') => {
             Some((path, &[], *argv, *envp))
         }
@@ -162,15 +155,33 @@ pub(crate) unsafe fn spawn_with(
         } => Some((first.as_c_str(), more, *argv, *envp)),
         _ => None,
     };
-    if let (Some((path, more, argv, envp)), false, false) = (exec, opts.internal, opts.supervise) {
-        if attr.is_lean() {
-            // SAFETY: forwarded contract.
-            match unsafe { super::lean::attempt(attr, path, more, argv, envp) } {
-                Ok(s) => return Ok(s),
-                Err(Failure::Error(e)) => return Err(name_argument(e, attr, &program)),
-                // Planned again by the general path.
-                Err(_) => {}
-            }
+    let lean = |attr: &SpawnAttr| -> Option<Result<Spawned>> {
+        let (path, more, argv, envp) = exec?;
+        // SAFETY: forwarded contract.
+        match unsafe { super::lean::attempt(attr, path, more, argv, envp) } {
+            Ok(s) => Some(Ok(s)),
+            Err(Failure::Error(e)) => Some(Err(name_argument(e, attr, &program))),
+            // Planned again by the general path.
+            Err(_) => None,
+        }
+    };
+    if attr.pool.is_none() {
+        // A lean attribute passes check (SpawnAttr::is_lean).
+        if let Some(r) = lean(attr) {
+            return r;
+        }
+    }
+    attr.check()?;
+    if let Some((set, _inflight)) = attr.pool.as_ref().and_then(|p| p.take_ready()) {
+        // A set from the pool in place of creating its types; an empty
+        // pool leaves the spawn as it is (it never waits for a refill).
+        let pooled = attr.with_pooled_set(set)?;
+        // SAFETY: forwarded contract.
+        return unsafe { run_attempts(&pooled, program, opts) };
+    }
+    if attr.pool.is_some() {
+        if let Some(r) = lean(attr) {
+            return r;
         }
     }
     // SAFETY: forwarded contract.
@@ -437,16 +448,16 @@ unsafe fn attempt(
 }
 
 /// Joins the calling thread makes around the clone.
-struct CallerJoins {
+pub(crate) struct CallerJoins {
     /// (the join's descriptor, its CLONE_NEW* type, the thread's own
     /// namespace of that type), as Launch::caller_joins.
-    list: Vec<(c_int, c_int, c_int)>,
+    pub list: Vec<(c_int, c_int, c_int)>,
     /// The joins' descriptors, which the child does not join.
     fds: Vec<c_int>,
     /// The thread's own namespaces, open until the spawn ends.
     _back: Vec<Fd>,
     /// The NS_* types of the joins left to the program's process.
-    left: c_int,
+    pub left: c_int,
 }
 
 /// The joins the calling thread can make for the clone, so that the
@@ -471,7 +482,7 @@ struct CallerJoins {
 /// joined with a new one created. Should the kernel refuse the thread's
 /// setns, the spawn is planned again without this, so that its error is
 /// reported as for any join.
-fn caller_joins(attr: &SpawnAttr) -> Option<CallerJoins> {
+pub(crate) fn caller_joins(attr: &SpawnAttr) -> Option<CallerJoins> {
     const BY_THREAD: c_int = NS_NET | NS_UTS | NS_CGROUP | NS_PID;
     let joined = attr.joined_types();
     let new = attr.new_types;

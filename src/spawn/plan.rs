@@ -286,6 +286,10 @@ pub(crate) struct Plan {
     pub nclose_first: usize,
     /// The first child is the final one (no intermediate).
     pub first_is_final: bool,
+    /// Built by the lean spawn (spawn::lean): of final_setup's steps, only
+    /// the maps and the mount propagation can apply, and only they are
+    /// looked at.
+    pub lean: bool,
     /// The intermediate starts the program as its own child and exits with
     /// its status (a helper whose status a foreign reaper must not take).
     pub supervise: bool,

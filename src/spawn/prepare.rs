@@ -236,6 +236,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
         close_first: std::ptr::null(),
         nclose_first: 0,
         first_is_final: !intermediate,
+        lean: false,
         supervise: p.supervise,
         joins: joins.as_ptr(),
         njoins: joins.len(),

@@ -463,6 +463,53 @@ static void test_lean_like_general_as_nobody(void)
     check_lean_like_general(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, true);
 }
 
+/* The same with a join the calling thread makes (root, a new PID
+ * namespace: the network join is made around the clone), by both paths:
+ * the program in the holder's network namespace and its new ones, the
+ * caller's own namespaces unchanged. */
+static void test_lean_join_like_general(void)
+{
+    SKIP_UNLESS_ROOT();
+    struct holder h;
+    holder_start(&h, CLONE_NEWNET, NULL, HOLDER_KEEP_UID);
+    int net = SYS_OK(open_ns_file(h.pid, "net"));
+    const int types = NS_USER | NS_PID | NS_MNT | NS_IPC | NS_CGROUP;
+    struct seen seen[2];
+    for (int k = 0; k < 2; k++) {
+        ns_spawn_attr *a = attr_with(types);
+        REQUIRE_OK(ns_spawn_attr_join(a, net, NS_NET));
+        REQUIRE_OK(ns_spawn_attr_map_root(a));
+        if (k)
+            REQUIRE_OK(ns_spawn_attr_set_fd(a, 0, 0));
+        uint64_t pfc = ns_id_of(0, "pid_for_children");
+        spawn_and_look(a, &seen[k]);
+        CHECK_EQ_U64(ns_id_of(0, "pid_for_children"), pfc);
+        ns_spawn_attr_free(a);
+    }
+    for (int k = 0; k < 2; k++) {
+        const struct seen *s = &seen[k];
+        const char *path = k ? "general" : "lean";
+        for (size_t i = 0; i < N_KINDS; i++) {
+            const char *n = NS_KINDS[i].name;
+            if (NS_KINDS[i].type == NS_NET)
+                CHECKF(s->ns[i] == ns_id_of(h.pid, n), "%s: net not the holder's", path);
+            else if (types & NS_KINDS[i].type)
+                CHECKF(s->ns[i] != ns_id_of(0, n) && s->ns[i] != ns_id_of(h.pid, n),
+                       "%s: %s not new", path, n);
+            else
+                CHECKF(s->ns[i] == ns_id_of(0, n), "%s: %s not ours", path, n);
+        }
+        char want[64];
+        snprintf(want, sizeof want, "0 %u 1", (unsigned)geteuid());
+        CHECKF(strcmp(s->uid_map, want) == 0, "%s: uid_map \"%s\"", path, s->uid_map);
+        CHECKF(s->blk == 0 && s->ign == 0 && s->cgt == 0, "%s: signals", path);
+        CHECKF(strcmp(s->name, "sleep") == 0, "%s: Name %s", path, s->name);
+    }
+    CHECK(ns_id_of(0, "net") != ns_id_of(h.pid, "net"));
+    close(net);
+    holder_stop(&h);
+}
+
 int main(void)
 {
     RUN(test_every_type_but_user);
@@ -481,5 +528,6 @@ int main(void)
     RUN(test_cgroup);
     RUN(test_lean_like_general);
     RUN(test_lean_like_general_as_nobody);
+    RUN(test_lean_join_like_general);
     return check_summary();
 }

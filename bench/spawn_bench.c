@@ -135,7 +135,7 @@ static int write_file(const char *path, const char *s)
  * tree made private (MS_REC|MS_PRIVATE on /, only with a new mount
  * namespace), then SIG_DFL for every signal 1..64 but SIGKILL and SIGSTOP
  * (62 rt_sigaction calls, 32 and 33 included, as the library's ALL_SIGNALS
- * in src/spawn/prepare.rs), then an empty mask (rt_sigprocmask
+ * in src/spawn/plan.rs), then an empty mask (rt_sigprocmask
  * SIG_SETMASK), then execve.
  */
 static int floor_child(void *p)

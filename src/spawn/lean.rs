@@ -30,9 +30,6 @@ extern "C" {
     static environ: *const *const c_char;
 }
 
-/// Every signal but SIGKILL and SIGSTOP, which cannot be changed.
-const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1)));
-
 /// One lean spawn of `path` (which has a '/': no PATH search), then of
 /// each of `more` as execvp goes on (Program::ExecFirst). Err
 /// Failure::Replan: take the general path instead.
@@ -78,7 +75,7 @@ pub(crate) unsafe fn attempt(
     } else {
         envp
     };
-    // Read by the child, which outlives nothing here (vfork).
+    // Read by the child, which is done with them when run returns (vfork).
     let more: Vec<*const c_char> = more.iter().map(|p| p.as_ptr()).collect();
     let mut plan = plan(
         Run::Exec {

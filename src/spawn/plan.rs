@@ -247,6 +247,10 @@ pub(crate) struct SharedError {
     pub arg: AtomicI32,
 }
 
+/// Every signal but SIGKILL and SIGSTOP, which cannot be changed
+/// (Plan::reset_signals of a program).
+pub(crate) const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1)));
+
 /// A short text prepared by the parent (a map line, "deny").
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Text {

@@ -15,9 +15,6 @@ use super::prep::*;
 use crate::error::{Error, Result};
 use crate::sys::{self, CloneArgs, Fd};
 
-/// Every signal but SIGKILL and SIGSTOP, which cannot be changed.
-const ALL_SIGNALS: u64 = !((1 << (libc::SIGKILL - 1)) | (1 << (libc::SIGSTOP - 1)));
-
 extern "C" {
     static environ: *const *const c_char;
 }

@@ -317,6 +317,9 @@ struct seen {
     uint64_t blk, ign, cgt;
 };
 
+/* Mounts that propagate: shared, or slaves of a shared one (what a shared
+ * mount becomes in a mount namespace of a new user namespace). A private
+ * tree has none. */
 static int shared_mounts(pid_t pid)
 {
     char path[64], text[65536];
@@ -331,6 +334,8 @@ static int shared_mounts(pid_t pid)
             line++;
         const char *end = strchr(line, '\n');
         const char *tag = strstr(line, " shared:");
+        if (!tag || (end && tag > end))
+            tag = strstr(line, " master:");
         if (tag && (!end || tag < end))
             n++;
     }
@@ -408,7 +413,8 @@ static void check_lean_like_general(int types, bool map_root)
     ns_spawn_attr_free(g);
 
     int my_shared = shared_mounts(0);
-    /* Without a shared mount, a private tree could not be told apart. */
+    /* Without a shared mount, a private tree could not be told apart
+     * (make_mounts_shared sees to it). */
     REQUIRE(my_shared > 0);
     struct seen *both[2] = {&lean, &general};
     for (int k = 0; k < 2; k++) {
@@ -445,8 +451,18 @@ static void check_lean_like_general(int types, bool map_root)
     CHECK_STREQ(lean.setgroups, general.setgroups);
 }
 
+/* This case's own mount namespace with the whole tree shared, whatever
+ * the host's propagation (root; the case runs in a forked process). */
+static void make_mounts_shared(void)
+{
+    SYS_OK(unshare(CLONE_NEWNS));
+    SYS_OK(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL));
+}
+
 static void test_lean_like_general(void)
 {
+    if (geteuid() == 0)
+        make_mounts_shared();
     check_lean_like_general(0, false);
     check_lean_like_general(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, true);
     check_lean_like_general(NS_USER | NS_NET, true);
@@ -459,6 +475,7 @@ static void test_lean_like_general(void)
 static void test_lean_like_general_as_nobody(void)
 {
     SKIP_UNLESS_ROOT();
+    make_mounts_shared();
     drop_to_nobody(NULL, NULL);
     check_lean_like_general(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, true);
 }

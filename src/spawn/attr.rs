@@ -125,10 +125,11 @@ impl SpawnAttr {
     /// Nothing asked for but new namespaces (not a time namespace), maps,
     /// the mount propagation and joins (which the lean path takes only
     /// when the calling thread makes them all), and a pool at most (when
-    /// it has no set ready): a spawn the lean path (spawn::lean) may take. Without a
-    /// pool, such an attribute passes [`SpawnAttr::check`] (a test says
-    /// so), which the lean path then skips. Every field is named here, so
-    /// that a new one cannot be forgotten.
+    /// it has no set ready): a spawn the lean path (spawn::lean) may
+    /// take. Without a pool, such an attribute passes
+    /// [`SpawnAttr::check`] (a test says so), which the lean path then
+    /// skips. Every field is named here, so that a new one cannot be
+    /// forgotten.
     pub(crate) fn is_lean(&self) -> bool {
         let SpawnAttr {
             new_types,

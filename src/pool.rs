@@ -34,7 +34,11 @@ pub(crate) const POOL_MAX_SIZE: u32 = 1024;
 /// How long the pool must go without a take before the refill thread
 /// makes a set: a refill beside a spawn slows it (for CPU on small
 /// machines, and for the kernel's namespace locks), so sets are made in
-/// the gaps between spawns.
+/// the gaps between spawns. A take does not wake the refill thread: it
+/// arms the pool's timer descriptor for this long from now, and the
+/// kernel wakes the thread when it expires (waking another thread right
+/// before a spawn slowed that spawn by 2-4% here, as a pool-empty spawn
+/// right after the take that emptied the pool).
 const REFILL_QUIET: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// ns_pool_new's flag: bring the loopback device up in each pooled
@@ -68,6 +72,11 @@ struct State {
     /// The refill thread's last failure, until a take reports it.
     error: Option<Error>,
     closed: bool,
+    /// The refill thread's alarm (see [`Shared::poke`]): a one-shot timer
+    /// descriptor it waits on. None without one (timerfd_create refused,
+    /// e.g. by a seccomp filter or the descriptor limit): then the thread
+    /// waits on the condition variable and a take wakes it at once.
+    timer: Option<Fd>,
 }
 
 /// What a pool's owner, its refill thread and the attributes that use it
@@ -123,6 +132,23 @@ impl Shared {
         st.takes += 1;
         Some((set, InFlight(self)))
     }
+
+    /// Tells the refill thread that the pool changed (a set taken, the
+    /// last spawn on a pooled set ended, an error seen): it makes the next
+    /// set after REFILL_QUIET without another change. With the timer
+    /// nothing is woken now; the expiry is moved to REFILL_QUIET from now.
+    fn poke(&self, st: &State) {
+        match &st.timer {
+            Some(t) => {
+                // Cannot fail on a timer descriptor with a valid time (a
+                // seccomp filter installed since could refuse it: then
+                // the pool refills no more and its spawns create their
+                // namespaces).
+                let _ = sys::timer_arm(t.as_raw_fd(), REFILL_QUIET);
+            }
+            None => self.wake.notify_one(),
+        }
+    }
 }
 
 /// A spawn running with a pooled set; the refill resumes when the last
@@ -134,7 +160,7 @@ impl Drop for InFlight<'_> {
         let mut st = self.0.lock();
         st.inflight -= 1;
         if st.inflight == 0 {
-            self.0.wake.notify_one();
+            self.0.poke(&st);
         }
     }
 }
@@ -189,6 +215,7 @@ impl Pool {
                 takes: 0,
                 error: None,
                 closed: false,
+                timer: alarm(),
             }),
             wake: Condvar::new(),
         });
@@ -219,13 +246,13 @@ impl Pool {
         let mut st = self.shared.lock();
         if let Some(e) = st.error.take() {
             // The thread stopped refilling until this was seen.
-            self.shared.wake.notify_one();
+            self.shared.poke(&st);
             return Err(e);
         }
         let set = st.ready.pop_front();
         if set.is_some() {
             st.takes += 1;
-            self.shared.wake.notify_one();
+            self.shared.poke(&st);
         }
         Ok(set)
     }
@@ -251,18 +278,33 @@ impl Drop for Pool {
             }
             return;
         }
-        let sets = {
+        let (sets, woken) = {
             let mut st = self.shared.lock();
             st.closed = true;
-            std::mem::take(&mut st.ready)
+            let woken = match &st.timer {
+                Some(t) => sys::timer_arm(t.as_raw_fd(), std::time::Duration::ZERO).is_ok(),
+                None => true,
+            };
+            (std::mem::take(&mut st.ready), woken)
         };
         self.shared.wake.notify_all();
         drop(sets);
         if let Some(t) = self.thread.take() {
-            // It finishes the set it is making (one spawn), drops it and
-            // returns.
-            let _ = t.join();
+            if woken {
+                // It finishes the set it is making (one spawn), drops it
+                // and returns.
+                let _ = t.join();
+            } else {
+                // Its timer could not be armed (a seccomp filter installed
+                // since the pool was made refuses timerfd_settime): it
+                // waits on, holding only the shared state, not joined
+                // rather than waited for forever.
+                std::mem::forget(t);
+                return;
+            }
         }
+        // The thread has returned: nothing waits on the timer any more.
+        drop(self.shared.lock().timer.take());
     }
 }
 
@@ -272,7 +314,32 @@ fn refill(shared: &Shared) {
     loop {
         {
             let mut st = shared.lock();
-            loop {
+            // With the timer: has it expired since the last set was made
+            // (REFILL_QUIET without a poke; or the pool is closing)?
+            let mut expired = false;
+            while let Some(fd) = st.timer.as_ref().map(|t| t.as_raw_fd()) {
+                if st.closed {
+                    return;
+                }
+                let busy = st.ready.len() >= shared.size || st.error.is_some() || st.inflight > 0;
+                if expired && !busy {
+                    break;
+                }
+                // Busy: whatever ends it pokes (a take, the last pooled
+                // spawn's end, the error's report) and the timer expires
+                // again. The descriptor stays open while this thread runs
+                // (the pool's drop closes it after the join).
+                drop(st);
+                let waited = sys::timer_wait(fd);
+                st = shared.lock();
+                if waited.is_err() {
+                    // Cannot happen on a timer descriptor; should it, the
+                    // condition variable takes over.
+                    st.timer = None;
+                }
+                expired = true;
+            }
+            while st.timer.is_none() {
                 while !st.closed
                     && (st.ready.len() >= shared.size || st.error.is_some() || st.inflight > 0)
                 {
@@ -306,7 +373,19 @@ fn refill(shared: &Shared) {
             Ok(set) => st.ready.push_back(set),
             Err(e) => st.error = Some(e.with_step("refill the pool")),
         }
+        // The next set after another quiet moment.
+        if st.timer.is_some() {
+            shared.poke(&st);
+        }
     }
+}
+
+/// The refill thread's timer, armed for the first fill; None if the
+/// kernel refuses one.
+fn alarm() -> Option<Fd> {
+    let t = sys::timer_internal().ok()?;
+    sys::timer_arm(t.as_raw_fd(), REFILL_QUIET).ok()?;
+    Some(t)
 }
 
 /// A new set of `types`: a holding child in them (a user namespace mapped

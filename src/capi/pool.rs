@@ -14,7 +14,10 @@ use crate::types::{ns_pool, ns_spawn_attr};
 /// The pool keeps `size` sets of never-used namespaces of `types` ready.
 /// One background thread of the pool makes them (the pool starts empty and
 /// fills within a few milliseconds per set) and makes another each time
-/// one is taken. Each set is handed out at most once: no process has ever
+/// one is taken, once the pool has gone 2 ms without a take and without a
+/// spawn running on a pooled set (making a set beside a spawn slows it).
+/// A take wakes no thread: it arms the pool's timer descriptor, and the
+/// kernel wakes the refill thread when it expires. Each set is handed out at most once: no process has ever
 /// run in a pooled namespace, so it is exactly as fresh as a new one. A
 /// pooled user namespace maps the caller's euid and egid (as when the pool
 /// was made) to 0, setgroups denied, as ns_spawn_attr_map_root does; with
@@ -30,7 +33,9 @@ use crate::types::{ns_pool, ns_spawn_attr};
 /// when its last process exits. Each ready set holds one descriptor per
 /// type and the kernel memory of its namespaces (a network namespace:
 /// some hundreds of KiB). While the pool exists the process has one more
-/// thread, so calls that need a single-threaded process
+/// thread and one more descriptor (a close-on-exec timerfd; without one,
+/// e.g. timerfd_create refused by a seccomp filter, a take wakes the
+/// thread at once instead), so calls that need a single-threaded process
 /// (unshare(CLONE_NEWUSER), setns into a user namespace from the caller
 /// itself) fail in it with EINVAL; the library's own calls do not need
 /// that.
@@ -80,7 +85,11 @@ pub extern "C" fn ns_pool_new(types: c_int, size: c_uint, flags: c_uint) -> *mut
 /// finish the set it is making), closes every ready set, and leaves no
 /// thread, descriptor or child process behind. Attrs that use the pool
 /// stay valid: their spawns then create every namespace themselves, as
-/// with an empty pool.
+/// with an empty pool. One exception, so that it never waits forever: if
+/// the thread that frees cannot arm the pool's timer (a seccomp filter
+/// installed since ns_pool_new refuses timerfd_settime), the refill
+/// thread, waiting on that timer, cannot be woken; it is left waiting with
+/// its timer descriptor, and the rest is freed.
 ///
 /// `pool`: from ns_pool_new, not yet freed, or NULL (then nothing
 /// happens).

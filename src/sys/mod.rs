@@ -459,3 +459,53 @@ pub(crate) fn wait_readable(fd: RawFd) -> io::Result<()> {
         }
     }
 }
+
+/// A one-shot CLOCK_MONOTONIC timer descriptor (timerfd_create(2)),
+/// close-on-exec, blocking reads, tracked.
+pub(crate) fn timer_internal() -> io::Result<Fd> {
+    Fd::create(|| {
+        // SAFETY: plain system call; the result is a new descriptor.
+        let fd = cvt(unsafe { libc::timerfd_create(libc::CLOCK_MONOTONIC, libc::TFD_CLOEXEC) })?;
+        // SAFETY: a new descriptor that nothing else owns.
+        Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    })
+}
+
+/// Arms a timer descriptor to expire once, `after` from now (at least
+/// 1 ns: a zero time would disarm it); arming again moves the expiry.
+pub(crate) fn timer_arm(fd: RawFd, after: std::time::Duration) -> io::Result<()> {
+    let nanos = after.subsec_nanos().max(u32::from(after.as_secs() == 0));
+    let t = libc::itimerspec {
+        it_interval: libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        },
+        it_value: libc::timespec {
+            tv_sec: after.as_secs() as libc::time_t,
+            tv_nsec: nanos as libc::c_long,
+        },
+    };
+    // SAFETY: t is a valid itimerspec; the old value is not asked for.
+    cvt(unsafe { libc::timerfd_settime(fd, 0, &t, std::ptr::null_mut()) }).map(drop)
+}
+
+/// Blocks until a timer descriptor has expired (since the last wait);
+/// EINTR is retried.
+pub(crate) fn timer_wait(fd: RawFd) -> io::Result<()> {
+    let mut n = 0u64;
+    loop {
+        // SAFETY: reads one u64 (the expiry count) into n.
+        let r = unsafe { libc::read(fd, (&mut n as *mut u64).cast(), 8) };
+        if r == 8 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if r >= 0 || e.raw_os_error() != Some(libc::EINTR) {
+            return Err(if r >= 0 {
+                io::Error::from_raw_os_error(libc::EIO)
+            } else {
+                e
+            });
+        }
+    }
+}

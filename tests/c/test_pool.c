@@ -7,9 +7,12 @@
  * down/up), a spawn from the pool running as pid 1 of the pooled PID
  * namespace; an empty or freed pool leaving the spawn to create every
  * namespace; a refill failure reported by the next take; freeing under
- * load leaving no thread, descriptor or child.
+ * load leaving no thread, descriptor or child; the refill thread woken
+ * without its timer (timerfd_create refused by seccomp), and a free that
+ * returns when a filter refuses timerfd_settime afterwards.
  */
-#include "check_spawn.h"
+#include "check_runtime.h"
+#include <sys/timerfd.h>
 
 static ns_spawn_attr *new_attr(void)
 {
@@ -319,6 +322,90 @@ static void test_free_under_load_leaks_nothing(void)
     CHECK_NO_CHILDREN();
 }
 
+/* timerfd_create refused (seccomp, ENOSYS): the refill thread waits on its
+ * condition variable instead of its timer; it still fills the pool, refills
+ * it after a take, and the free leaves nothing. */
+static void test_refill_without_timer(void)
+{
+    const struct deny_rule r[] = {{SYS_timerfd_create, ENOSYS}};
+    seccomp_deny(r, 1);
+    errno = 0;
+    CHECKF(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC) == -1 && errno == ENOSYS,
+           "the filter does not bite: errno %d", errno);
+    int tasks = count_tasks();
+    ns_pool *p = ns_pool_new(NS_USER | NS_UTS, 1, 0);
+    REQUIRE(p != NULL);
+    int fds[2];
+    for (int round = 0; round < 3; round++) { /* filled, then refilled */
+        int n = take_wait(p, fds);
+        CHECKF(n == 2, "take %d: %d", round, n);
+        for (int i = 0; i < n; i++)
+            close(fds[i]);
+    }
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    char out[64];
+    SH_OK(a, "hostname", out);
+    ns_spawn_attr_free(a);
+    ns_pool_free(p);
+    CHECKF(count_tasks() == tasks, "%d threads, %d before", count_tasks(), tasks);
+    CHECK_NO_CHILDREN();
+}
+
+/* A filter that refuses timerfd_settime installed after the pool was made
+ * (on this thread only: the refill thread waits on its timer): takes and
+ * spawns go on (the pool refills no more), and ns_pool_free returns
+ * instead of waiting forever for a thread it cannot wake; that thread and
+ * its timer descriptor are left, as the header says. */
+static void test_free_when_timer_refused(void)
+{
+    int tasks = count_tasks();
+    bool before[MAX_FDS], after[MAX_FDS];
+    count_fds(before);
+    ns_pool *p = ns_pool_new(NS_USER | NS_UTS, 1, 0);
+    REQUIRE(p != NULL);
+    int fds[2];
+    REQUIRE(take_wait(p, fds) == 2);
+    close(fds[0]);
+    close(fds[1]);
+    /* Refilled (a set of two namespaces takes about a millisecond, 2 ms
+     * after the take) and waiting on its timer again. */
+    usleep(200000);
+    const struct deny_rule r[] = {{SYS_timerfd_settime, EPERM}};
+    seccomp_deny(r, 1);
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    char out[64];
+    SH_OK(a, "hostname", out);
+    ns_spawn_attr_free(a);
+    double t0 = now_seconds();
+    ns_pool_free(p);
+    CHECKF(now_seconds() - t0 < 1.0, "ns_pool_free took %.1f s", now_seconds() - t0);
+    CHECKF(count_tasks() == tasks + 1, "%d threads, %d before", count_tasks(), tasks);
+    count_fds(after);
+    int extra = 0;
+    for (int fd = 0; fd < MAX_FDS; fd++) {
+        if (!after[fd] || before[fd])
+            continue;
+        char path[64], link[64] = "";
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        ssize_t k = readlink(path, link, sizeof link - 1);
+        if (k > 0)
+            link[k] = 0;
+        CHECKF(strcmp(link, "anon_inode:[timerfd]") == 0, "fd %d left: %s", fd, link);
+        extra++;
+    }
+    CHECKF(extra == 1, "%d descriptors left", extra);
+    CHECK_NO_CHILDREN();
+    /* The thread and its timer stay by design: end here, past the case's
+     * descriptor count. */
+    check_exit(check_failures ? 1 : 0);
+}
+
 /* In a child of fork(): spawns with the pool create everything, a take
  * is refused, the free returns at once; the parent's pool goes on. */
 static void test_fork_child(void)
@@ -370,5 +457,7 @@ int main(void)
     RUN(test_refill_error_reported);
     RUN(test_free_under_load_leaks_nothing);
     RUN(test_fork_child);
+    RUN(test_refill_without_timer);
+    RUN(test_free_when_timer_refused);
     return check_summary();
 }

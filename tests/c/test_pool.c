@@ -322,6 +322,18 @@ static void test_free_under_load_leaks_nothing(void)
     CHECK_NO_CHILDREN();
 }
 
+/* A user+uts spawn with the pool (a set if one is ready) runs. */
+static void spawn_user_uts_from(ns_pool *p)
+{
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    char out[64];
+    SH_OK(a, "hostname", out);
+    ns_spawn_attr_free(a);
+}
+
 /* timerfd_create refused (seccomp, ENOSYS): the refill thread waits on its
  * condition variable instead of its timer; it still fills the pool, refills
  * it after a take, and the free leaves nothing. */
@@ -342,13 +354,7 @@ static void test_refill_without_timer(void)
         for (int i = 0; i < n; i++)
             close(fds[i]);
     }
-    ns_spawn_attr *a = new_attr();
-    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
-    REQUIRE_OK(ns_spawn_attr_map_root(a));
-    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
-    char out[64];
-    SH_OK(a, "hostname", out);
-    ns_spawn_attr_free(a);
+    spawn_user_uts_from(p);
     ns_pool_free(p);
     CHECKF(count_tasks() == tasks, "%d threads, %d before", count_tasks(), tasks);
     CHECK_NO_CHILDREN();
@@ -375,13 +381,7 @@ static void test_free_when_timer_refused(void)
     usleep(200000);
     const struct deny_rule r[] = {{SYS_timerfd_settime, EPERM}};
     seccomp_deny(r, 1);
-    ns_spawn_attr *a = new_attr();
-    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
-    REQUIRE_OK(ns_spawn_attr_map_root(a));
-    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
-    char out[64];
-    SH_OK(a, "hostname", out);
-    ns_spawn_attr_free(a);
+    spawn_user_uts_from(p);
     double t0 = now_seconds();
     ns_pool_free(p);
     CHECKF(now_seconds() - t0 < 1.0, "ns_pool_free took %.1f s", now_seconds() - t0);

@@ -37,6 +37,15 @@
  *   5ns+join    the same joining the ready one;
  *   6ns         user+pid+mnt+uts+ipc+cgroup created;
  *   6ns+join    the same joining it.
+ *   6ns-floor   (root) what 6ns makes the kernel do, by hand: a
+ *               clone(CLONE_VM|CLONE_VFORK) with the six new namespaces, the
+ *               child writing its maps (setgroups deny, uid 0 and gid 0 ->
+ *               the caller's), making the tree private, resetting the signal
+ *               dispositions and mask, exec;
+ *   6ns+join-floor  the same with the calling thread in the joined network
+ *               namespace for the clone (a descriptor of its own from
+ *               /proc/thread-self/ns/net, setns there and back): so
+ *               6ns+join-floor / 6ns-floor is what the join costs the kernel.
  *   As root the calling thread enters the joined network namespace for the
  *   clone, which creates the rest (ns_spawn_attr_join); otherwise the
  *   program's own process joins it and then creates the five, and with a
@@ -67,9 +76,10 @@
 
 #include "linuxns.h"
 
-enum { CREATE, WARM, EMPTY, CREATE_D, J5, J5N, J6, J6N, FLOOR, NC };
+enum { CREATE, WARM, EMPTY, CREATE_D, J5, J5N, J6, J6N, FLOOR, J6F, J6NF, NC };
 static const char *names[NC] = {"create", "pool-warm", "pool-empty", "create+drain", "5ns",
-                                "5ns+join", "6ns",     "6ns+join",   "pool-floor"};
+                                "5ns+join", "6ns",     "6ns+join",   "pool-floor",
+                                "6ns-floor", "6ns+join-floor"};
 
 extern char **environ;
 
@@ -239,7 +249,7 @@ static char floor_stack[256 * 1024] __attribute__((aligned(64)));
 static double floor_once(const char *prog, ns_pool *pool)
 {
     int fds[8], n;
-    while ((n = ns_pool_take(pool, fds)) == 0)
+    while ((n = ns_pool_take(pool, fds)) == -EAGAIN)
         usleep(1000); /* not refilled yet */
     if (n != 6)
         die("ns_pool_take (floor)", n);
@@ -270,12 +280,126 @@ static double floor_once(const char *prog, ns_pool *pool)
     return now_ns() - t0;
 }
 
+/*
+ * 6ns-floor and 6ns+join-floor: the six new namespaces by hand, the child
+ * mapping itself as ns_spawn_attr_map_root does; with join >= 0 the
+ * calling thread is in that network namespace for the clone.
+ */
+struct six_arg {
+    const char *prog;
+    char uid_map[32], gid_map[32];
+};
+
+static void put(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+        _exit(124);
+    close(fd);
+}
+
+static int six_child(void *p)
+{
+    const struct six_arg *a = p;
+    put("/proc/self/setgroups", "deny");
+    put("/proc/self/uid_map", a->uid_map);
+    put("/proc/self/gid_map", a->gid_map);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        _exit(125);
+    static const uint64_t dfl[4];
+    for (long sig = 1; sig <= 64; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, dfl, NULL, 8L);
+    static const uint64_t empty_mask;
+    syscall(SYS_rt_sigprocmask, (long)SIG_SETMASK, &empty_mask, NULL, 8L);
+    char *argv[] = {"noop", NULL};
+    execve(a->prog, argv, environ);
+    _exit(127);
+}
+
+static double six_floor_once(const char *prog, int join)
+{
+    struct six_arg a = {.prog = prog};
+    snprintf(a.uid_map, sizeof a.uid_map, "0 %d 1\n", (int)geteuid());
+    snprintf(a.gid_map, sizeof a.gid_map, "0 %d 1\n", (int)getegid());
+    double t0 = now_ns();
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int back = -1;
+    if (join >= 0) {
+        back = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (back < 0 || setns(join, CLONE_NEWNET) != 0)
+            die("6ns+join-floor: setns(net)", -errno);
+    }
+    int pidfd = -1;
+    pid_t pid = clone(six_child, floor_stack + sizeof floor_stack,
+                      CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_NEWUSER | CLONE_NEWPID |
+                          CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP | SIGCHLD,
+                      &a, &pidfd);
+    int e = errno;
+    if (back >= 0) {
+        if (setns(back, CLONE_NEWNET) != 0)
+            die("6ns+join-floor: setns back", -errno);
+        close(back);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0)
+        die("6ns-floor: clone", -e);
+    close(pidfd);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        die("6ns-floor: the child failed", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return now_ns() - t0;
+}
+
 static double burst(const char *prog, ns_spawn_attr *a, int count)
 {
     double t0 = now_ns();
     for (int i = 0; i < count; i++)
         spawn_once(prog, a);
     return count / ((now_ns() - t0) / 1e9);
+}
+
+/*
+ * Why an unprivileged pool-warm needs an intermediate process: what the
+ * kernel answers when this thread tries to enter a pooled set's PID
+ * namespace for its children (as a privileged caller's thread does) or
+ * its user namespace first. The set is closed afterwards, never used.
+ */
+static void show_thread_joins(ns_pool *pool)
+{
+    int fds[8], n;
+    while ((n = ns_pool_take(pool, fds)) == -EAGAIN)
+        usleep(1000);
+    if (n != 6)
+        die("ns_pool_take (show)", n);
+    /* fds: cgroup uts ipc user pid net */
+    int r = setns(fds[4], CLONE_NEWPID), e = errno;
+    printf("calling thread: setns(pooled PID namespace, CLONE_NEWPID) = %d (%s)\n", r,
+           r ? strerror(e) : "entered");
+    r = setns(fds[3], CLONE_NEWUSER);
+    e = errno;
+    printf("calling thread: setns(pooled user namespace, CLONE_NEWUSER) = %d (%s; the pool's "
+           "refill thread makes the process multithreaded)\n",
+           r, r ? strerror(e) : "entered");
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+}
+
+/* One measurement of contender c. */
+static double measure(int c, const char *prog, ns_spawn_attr **attr, ns_pool *floor_pool, int net)
+{
+    switch (c) {
+    case FLOOR:
+        return floor_once(prog, floor_pool);
+    case J6F:
+        return six_floor_once(prog, -1);
+    case J6NF:
+        return six_floor_once(prog, net);
+    default:
+        return spawn_once(prog, attr[c]);
+    }
 }
 
 int main(int argc, char **argv)
@@ -321,6 +445,8 @@ int main(int argc, char **argv)
         (r = ns_spawn_attr_use_pool(attr[EMPTY], empty)) < 0)
         die("use_pool", r);
     usleep(500000);
+    if (!privileged)
+        show_thread_joins(warm);
     /* Warm-up: each contender a few times. */
     for (int i = 0; i < 5; i++)
         for (int c = 0; c < ncells; c++) {
@@ -330,10 +456,7 @@ int main(int argc, char **argv)
                 drain(empty, &h);
             if (c == CREATE_D)
                 drain(other, &h);
-            if (c == FLOOR)
-                floor_once(prog, floor_pool);
-            else
-                spawn_once(prog, attr[c]);
+            measure(c, prog, attr, floor_pool, net);
             release(&h);
         }
     double *s[NC];
@@ -356,7 +479,7 @@ int main(int argc, char **argv)
                 drain(empty, &h);
             if (c == CREATE_D)
                 drain(other, &h);
-            s[c][i] = c == FLOOR ? floor_once(prog, floor_pool) : spawn_once(prog, attr[c]);
+            s[c][i] = measure(c, prog, attr, floor_pool, net);
             release(&h);
         }
     }
@@ -364,7 +487,7 @@ int main(int argc, char **argv)
     printf("\nmedian microseconds per spawn+wait (create, pool-*: "
            "user+pid+mnt+uts+ipc+cgroup+net):\n");
     for (int c = 0; c < ncells; c++)
-        printf("  %-12s %8.1f\n", names[c], median(s[c], n, tmp) / 1e3);
+        printf("  %-15s %8.1f\n", names[c], median(s[c], n, tmp) / 1e3);
     printf("\nratios of medians, [95%% paired bootstrap interval]; PASS/MISS on the "
            "upper bound:\n");
     ratio("pool-warm / create", s[WARM], s[CREATE], n, 0.55);
@@ -376,6 +499,9 @@ int main(int argc, char **argv)
         ratio("pool-floor / create", s[FLOOR], s[CREATE], n, 0);
         ratio("5ns+join / 5ns", s[J5N], s[J5], n, 1.10);
         ratio("6ns+join / 6ns", s[J6N], s[J6], n, 1.10);
+        ratio("6ns+join-floor / 6ns-floor", s[J6NF], s[J6F], n, 0);
+        ratio("6ns / 6ns-floor", s[J6], s[J6F], n, 0);
+        ratio("6ns+join / 6ns+join-floor", s[J6N], s[J6NF], n, 0);
     }
 
     if (nburst > 0) {

@@ -23,7 +23,8 @@
  *               well): the same preceding work as pool-empty's, so that
  *               pool-empty / create+drain is what using an empty pool
  *               costs.
- *   pool-floor  (root) what pool-warm makes the kernel do, by hand: a set
+ *   pool-floor  what pool-warm makes the kernel do, by hand (as root; without
+ *               privileges see floor_unpriv_once, an intermediate): a set
  *               taken (ns_pool_take) from another warm pool beforehand, the
  *               calling thread in its PID namespace for a clone(CLONE_VM|
  *               CLONE_VFORK) and back, the child joining the other five,
@@ -180,6 +181,7 @@ static ns_spawn_attr *sandbox_attr(void)
     return attr_of(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP | NS_NET, -1);
 }
 
+static int privileged;
 static int pool_types = NS_USER | NS_PID | NS_UTS | NS_IPC | NS_CGROUP | NS_NET;
 
 /* The descriptors of the sets a drain took, closed after the spawn. */
@@ -353,6 +355,82 @@ static double six_floor_once(const char *prog, int join)
     return now_ns() - t0;
 }
 
+/*
+ * pool-floor without privileges: what pool-warm makes the kernel do then,
+ * by hand. The calling thread may not enter the pooled PID namespace
+ * (EPERM) nor the user namespace (EINVAL: the pools' threads), so a vfork
+ * child joins the user namespace first (gaining its capabilities), then
+ * the other five and the PID namespace for its children, creates the
+ * mount namespace and makes it private, and clones the program's process
+ * (CLONE_VM|CLONE_VFORK|CLONE_PARENT: the caller's child), which resets
+ * the signal dispositions and mask and execs; the joining child exits.
+ */
+static char final_stack[256 * 1024] __attribute__((aligned(64)));
+
+struct unpriv_arg {
+    const int *fds;
+    const char *prog;
+    pid_t final;
+};
+
+static int unpriv_final(void *p)
+{
+    const struct unpriv_arg *a = p;
+    static const uint64_t dfl[4];
+    for (long sig = 1; sig <= 64; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, dfl, NULL, 8L);
+    static const uint64_t empty_mask;
+    syscall(SYS_rt_sigprocmask, (long)SIG_SETMASK, &empty_mask, NULL, 8L);
+    char *argv[] = {"noop", NULL};
+    execve(a->prog, argv, environ);
+    _exit(127);
+}
+
+static int unpriv_joiner(void *p)
+{
+    struct unpriv_arg *a = p;
+    static const int order[] = {3, 0, 1, 2, 5, 4}; /* user cgroup uts ipc net pid */
+    static const int flag[] = {CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
+                               CLONE_NEWPID,    CLONE_NEWNET};
+    for (int i = 0; i < 6; i++)
+        if (setns(a->fds[order[i]], flag[order[i]]) != 0)
+            _exit(126);
+    if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        _exit(125);
+    a->final = clone(unpriv_final, final_stack + sizeof final_stack,
+                     CLONE_VM | CLONE_VFORK | CLONE_PARENT | SIGCHLD, a);
+    _exit(a->final > 0 ? 0 : 124);
+}
+
+static double floor_unpriv_once(const char *prog, ns_pool *pool)
+{
+    int fds[8], n;
+    while ((n = ns_pool_take(pool, fds)) == -EAGAIN)
+        usleep(1000); /* not refilled yet */
+    if (n != 6)
+        die("ns_pool_take (floor)", n);
+    struct unpriv_arg a = {fds, prog, -1};
+    double t0 = now_ns();
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t joiner = clone(unpriv_joiner, floor_stack + sizeof floor_stack,
+                         CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+    int e = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (joiner < 0)
+        die("floor: clone", -e);
+    int st;
+    if (waitpid(joiner, &st, 0) != joiner || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        die("floor: the joining child failed", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    if (waitpid(a.final, &st, 0) != a.final || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        die("floor: the child failed", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    return now_ns() - t0;
+}
+
 static double burst(const char *prog, ns_spawn_attr *a, int count)
 {
     double t0 = now_ns();
@@ -392,7 +470,7 @@ static double measure(int c, const char *prog, ns_spawn_attr **attr, ns_pool *fl
 {
     switch (c) {
     case FLOOR:
-        return floor_once(prog, floor_pool);
+        return privileged ? floor_once(prog, floor_pool) : floor_unpriv_once(prog, floor_pool);
     case J6F:
         return six_floor_once(prog, -1);
     case J6NF:
@@ -416,10 +494,13 @@ int main(int argc, char **argv)
     /* Without privileges: the pool cells only (the join cells need
      * ns_new(NS_NET) in the host's user namespace); a pooled set is then
      * joined through the intermediate process. */
-    int privileged = geteuid() == 0;
-    int ncells = privileged ? NC : CREATE_D + 1;
-    ns_pool *floor_pool = privileged ? ns_pool_new(pool_types, 8, 0) : NULL;
-    if (privileged && !floor_pool)
+    privileged = geteuid() == 0;
+    int cells[NC], ncells = 0;
+    for (int c = 0; c < NC; c++)
+        if (privileged || c <= CREATE_D || c == FLOOR)
+            cells[ncells++] = c;
+    ns_pool *floor_pool = ns_pool_new(pool_types, 8, 0);
+    if (!floor_pool)
         die("ns_pool_new (floor)", -errno);
     if (!privileged)
         printf("unprivileged (euid %d): the pool cells only\n", (int)geteuid());
@@ -449,7 +530,8 @@ int main(int argc, char **argv)
         show_thread_joins(warm);
     /* Warm-up: each contender a few times. */
     for (int i = 0; i < 5; i++)
-        for (int c = 0; c < ncells; c++) {
+        for (int k = 0; k < ncells; k++) {
+            int c = cells[k];
             usleep(pause_ms * 1000);
             struct held h = {.n = 0};
             if (c == EMPTY)
@@ -465,7 +547,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         int order[NC];
         for (int k = 0; k < ncells; k++)
-            order[k] = k;
+            order[k] = cells[k];
         for (int k = ncells - 1; k > 0; k--) {
             int j = rnd() % (k + 1), t = order[k];
             order[k] = order[j];
@@ -486,17 +568,17 @@ int main(int argc, char **argv)
     double *tmp = malloc(n * sizeof *tmp);
     printf("\nmedian microseconds per spawn+wait (create, pool-*: "
            "user+pid+mnt+uts+ipc+cgroup+net):\n");
-    for (int c = 0; c < ncells; c++)
-        printf("  %-15s %8.1f\n", names[c], median(s[c], n, tmp) / 1e3);
+    for (int k = 0; k < ncells; k++)
+        printf("  %-15s %8.1f\n", names[cells[k]], median(s[cells[k]], n, tmp) / 1e3);
     printf("\nratios of medians, [95%% paired bootstrap interval]; PASS/MISS on the "
            "upper bound:\n");
     ratio("pool-warm / create", s[WARM], s[CREATE], n, 0.55);
     ratio("pool-empty / create", s[EMPTY], s[CREATE], n, 1.05);
     ratio("pool-empty / create+drain", s[EMPTY], s[CREATE_D], n, 1.05);
     ratio("create+drain / create", s[CREATE_D], s[CREATE], n, 0);
+    ratio("pool-warm / pool-floor", s[WARM], s[FLOOR], n, 0);
+    ratio("pool-floor / create", s[FLOOR], s[CREATE], n, 0);
     if (privileged) {
-        ratio("pool-warm / pool-floor", s[WARM], s[FLOOR], n, 0);
-        ratio("pool-floor / create", s[FLOOR], s[CREATE], n, 0);
         ratio("5ns+join / 5ns", s[J5N], s[J5], n, 1.10);
         ratio("6ns+join / 6ns", s[J6N], s[J6], n, 1.10);
         ratio("6ns+join-floor / 6ns-floor", s[J6NF], s[J6F], n, 0);

@@ -151,7 +151,7 @@ run_pool() {
 	# process (the calling thread may not enter its PID namespace): the
 	# pool cells again as uid 65534, without the burst.
 	echo
-	echo "the pool cells as uid 65534 (setpriv), where a pooled set is joined through the intermediate process:"
+	echo "the pool cells and pool-floor as uid 65534 (setpriv), where a pooled set is joined through an intermediate process:"
 	BENCH_N=${BENCH_POOL_N:-300} BENCH_BURST=0 \
 		setpriv --reuid 65534 --regid 65534 --clear-groups \
 		"$out/pool_bench" "$out/noop"

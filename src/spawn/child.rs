@@ -12,6 +12,7 @@
 //!   `"child: <step>: <reason>"`.
 
 use std::ffi::{c_int, c_void};
+use std::sync::atomic::Ordering::Relaxed;
 
 use super::child_ops::*;
 use super::child_procattrs::*;
@@ -91,10 +92,20 @@ unsafe fn write_self_maps(plan: &Plan) -> Res {
 pub(crate) unsafe extern "C" fn intermediate_entry(arg: *mut c_void) -> ! {
     // SAFETY: per the contract above.
     let plan = unsafe { &*(arg as *const Plan) };
-    // SAFETY: raw syscalls only.
-    unsafe { close_others(plan) };
+    if !plan.files_shared {
+        // SAFETY: raw syscalls only.
+        unsafe { close_others(plan) };
+    }
     // SAFETY: raw syscalls only.
     match unsafe { intermediate(plan) } {
+        Ok((pid, pidfd)) if plan.files_shared => {
+            // The final child has exec'd or failed (its vfork); its pidfd
+            // is in the caller's table. The caller wakes when we exit.
+            plan.shared.final_pidfd.store(pidfd, Relaxed);
+            plan.shared.final_pid.store(pid, Relaxed);
+            // SAFETY: raw syscall.
+            unsafe { exit(0) }
+        }
         Ok((pid, pidfd)) => {
             let msg = Msg {
                 kind: MSG_CHILD,
@@ -237,7 +248,7 @@ unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> 
 pub(crate) unsafe extern "C" fn final_entry(arg: *mut c_void) -> ! {
     // SAFETY: per the contract above.
     let plan = unsafe { &*(arg as *const Plan) };
-    if plan.first_is_final {
+    if plan.first_is_final || plan.files_shared {
         // SAFETY: raw syscalls only.
         unsafe { close_others(plan) };
     }

@@ -4,6 +4,7 @@
 
 use std::ffi::{c_int, c_void};
 use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::Ordering::Relaxed;
 
 use super::plan::Plan;
 use super::prep::{SignalsBlocked, Stack};
@@ -27,6 +28,26 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure::Error(e)
     }
+}
+
+/// What [`Launch::run`] started.
+pub(crate) struct Started {
+    /// The first child.
+    pub pid: libc::pid_t,
+    pub pidfd: Option<Fd>,
+    /// Plan::files_shared: the final child's pidfd, which the intermediate
+    /// made in our descriptor table (its pid is in the plan's shared
+    /// memory).
+    pub final_pidfd: Option<Fd>,
+}
+
+/// The final child's pidfd that a files-shared intermediate reported, as
+/// a descriptor of ours (None: no final child).
+fn final_of(plan: &Plan, gate: &Exclusive) -> Option<Fd> {
+    let fd = plan.shared.final_pidfd.load(Relaxed);
+    // SAFETY: the intermediate's clone made it in our table (CLONE_PIDFD)
+    // while the gate was held, and nothing else owns it.
+    (plan.shared.final_pid.load(Relaxed) > 0 && fd >= 0).then(|| unsafe { gate.adopt(fd) })
 }
 
 /// How the first child is cloned.
@@ -70,7 +91,7 @@ impl Launch<'_> {
         plan: &mut Plan,
         needed: &[c_int],
         close_list: &mut Vec<c_int>,
-    ) -> Result<(libc::pid_t, Option<Fd>), Failure> {
+    ) -> Result<Started, Failure> {
         let blocked = SignalsBlocked::new();
         plan.caller_sigmask = sys::process::kernel_sigset(&blocked.0);
         if let super::plan::Run::Call {
@@ -106,8 +127,12 @@ impl Launch<'_> {
             // Not expected: the thread was in it a moment ago.
             // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
             let pidfd = (pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
+            let final_pidfd = plan.files_shared.then(|| final_of(plan, &gate)).flatten();
             drop(gate);
             drop(blocked);
+            if let Some(f) = &final_pidfd {
+                end_child(plan.shared.final_pid.load(Relaxed), Some(f));
+            }
             end_child(ret as libc::pid_t, pidfd.as_ref());
             return Err(
                 Error::io(e, "setns back to the calling thread's own namespaces")
@@ -117,9 +142,15 @@ impl Launch<'_> {
         }
         // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
         let pidfd = (pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
+        // Made in our table by the intermediate's clone, under the gate.
+        let final_pidfd = plan.files_shared.then(|| final_of(plan, &gate)).flatten();
         drop(gate);
         drop(blocked);
-        Ok((ret as libc::pid_t, pidfd))
+        Ok(Started {
+            pid: ret as libc::pid_t,
+            pidfd,
+            final_pidfd,
+        })
     }
 
     /// clone3, or clone(2) where a filter refuses it: the child's pid and

@@ -108,7 +108,7 @@ pub(crate) unsafe fn attempt(
     // exec'd or exited when run returns; plan, stack, maps, more, proc_plan
     // and close_list outlive it.
     let (pid, pidfd) = match unsafe { launch.run(&mut plan, &[], &mut close_list) } {
-        Ok(r) => r,
+        Ok(r) => (r.pid, r.pidfd),
         Err(Failure::CallerJoin) => return Err(Failure::Replan),
         Err(e) => return Err(e),
     };
@@ -143,6 +143,7 @@ fn plan(
         close_first: std::ptr::null(),
         nclose_first: 0,
         first_is_final: true,
+        files_shared: false,
         lean: true,
         supervise: false,
         joins: std::ptr::null(),
@@ -227,6 +228,7 @@ mod tests {
                         vfork: true,
                         sends_fds: false,
                         send_proc_dir: false,
+                        files_shared: false,
                     },
                     "{ask:?}"
                 );

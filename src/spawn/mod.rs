@@ -6,7 +6,12 @@
 //! with the caller's size; for a function it gets a copy (fork-like).
 //! Joins and time offsets go through an intermediate process, which joins,
 //! unshares, and clones the final child with CLONE_PARENT so it is still
-//! the caller's own child. A spawn with nothing but new namespaces and
+//! the caller's own child. For a program whose maps need nothing from the
+//! caller, the intermediate is a vfork child sharing the caller's
+//! descriptor table too, and the final child its vfork child: the final
+//! child's pidfd is made in the caller's table, and the caller sleeps
+//! until both are done, with no report channel ([`mode::Mode`]'s
+//! files_shared). A spawn with nothing but new namespaces and
 //! maps of the caller's own ids skips the general preparation ([`lean`]).
 //! Child side: see [`child`].
 

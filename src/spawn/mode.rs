@@ -80,6 +80,12 @@ pub(crate) struct Mode {
     /// The child sends its /proc/self for the maps (the caller's /proc is
     /// another PID namespace's).
     pub send_proc_dir: bool,
+    /// The intermediate of a program is a vfork child that shares the
+    /// caller's descriptor table (CLONE_FILES): the final child's pidfd,
+    /// from its clone, is the caller's at once, and the intermediate
+    /// reports through shared memory, as the final child does (vfork of
+    /// the intermediate). No report channel, no message, one wake-up.
+    pub files_shared: bool,
 }
 
 pub(crate) fn decide(a: &Ask) -> Mode {
@@ -101,16 +107,21 @@ pub(crate) fn decide(a: &Ask) -> Mode {
         (true, false) => Maps::Parent,
     };
     let send_proc_dir = maps == Maps::Parent && !a.proc_is_ours;
+    // A supervising intermediate outlives the spawn: its own memory; so
+    // does one that joins a time namespace (EUSERS otherwise).
+    let shares_memory = kind != Kind::Call && !a.supervise && !a.joins_time;
+    // An intermediate that needs nothing from the caller while it runs
+    // (no maps to wait for) and creates a program's process.
+    let files_shared = intermediate && kind == Kind::Exec && shares_memory && maps != Maps::Parent;
     Mode {
         intermediate,
         fast_joins,
-        // A supervising intermediate outlives the spawn: its own memory;
-        // so does one that joins a time namespace (EUSERS otherwise).
-        shares_memory: kind != Kind::Call && !a.supervise && !a.joins_time,
+        shares_memory,
         maps,
-        vfork: kind == Kind::Exec && !intermediate && maps != Maps::Parent,
-        sends_fds: intermediate || kind == Kind::Hold || send_proc_dir,
+        vfork: kind == Kind::Exec && (!intermediate || files_shared) && maps != Maps::Parent,
+        sends_fds: (intermediate && !files_shared) || kind == Kind::Hold || send_proc_dir,
         send_proc_dir,
+        files_shared,
     }
 }
 
@@ -162,8 +173,8 @@ mod tests {
             ..ask(Kind::Exec)
         });
         assert_eq!(
-            (m.intermediate, m.maps, m.vfork),
-            (true, Maps::Child, false)
+            (m.intermediate, m.maps, m.vfork, m.files_shared, m.sends_fds),
+            (true, Maps::Child, true, true, false)
         );
         let m = decide(&Ask {
             joins: true,
@@ -173,8 +184,8 @@ mod tests {
             ..ask(Kind::Exec)
         });
         assert_eq!(
-            (m.intermediate, m.maps, m.vfork),
-            (true, Maps::Parent, false)
+            (m.intermediate, m.maps, m.vfork, m.files_shared),
+            (true, Maps::Parent, false, false)
         );
         // A new time namespace needs an intermediate only without clone3.
         let time = Ask {
@@ -229,8 +240,23 @@ mod tests {
                 proc_is_ours: b(7),
             };
             let m = decide(&a);
-            // vfork only for a program needing no round trip.
-            assert!(!m.vfork || (kind == Kind::Exec && !m.intermediate && m.maps != Maps::Parent));
+            // vfork only for a program needing no round trip; an
+            // intermediate then shares the caller's descriptors.
+            assert!(
+                !m.vfork
+                    || (kind == Kind::Exec
+                        && m.maps != Maps::Parent
+                        && (!m.intermediate || m.files_shared))
+            );
+            assert!(
+                !m.files_shared || (m.intermediate && m.vfork && m.shares_memory && !a.supervise)
+            );
+            // Every intermediate of a program that needs no round trip
+            // and shares the caller's memory takes that path.
+            assert_eq!(
+                m.files_shared,
+                m.intermediate && kind == Kind::Exec && m.shares_memory && m.maps != Maps::Parent
+            );
             // Whatever needs an intermediate gets one; joins only when the
             // program's process cannot make them itself.
             let fast = a.joins_fast && !a.joins_time && !a.new_time;
@@ -252,7 +278,9 @@ mod tests {
             // A descriptor comes back exactly when something must send one.
             assert_eq!(
                 m.sends_fds,
-                m.intermediate || kind == Kind::Hold || (m.maps == Maps::Parent && !a.proc_is_ours)
+                (m.intermediate && !m.files_shared)
+                    || kind == Kind::Hold
+                    || (m.maps == Maps::Parent && !a.proc_is_ours)
             );
             // A vfork child has no report channel, so it can send nothing.
             assert!(!(m.vfork && m.sends_fds));

@@ -16,6 +16,7 @@
 
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
+use std::sync::atomic::Ordering::Relaxed;
 
 use super::attr::SpawnAttr;
 use super::child;
@@ -341,7 +342,12 @@ unsafe fn attempt(
             0
         } else {
             new as u32 as u64
-        } | if vfork { libc::CLONE_VFORK as u64 } else { 0 },
+        } | if vfork { libc::CLONE_VFORK as u64 } else { 0 }
+            | if mode.files_shared {
+                libc::CLONE_FILES as u64
+            } else {
+                0
+            },
         clear_sighand,
         extra3,
         exit_signal,
@@ -359,14 +365,21 @@ unsafe fn attempt(
     // SAFETY: the child runs entry(&plan) on stack_a; plan, stacks and
     // every pointer in plan outlive it (vfork, or we wait for the report
     // socket's EOF below).
-    let (first_pid, mut first_pidfd) =
-        unsafe { launch.run(&mut p.plan, &p.needed, &mut close_list) }?;
+    let started = unsafe { launch.run(&mut p.plan, &p.needed, &mut close_list) }?;
+    let (first_pid, mut first_pidfd) = (started.pid, started.pidfd);
     // Our copies of the child's ends: the report channel's EOF must come
     // from the children alone.
     p.drop_child_ends();
 
     // Collect.
     let outcome = match report {
+        // A files-shared intermediate has exited (vfork), its final
+        // child exec'd or failed (the intermediate's vfork).
+        None if mode.files_shared => Outcome {
+            error: shared_error(&p.plan.shared),
+            final_pid: Some(p.plan.shared.final_pid.load(Relaxed)).filter(|&pid| pid > 0),
+            final_pidfd: started.final_pidfd,
+        },
         None => Outcome {
             error: shared_error(&p.plan.shared),
             final_pid: Some(first_pid),

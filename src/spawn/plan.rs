@@ -245,6 +245,11 @@ pub(crate) struct SharedError {
     pub errno: AtomicI32,
     pub step: AtomicU32,
     pub arg: AtomicI32,
+    /// Plan::files_shared: the final child's pid (0: none created) and
+    /// its pidfd, a descriptor of the caller's (the intermediate's clone
+    /// made it in the shared table).
+    pub final_pid: AtomicI32,
+    pub final_pidfd: AtomicI32,
 }
 
 /// Every signal but SIGKILL and SIGSTOP, which cannot be changed
@@ -290,6 +295,12 @@ pub(crate) struct Plan {
     pub nclose_first: usize,
     /// The first child is the final one (no intermediate).
     pub first_is_final: bool,
+    /// The intermediate shares the caller's descriptor table and memory
+    /// and is a vfork child, as the final child is its vfork child
+    /// (Mode::files_shared): the intermediate closes nothing (the final
+    /// child closes the library's descriptors in its own copy), and
+    /// reports the final child through `shared`.
+    pub files_shared: bool,
     /// Built by the lean spawn (spawn::lean): of final_setup's steps, only
     /// the maps and the mount propagation can apply, and only they are
     /// looked at.

@@ -223,6 +223,13 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
         }
     };
     let self_maps = p.self_maps;
+    // The intermediate that reports through shared memory waits for the
+    // final child's exec (or failure) before it does.
+    let vfork_b = if mode.files_shared {
+        libc::CLONE_VFORK as u64
+    } else {
+        0
+    };
     let proc_plan = super::procplan::ProcPlan::of(&attr.proc);
     let new = attr.new_types;
     let plan = Plan {
@@ -233,6 +240,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
         close_first: std::ptr::null(),
         nclose_first: 0,
         first_is_final: !intermediate,
+        files_shared: mode.files_shared,
         lean: false,
         supervise: p.supervise,
         joins: joins.as_ptr(),
@@ -252,7 +260,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
             flags: if p.supervise {
                 vm | libc::CLONE_VFORK as u64 | p.clear_sighand
             } else {
-                libc::CLONE_PARENT as u64 | vm | p.clear_sighand
+                libc::CLONE_PARENT as u64 | vm | vfork_b | p.clear_sighand
             },
             exit_signal: if p.supervise { libc::SIGCHLD as u64 } else { 0 },
             stack: stack_b.as_ref().map_or(0, |s| s.base as u64),
@@ -263,7 +271,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
         final_legacy_flags: if p.supervise {
             vm | libc::CLONE_VFORK as u64 | libc::SIGCHLD as u64
         } else {
-            libc::CLONE_PARENT as u64 | vm | p.exit_signal
+            libc::CLONE_PARENT as u64 | vm | vfork_b | p.exit_signal
         },
         final_stack_top: stack_b.as_ref().map_or(0, |s| s.top()),
         maps_in_final: !intermediate,

@@ -180,10 +180,32 @@ static bool sandbox_lo_up(ns_spawn_attr *a, char *out, size_t size)
     return strstr(out, ",UP") != NULL;
 }
 
-static void test_spawn_from_pool_and_without(void)
+/* The pidfd's process (its fdinfo's Pid line). */
+static pid_t pid_of_pidfd(int pidfd)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+    int fd = SYS_OK(open(path, O_RDONLY | O_CLOEXEC));
+    read_all(fd, text, sizeof text);
+    close(fd);
+    const char *line = strstr(text, "\nPid:");
+    return line ? (pid_t)atoi(line + 5) : -1;
+}
+
+/* Three spawns each take a set (lo already up, as no new network namespace
+ * has it; three different network namespaces, read through the pidfd,
+ * which is the program's); freed, the spawns create everything. As uid
+ * 65534 a pooled PID namespace is joined through an intermediate process
+ * (the calling thread may not enter it), whose pidfd of the program the
+ * caller gets. */
+static void spawn_from_pool_and_without(bool nobody)
 {
     if (!have_ip())
         SKIP("no ip(8)");
+    if (nobody) {
+        SKIP_UNLESS_ROOT();
+        drop_to_nobody(NULL, NULL);
+    }
     int all = NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP | NS_NET;
     ns_pool *p = ns_pool_new(all & ~NS_MNT, 3, NS_POOL_LO_UP);
     REQUIRE(p != NULL);
@@ -204,6 +226,7 @@ static void test_spawn_from_pool_and_without(void)
         REQUIRE_OK(ns_spawn_attr_set_fd(a, 1, pipefd[1]));
         pid_t pid = REQUIRE_OK(ns_spawn("/bin/sh", argv, NULL, a, &pidfd));
         close(pipefd[1]);
+        CHECKF(pid_of_pidfd(pidfd) == pid, "pidfd of %d, not %d", pid_of_pidfd(pidfd), pid);
         int net = ns_open_pidfd(pidfd, NS_NET);
         REQUIRE_OK(net);
         ids[i] = id_of(net);
@@ -223,6 +246,16 @@ static void test_spawn_from_pool_and_without(void)
     CHECK(!sandbox_lo_up(a, out, sizeof out));
     ns_spawn_attr_free(a);
     CHECK_NO_CHILDREN();
+}
+
+static void test_spawn_from_pool_and_without(void)
+{
+    spawn_from_pool_and_without(false);
+}
+
+static void test_spawn_from_pool_as_nobody(void)
+{
+    spawn_from_pool_and_without(true);
 }
 
 /* As uid 65534: a pool of network namespaces without a user namespace
@@ -454,6 +487,7 @@ int main(void)
     RUN(test_bad_input);
     RUN(test_take_fresh_owned_set);
     RUN(test_spawn_from_pool_and_without);
+    RUN(test_spawn_from_pool_as_nobody);
     RUN(test_refill_error_reported);
     RUN(test_free_under_load_leaks_nothing);
     RUN(test_fork_child);

@@ -356,6 +356,9 @@ unsafe fn final_setup(plan: &Plan) -> Res {
 unsafe fn lean_setup(plan: &Plan) -> Res {
     // SAFETY: raw syscalls on prepared data.
     unsafe {
+        if plan.joins_in_final {
+            join_then_create(plan)?;
+        }
         write_self_maps(plan)?;
         set_propagation(plan)
     }

@@ -1,7 +1,9 @@
 //! The lean spawn: a program started in new namespaces with nothing else
 //! asked for (no descriptors, root, credentials or process attributes; at
 //! most maps of the caller's own ids, which the child writes itself, and
-//! joins the calling thread makes around the clone).
+//! joins that need no intermediate process: made by the calling thread
+//! around the clone, or by the program's process before it creates the
+//! new types, as a pooled set's are).
 //!
 //! It takes the general path's fast case (one CLONE_VM|CLONE_VFORK child,
 //! an error in shared memory, the same child code, [`child::final_entry`])
@@ -20,7 +22,7 @@ use super::converse::shared_error;
 use super::launch::{end_child, Failure, Launch};
 use super::parent::{caller_joins, Spawned};
 use super::plan::*;
-use super::prep::{have_clone3, propagation_flag, self_maps, SelfMaps, Stack};
+use super::prep::{have_clone3, prepare_joins, propagation_flag, self_maps, SelfMaps, Stack};
 use super::procplan::ProcPlan;
 use crate::error::Error;
 use crate::sys::{consts::CLONE_CLEAR_SIGHAND, CloneArgs};
@@ -53,18 +55,31 @@ pub(crate) unsafe fn attempt(
     } else {
         None
     };
-    // Joins only when the calling thread makes them all around the clone
-    // (see parent::caller_joins): the program's process is created in
-    // them, and its plan has none. Should the thread's setns be refused,
-    // the general path plans the spawn again and reports the error.
-    let caller = if attr.joins.is_empty() {
-        None
+    // Joins the general path would make without an intermediate (its
+    // fast joins): those the calling thread makes around the clone (see
+    // parent::caller_joins), and the rest by the program's process, which
+    // then creates the new types with unshare(2). Should the thread's
+    // setns be refused, the general path plans the spawn again and
+    // reports the error.
+    let (caller, child_joins) = if attr.joins.is_empty() {
+        (None, Vec::new())
     } else {
-        match caller_joins(attr) {
-            Some(c) if c.left == 0 => Some(c),
-            _ => return Err(Failure::Replan),
+        let caller = caller_joins(attr);
+        if caller.is_none() && !children_join(attr) {
+            return Err(Failure::Replan);
+        }
+        if caller.as_ref().is_some_and(|c| c.left == 0) {
+            (caller, Vec::new())
+        } else {
+            let mut joins = prepare_joins(attr)?;
+            if let Some(c) = &caller {
+                joins.retain(|j| !c.list.iter().any(|&(fd, _, _)| fd == j.fd));
+            }
+            (caller, joins)
         }
     };
+    // The child's own joins need their descriptors open in it.
+    let needed: Vec<std::ffi::c_int> = child_joins.iter().map(|j| j.fd).collect();
     let clone3 = have_clone3();
     let clear_sighand = if clone3 { CLONE_CLEAR_SIGHAND } else { 0 };
     let stack = Stack::get()?;
@@ -90,9 +105,23 @@ pub(crate) unsafe fn attempt(
         &proc_plan,
         clone3,
     );
+    if !child_joins.is_empty() {
+        plan.joins = child_joins.as_ptr();
+        plan.njoins = child_joins.len();
+        plan.joins_in_final = true;
+        plan.unshare_flags = new;
+    }
     let launch = Launch {
         entry: child::final_entry,
-        flags: libc::CLONE_VM as u64 | new as u32 as u64 | libc::CLONE_VFORK as u64,
+        // With joins of its own the child creates the new types after
+        // them (so that they are owned by a joined user namespace).
+        flags: libc::CLONE_VM as u64
+            | if child_joins.is_empty() {
+                new as u32 as u64
+            } else {
+                0
+            }
+            | libc::CLONE_VFORK as u64,
         clear_sighand,
         extra3: 0,
         exit_signal: libc::SIGCHLD as u64,
@@ -105,9 +134,9 @@ pub(crate) unsafe fn attempt(
     };
     let mut close_list = Vec::new();
     // SAFETY: the child (vfork) runs entry(&plan) on `stack` and has
-    // exec'd or exited when run returns; plan, stack, maps, more, proc_plan
-    // and close_list outlive it.
-    let (pid, pidfd) = match unsafe { launch.run(&mut plan, &[], &mut close_list) } {
+    // exec'd or exited when run returns; plan, stack, maps, more,
+    // proc_plan, child_joins and close_list outlive it.
+    let (pid, pidfd) = match unsafe { launch.run(&mut plan, &needed, &mut close_list) } {
         Ok(r) => (r.pid, r.pidfd),
         Err(Failure::CallerJoin) => return Err(Failure::Replan),
         Err(e) => return Err(e),
@@ -117,6 +146,17 @@ pub(crate) unsafe fn attempt(
         return Err(Failure::Error(err));
     }
     Ok(Spawned { pid, pidfd })
+}
+
+/// Joins the program's process may make itself before it creates the new
+/// types (no calling-thread joins): as the general path's fast joins
+/// (parent::attempt's Ask::joins_fast), none of PID or time, no new PID
+/// or time namespace, and no type both joined and new.
+fn children_join(attr: &SpawnAttr) -> bool {
+    let (joined, new) = (attr.joined_types(), attr.new_types);
+    joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) == 0
+        && new & (NS_PID | NS_TIME) == 0
+        && new & joined == 0
 }
 
 /// The plan of a lean spawn: everything but the program, the maps and the

@@ -177,6 +177,11 @@ pub(crate) unsafe fn spawn_with(
         // A set from the pool in place of creating its types; an empty
         // pool leaves the spawn as it is (it never waits for a refill).
         let pooled = attr.with_pooled_set(set)?;
+        // The pooled set's joins are fast ones when the calling thread
+        // may enter a pooled PID namespace (CAP_SYS_ADMIN): the lean path.
+        if let Some(r) = lean(&pooled) {
+            return r;
+        }
         // SAFETY: forwarded contract.
         return unsafe { run_attempts(&pooled, program, opts) };
     }

@@ -302,8 +302,8 @@ pub(crate) struct Plan {
     /// reports the final child through `shared`.
     pub files_shared: bool,
     /// Built by the lean spawn (spawn::lean): of final_setup's steps, only
-    /// the maps and the mount propagation can apply, and only they are
-    /// looked at.
+    /// the joins (joins_in_final), the maps and the mount propagation can
+    /// apply, and only they are looked at.
     pub lean: bool,
     /// The intermediate starts the program as its own child and exits with
     /// its status (a helper whose status a foreign reaper must not take).

@@ -480,17 +480,17 @@ static void test_lean_like_general_as_nobody(void)
     check_lean_like_general(NS_USER | NS_PID | NS_MNT | NS_UTS | NS_IPC | NS_CGROUP, true);
 }
 
-/* The same with a join the calling thread makes (root, a new PID
- * namespace: the network join is made around the clone), by both paths:
- * the program in the holder's network namespace and its new ones, the
- * caller's own namespaces unchanged. */
-static void test_lean_join_like_general(void)
+/* The same with a network join, by both paths: with a new PID namespace
+ * the calling thread makes it around the clone (root); without one the
+ * program's process joins, then creates the rest (with unshare, so that
+ * they are owned by its new user namespace). The program in the holder's
+ * network namespace and its new ones, the caller's own namespaces
+ * unchanged. */
+static void check_lean_join_like_general(int types)
 {
-    SKIP_UNLESS_ROOT();
     struct holder h;
     holder_start(&h, CLONE_NEWNET, NULL, HOLDER_KEEP_UID);
     int net = SYS_OK(open_ns_file(h.pid, "net"));
-    const int types = NS_USER | NS_PID | NS_MNT | NS_IPC | NS_CGROUP;
     struct seen seen[2];
     for (int k = 0; k < 2; k++) {
         ns_spawn_attr *a = attr_with(types);
@@ -525,6 +525,13 @@ static void test_lean_join_like_general(void)
     CHECK(ns_id_of(0, "net") != ns_id_of(h.pid, "net"));
     close(net);
     holder_stop(&h);
+}
+
+static void test_lean_join_like_general(void)
+{
+    SKIP_UNLESS_ROOT();
+    check_lean_join_like_general(NS_USER | NS_PID | NS_MNT | NS_IPC | NS_CGROUP);
+    check_lean_join_like_general(NS_USER | NS_MNT | NS_IPC | NS_CGROUP | NS_UTS);
 }
 
 int main(void)

@@ -52,7 +52,12 @@ use crate::types::ns_spawn_attr;
 /// CAP_SYS_ADMIN, other joins before a new PID or time namespace, a type
 /// both joined and new, a joined time namespace, time offsets) use a
 /// short-lived intermediate process, which creates the final child with
-/// CLONE_PARENT.
+/// CLONE_PARENT. Unless the caller must write the maps (custom maps, or a
+/// joined user namespace with maps) or a time namespace is joined (its
+/// setns refuses a process that shares memory), the intermediate shares
+/// the caller's memory and descriptor table and is started with vfork, as
+/// the final child is by it: the call returns once the program runs (or
+/// failed), with no message between the processes.
 ///
 /// A failure of any step before the program runs is returned as that
 /// step's negative errno, with ns_last_error reading "ns_spawn: child:

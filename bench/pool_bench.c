@@ -210,6 +210,21 @@ static void release(struct held *h)
     h->n = 0;
 }
 
+/* The contract's last steps in a floor's child, then the program: every
+ * signal disposition to its default, an empty mask, exec. */
+static _Noreturn void contract_exec(const char *prog)
+{
+    static const uint64_t dfl[4];
+    for (long sig = 1; sig <= 64; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            syscall(SYS_rt_sigaction, sig, dfl, NULL, 8L);
+    static const uint64_t empty_mask;
+    syscall(SYS_rt_sigprocmask, (long)SIG_SETMASK, &empty_mask, NULL, 8L);
+    char *argv[] = {"noop", NULL};
+    execve(prog, argv, environ);
+    _exit(127);
+}
+
 /*
  * pool-floor: what pool-warm makes the kernel do, by hand, with a set taken
  * from another warm pool beforehand (ns_pool_take: cgroup, uts, ipc, user,
@@ -235,15 +250,7 @@ static int floor_child(void *p)
             _exit(126);
     if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         _exit(125);
-    static const uint64_t dfl[4];
-    for (long sig = 1; sig <= 64; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            syscall(SYS_rt_sigaction, sig, dfl, NULL, 8L);
-    static const uint64_t empty_mask;
-    syscall(SYS_rt_sigprocmask, (long)SIG_SETMASK, &empty_mask, NULL, 8L);
-    char *argv[] = {"noop", NULL};
-    execve(a->prog, argv, environ);
-    _exit(127);
+    contract_exec(a->prog);
 }
 
 static char floor_stack[256 * 1024] __attribute__((aligned(64)));
@@ -308,15 +315,7 @@ static int six_child(void *p)
     put("/proc/self/gid_map", a->gid_map);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         _exit(125);
-    static const uint64_t dfl[4];
-    for (long sig = 1; sig <= 64; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            syscall(SYS_rt_sigaction, sig, dfl, NULL, 8L);
-    static const uint64_t empty_mask;
-    syscall(SYS_rt_sigprocmask, (long)SIG_SETMASK, &empty_mask, NULL, 8L);
-    char *argv[] = {"noop", NULL};
-    execve(a->prog, argv, environ);
-    _exit(127);
+    contract_exec(a->prog);
 }
 
 static double six_floor_once(const char *prog, int join)
@@ -376,15 +375,7 @@ struct unpriv_arg {
 static int unpriv_final(void *p)
 {
     const struct unpriv_arg *a = p;
-    static const uint64_t dfl[4];
-    for (long sig = 1; sig <= 64; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            syscall(SYS_rt_sigaction, sig, dfl, NULL, 8L);
-    static const uint64_t empty_mask;
-    syscall(SYS_rt_sigprocmask, (long)SIG_SETMASK, &empty_mask, NULL, 8L);
-    char *argv[] = {"noop", NULL};
-    execve(a->prog, argv, environ);
-    _exit(127);
+    contract_exec(a->prog);
 }
 
 static int unpriv_joiner(void *p)

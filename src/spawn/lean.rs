@@ -22,7 +22,9 @@ use super::converse::shared_error;
 use super::launch::{end_child, Failure, Launch};
 use super::parent::{caller_joins, Spawned};
 use super::plan::*;
-use super::prep::{have_clone3, prepare_joins, propagation_flag, self_maps, SelfMaps, Stack};
+use super::prep::{
+    children_join, have_clone3, prepare_joins, propagation_flag, self_maps, SelfMaps, Stack,
+};
 use super::procplan::ProcPlan;
 use crate::error::Error;
 use crate::sys::{consts::CLONE_CLEAR_SIGHAND, CloneArgs};
@@ -146,17 +148,6 @@ pub(crate) unsafe fn attempt(
         return Err(Failure::Error(err));
     }
     Ok(Spawned { pid, pidfd })
-}
-
-/// Joins the program's process may make itself before it creates the new
-/// types (no calling-thread joins): as the general path's fast joins
-/// (parent::attempt's Ask::joins_fast), none of PID or time, no new PID
-/// or time namespace, and no type both joined and new.
-fn children_join(attr: &SpawnAttr) -> bool {
-    let (joined, new) = (attr.joined_types(), attr.new_types);
-    joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) == 0
-        && new & (NS_PID | NS_TIME) == 0
-        && new & joined == 0
 }
 
 /// The plan of a lean spawn: everything but the program, the maps and the

@@ -256,10 +256,7 @@ unsafe fn attempt(
         // The program's process joins, then creates the new types: not a
         // PID or time namespace (children only), nor a user namespace
         // inside a joined one (its maps would need a round trip).
-        joins_fast: caller.is_some()
-            || (joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) == 0
-                && new & (NS_PID | NS_TIME) == 0
-                && new & joined == 0),
+        joins_fast: caller.is_some() || children_join(attr),
         time_offsets: !attr.time_offsets.is_empty(),
         new_time: new & NS_TIME != 0,
         maps: has_maps,

@@ -287,6 +287,17 @@ pub(crate) fn prepare_joins(attr: &SpawnAttr) -> Result<Vec<RawJoin>> {
     Ok(out)
 }
 
+/// Joins the program's process may make itself, then create the new types
+/// with unshare(2) (no calling-thread joins, no intermediate): none of PID
+/// or time (they apply to children only), no new PID or time namespace,
+/// and no type both joined and new.
+pub(crate) fn children_join(attr: &SpawnAttr) -> bool {
+    let (joined, new) = (attr.joined_types(), attr.new_types);
+    joined & !(NS_NET | NS_UTS | NS_IPC | NS_CGROUP | NS_MNT | NS_USER) == 0
+        && new & (NS_PID | NS_TIME) == 0
+        && new & joined == 0
+}
+
 pub(crate) fn propagation_flag(attr: &SpawnAttr) -> libc::c_ulong {
     if attr.new_types & NS_MNT == 0 {
         return 0;

@@ -1,18 +1,20 @@
 //! The lean spawn: a program started in new namespaces with nothing else
 //! asked for (no descriptors, root, credentials or process attributes; at
 //! most maps of the caller's own ids, which the child writes itself, and
-//! joins that need no intermediate process: made by the calling thread
-//! around the clone, or by the program's process before it creates the
-//! new types, as a pooled set's are).
+//! joins: made by the calling thread around the clone, or by the program's
+//! process before it creates the new types, as a privileged caller's
+//! pooled set's are, or, with no maps to write, by an intermediate
+//! process, as an unprivileged caller's pooled set's are).
 //!
-//! It takes the general path's fast case (one CLONE_VM|CLONE_VFORK child,
-//! an error in shared memory, the same child code, [`child::final_entry`])
-//! but builds the plan directly, without the general preparation's
-//! decisions, descriptors and heap copies: a spawn touches a fraction of
-//! the code and memory, which is what it costs when its caches are cold
-//! (other processes ran since the last spawn). Anything else, and any
-//! attempt the general path would plan again (clone3 found missing), goes
-//! through the general path.
+//! It takes the general path's fast cases (one CLONE_VM|CLONE_VFORK child,
+//! or a files-shared intermediate and its vfork child; an error in shared
+//! memory; the same child code, [`child::final_entry`] and
+//! [`child::intermediate_entry`]) but builds the plan directly, without
+//! the general preparation's decisions, descriptors and heap copies: a
+//! spawn touches a fraction of the code and memory, which is what it costs
+//! when its caches are cold (other processes ran since the last spawn).
+//! Anything else, and any attempt the general path would plan again
+//! (clone3 found missing), goes through the general path.
 
 use std::ffi::{c_char, CStr, CString};
 
@@ -63,28 +65,47 @@ pub(crate) unsafe fn attempt(
     // then creates the new types with unshare(2). Should the thread's
     // setns be refused, the general path plans the spawn again and
     // reports the error.
-    let (caller, child_joins) = if attr.joins.is_empty() {
-        (None, Vec::new())
+    // Joins no child of the calling thread can make (a PID namespace's
+    // without CAP_SYS_ADMIN, others before a new PID namespace) are made
+    // by an intermediate process, as the general path's files-shared one
+    // (mode::decide): it shares our memory and descriptor table, joins,
+    // creates the new types and clones the program's process as our
+    // child; with maps to write, or a time namespace to join (which a
+    // process sharing memory may not: EUSERS), the general path.
+    let (caller, child_joins, via_intermediate) = if attr.joins.is_empty() {
+        (None, Vec::new(), false)
     } else {
         let caller = caller_joins(attr);
         if caller.is_none() && !children_join(attr) {
-            return Err(Failure::Replan);
-        }
-        if caller.as_ref().is_some_and(|c| c.left == 0) {
-            (caller, Vec::new())
+            if maps.is_some() || attr.joined_types() & NS_TIME != 0 {
+                return Err(Failure::Replan);
+            }
+            (None, prepare_joins(attr)?, true)
+        } else if caller.as_ref().is_some_and(|c| c.left == 0) {
+            (caller, Vec::new(), false)
         } else {
             let mut joins = prepare_joins(attr)?;
             if let Some(c) = &caller {
                 joins.retain(|j| !c.list.iter().any(|&(fd, _, _)| fd == j.fd));
             }
-            (caller, joins)
+            (caller, joins, false)
         }
     };
-    // The child's own joins need their descriptors open in it.
-    let needed: Vec<std::ffi::c_int> = child_joins.iter().map(|j| j.fd).collect();
+    // The child's own joins need their descriptors open in it (an
+    // intermediate shares our table: the program's process closes them).
+    let needed: Vec<std::ffi::c_int> = if via_intermediate {
+        Vec::new()
+    } else {
+        child_joins.iter().map(|j| j.fd).collect()
+    };
     let clone3 = have_clone3();
     let clear_sighand = if clone3 { CLONE_CLEAR_SIGHAND } else { 0 };
     let stack = Stack::get()?;
+    let stack_b = if via_intermediate {
+        Some(Stack::get()?)
+    } else {
+        None
+    };
     let proc_plan = ProcPlan::plain();
     let envp = if envp.is_null() {
         // SAFETY: environ is the C library's, read once here.
@@ -110,11 +131,32 @@ pub(crate) unsafe fn attempt(
     if !child_joins.is_empty() {
         plan.joins = child_joins.as_ptr();
         plan.njoins = child_joins.len();
-        plan.joins_in_final = true;
+        plan.joins_in_final = !via_intermediate;
         plan.unshare_flags = new;
     }
+    if let Some(b) = &stack_b {
+        // The intermediate joins and creates; the program's process is
+        // its vfork child and ours (CLONE_PARENT, which takes no exit
+        // signal of its own through clone3).
+        let vm_vfork = (libc::CLONE_VM | libc::CLONE_VFORK) as u64;
+        plan.first_is_final = false;
+        plan.files_shared = true;
+        plan.final_args = CloneArgs {
+            flags: libc::CLONE_PARENT as u64 | vm_vfork | clear_sighand,
+            exit_signal: 0,
+            stack: b.base as u64,
+            stack_size: b.len as u64,
+            ..Default::default()
+        };
+        plan.final_legacy_flags = libc::CLONE_PARENT as u64 | vm_vfork | libc::SIGCHLD as u64;
+        plan.final_stack_top = b.top();
+    }
     let launch = Launch {
-        entry: child::final_entry,
+        entry: if via_intermediate {
+            child::intermediate_entry
+        } else {
+            child::final_entry
+        },
         // With joins of its own the child creates the new types after
         // them (so that they are owned by a joined user namespace).
         flags: libc::CLONE_VM as u64
@@ -123,7 +165,12 @@ pub(crate) unsafe fn attempt(
             } else {
                 0
             }
-            | libc::CLONE_VFORK as u64,
+            | libc::CLONE_VFORK as u64
+            | if via_intermediate {
+                libc::CLONE_FILES as u64
+            } else {
+                0
+            },
         clear_sighand,
         extra3: 0,
         exit_signal: libc::SIGCHLD as u64,
@@ -131,23 +178,55 @@ pub(crate) unsafe fn attempt(
         cgroup: None,
         needs_clone3: false,
         clone3,
-        new,
+        new: if via_intermediate { 0 } else { new },
         caller_joins: caller.as_ref().map_or(&[], |c| &c.list[..]),
     };
     let mut close_list = Vec::new();
     // SAFETY: the child (vfork) runs entry(&plan) on `stack` and has
-    // exec'd or exited when run returns; plan, stack, maps, more,
-    // proc_plan, child_joins and close_list outlive it.
-    let (pid, pidfd) = match unsafe { launch.run(&mut plan, &needed, &mut close_list) } {
-        Ok(r) => (r.pid, r.pidfd),
+    // exec'd or exited when run returns, as has an intermediate's child
+    // (its vfork) on `stack_b`; plan, the stacks, maps, more, proc_plan,
+    // child_joins and close_list outlive them.
+    let started = match unsafe { launch.run(&mut plan, &needed, &mut close_list) } {
+        Ok(r) => r,
         Err(Failure::CallerJoin) => return Err(Failure::Replan),
         Err(e) => return Err(e),
     };
-    if let Some(err) = shared_error(&plan.shared) {
-        end_child(pid, pidfd.as_ref());
+    let error = shared_error(&plan.shared);
+    if !via_intermediate {
+        if let Some(err) = error {
+            end_child(started.pid, started.pidfd.as_ref());
+            return Err(Failure::Error(err));
+        }
+        return Ok(Spawned {
+            pid: started.pid,
+            pidfd: started.pidfd,
+        });
+    }
+    // The intermediate has exited (vfork), reporting the program's
+    // process (pid in the plan, pidfd made in our table) or an error.
+    let final_pid = plan
+        .shared
+        .final_pid
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if error.is_some() && final_pid > 0 {
+        end_child(final_pid, started.final_pidfd.as_ref());
+    }
+    if let Some(fd) = &started.pidfd {
+        // Someone else (a reaper of the caller's) may have reaped it.
+        crate::sys::wait_pidfd(std::os::fd::AsRawFd::as_raw_fd(fd), started.pid);
+    }
+    if let Some(err) = error {
         return Err(Failure::Error(err));
     }
-    Ok(Spawned { pid, pidfd })
+    match (final_pid > 0, started.final_pidfd) {
+        (true, Some(pidfd)) => Ok(Spawned {
+            pid: final_pid,
+            pidfd: Some(pidfd),
+        }),
+        _ => Err(Error::new(libc::ECHILD, "child: intermediate process")
+            .with_hint("it ended without starting the program")
+            .into()),
+    }
 }
 
 /// The plan of a lean spawn: everything but the program, the maps and the
@@ -234,6 +313,21 @@ fn plan(
 mod tests {
     use super::super::mode::{decide, Ask, Kind, Maps, Mode};
 
+    /// What the lean spawn makes: a vfork child with no report channel,
+    /// after an intermediate sharing our memory and descriptors or not.
+    fn lean_mode(intermediate: bool, maps: Maps) -> Mode {
+        Mode {
+            intermediate,
+            fast_joins: false,
+            shares_memory: true,
+            maps,
+            vfork: true,
+            sends_fds: false,
+            send_proc_dir: false,
+            files_shared: intermediate,
+        }
+    }
+
     /// What the lean spawn does is what the general path decides for the
     /// same spawn: one CLONE_VM|CLONE_VFORK child, no intermediate, no
     /// report channel, maps (if any) written by the child.
@@ -249,20 +343,41 @@ mod tests {
                     proc_is_ours: true,
                     ..Default::default()
                 };
-                assert_eq!(
-                    decide(&ask),
-                    Mode {
-                        intermediate: false,
-                        fast_joins: false,
-                        shares_memory: true,
-                        maps: if maps { Maps::Child } else { Maps::None },
-                        vfork: true,
-                        sends_fds: false,
-                        send_proc_dir: false,
-                        files_shared: false,
-                    },
-                    "{ask:?}"
-                );
+                let want = lean_mode(false, if maps { Maps::Child } else { Maps::None });
+                assert_eq!(decide(&ask), want, "{ask:?}");
+            }
+        }
+    }
+
+    /// Joins that neither the calling thread nor the program's process can
+    /// make, no maps and no time namespace joined: the general path
+    /// decides a files-shared intermediate with a vfork child, as the lean
+    /// spawn makes; joining a time namespace, or with maps, it decides
+    /// otherwise, and the lean spawn leaves those to it.
+    #[test]
+    fn the_general_path_decides_the_same_intermediate() {
+        for clone3 in [false, true] {
+            for joins_user in [false, true] {
+                let ask = Ask {
+                    kind: Some(Kind::Exec),
+                    joins: true,
+                    joins_user,
+                    clone3,
+                    proc_is_ours: true,
+                    ..Default::default()
+                };
+                assert_eq!(decide(&ask), lean_mode(true, Maps::None), "{ask:?}");
+                let time = decide(&Ask {
+                    joins_time: true,
+                    ..ask
+                });
+                assert!(!time.files_shared && !time.shares_memory, "{ask:?}");
+                let maps = decide(&Ask {
+                    maps: true,
+                    maps_self_writable: true,
+                    ..ask
+                });
+                assert_ne!(maps.maps, Maps::None, "{ask:?}");
             }
         }
     }

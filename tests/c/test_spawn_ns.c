@@ -342,11 +342,14 @@ static int shared_mounts(pid_t pid)
     return n;
 }
 
+/* The file's first line, spaces squeezed; "" for an empty file (the map
+ * of a user namespace nobody has written). */
 static void first_line(pid_t pid, const char *file, char *buf, size_t size)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-    REQUIRE(read_file(path, buf, size) > 0);
+    buf[0] = '\0';
+    REQUIRE(read_file(path, buf, size) >= 0);
     buf[strcspn(buf, "\n")] = '\0';
     /* "         0       1000          1" -> "0 1000 1" */
     char *w = buf;
@@ -527,6 +530,74 @@ static void check_lean_join_like_general(int types)
     holder_stop(&h);
 }
 
+/* A program the intermediate started: in the holder's user, network and
+ * UTS namespaces and its PID namespace for children, in new mount and
+ * IPC ones, in ours otherwise, with clean signals. */
+static void check_seen_inside(const struct seen *s, const char *path, pid_t holder,
+                              uint64_t holder_pid_ns)
+{
+    for (size_t i = 0; i < N_KINDS; i++) {
+        const char *n = NS_KINDS[i].name;
+        int type = NS_KINDS[i].type;
+        uint64_t ours = ns_id_of(0, n), holders = ns_id_of(holder, n);
+        if (type == NS_PID)
+            CHECKF(s->ns[i] == holder_pid_ns, "%s: pid not the holder's children's", path);
+        else if (type & (NS_USER | NS_NET | NS_UTS))
+            CHECKF(s->ns[i] == holders, "%s: %s not the holder's", path, n);
+        else if (type & (NS_MNT | NS_IPC))
+            CHECKF(s->ns[i] != ours && s->ns[i] != holders, "%s: %s not new", path, n);
+        else
+            CHECKF(s->ns[i] == ours, "%s: %s not ours", path, n);
+    }
+    CHECKF(s->blk == 0 && s->ign == 0 && s->cgt == 0, "%s: signals", path);
+    CHECKF(strcmp(s->name, "sleep") == 0, "%s: Name %s", path, s->name);
+}
+
+/* Joins no child of ours can make without CAP_SYS_ADMIN (a PID
+ * namespace's, whose setns applies to the joiner's children only), by an
+ * intermediate process: the lean path's (no other attribute) and the
+ * general one's (a descriptor to set) start the program the same way, in
+ * the holder's user, PID, network and UTS namespaces and new mount and
+ * IPC ones, as our own child, with clean signals; a failed exec after the
+ * joins comes back from both and leaves no process. As uid 65534. */
+static void test_lean_intermediate_like_general(void)
+{
+    SKIP_UNLESS_ROOT();
+    drop_to_nobody(NULL, NULL);
+    struct holder h;
+    holder_start(&h, CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS, "lnstest-inter",
+                 HOLDER_KEEP_UID);
+    static const char *joined[] = {"user", "pid_for_children", "net", "uts"};
+    static const int joined_type[] = {NS_USER, NS_PID, NS_NET, NS_UTS};
+    int fds[4];
+    for (int i = 0; i < 4; i++)
+        fds[i] = SYS_OK(open_ns_file(h.pid, joined[i]));
+    uint64_t holder_pid_ns = ns_id_of(h.pid, "pid_for_children");
+    CHECK(holder_pid_ns != ns_id_of(0, "pid"));
+    struct seen seen[2];
+    for (int k = 0; k < 2; k++) {
+        ns_spawn_attr *a = attr_with(NS_MNT | NS_IPC);
+        for (int i = 0; i < 4; i++)
+            REQUIRE_OK(ns_spawn_attr_join(a, fds[i], joined_type[i]));
+        if (k)
+            REQUIRE_OK(ns_spawn_attr_set_fd(a, 0, 0));
+        spawn_and_look(a, &seen[k]);
+        /* A failed exec after the joins. */
+        char *argv[] = {"lnstest", NULL};
+        CHECK_ERR(ns_spawn("/nonexistent/lnstest", argv, NULL, a, NULL), ENOENT);
+        pid_t kids[4];
+        CHECKF(children_of_self(kids, 4) == 1 && kids[0] == h.pid,
+               "%s: a process is left besides the holder", k ? "general" : "lean");
+        CHECK(waitpid(-1, NULL, WNOHANG) == 0);
+        ns_spawn_attr_free(a);
+    }
+    check_seen_inside(&seen[0], "lean", h.pid, holder_pid_ns);
+    check_seen_inside(&seen[1], "general", h.pid, holder_pid_ns);
+    for (int i = 0; i < 4; i++)
+        close(fds[i]);
+    holder_stop(&h);
+}
+
 static void test_lean_join_like_general(void)
 {
     SKIP_UNLESS_ROOT();
@@ -553,5 +624,6 @@ int main(void)
     RUN(test_lean_like_general);
     RUN(test_lean_like_general_as_nobody);
     RUN(test_lean_join_like_general);
+    RUN(test_lean_intermediate_like_general);
     return check_summary();
 }

@@ -101,13 +101,17 @@ impl Launch<'_> {
             *sigmask = plan.caller_sigmask;
         }
         let gate = Exclusive::take();
-        *close_list = gate
-            .snapshot()
-            .into_iter()
-            .filter(|fd| !needed.contains(fd))
-            .collect();
-        // Sorted: the child closes runs of consecutive numbers at once.
-        close_list.sort_unstable();
+        // A lean plan's program execs right after its setup and closes
+        // none: every library descriptor is close-on-exec (see fdtrack).
+        if !plan.lean {
+            *close_list = gate
+                .snapshot()
+                .into_iter()
+                .filter(|fd| !needed.contains(fd))
+                .collect();
+            // Sorted: the child closes runs of consecutive numbers at once.
+            close_list.sort_unstable();
+        }
         plan.close_first = close_list.as_ptr();
         plan.nclose_first = close_list.len();
         // The child is created in them; the thread goes back right after

@@ -91,13 +91,6 @@ pub(crate) unsafe fn attempt(
             (caller, joins, false)
         }
     };
-    // The child's own joins need their descriptors open in it (an
-    // intermediate shares our table: the program's process closes them).
-    let needed: Vec<std::ffi::c_int> = if via_intermediate {
-        Vec::new()
-    } else {
-        child_joins.iter().map(|j| j.fd).collect()
-    };
     let clone3 = have_clone3();
     let clear_sighand = if clone3 { CLONE_CLEAR_SIGHAND } else { 0 };
     let stack = Stack::get()?;
@@ -181,12 +174,14 @@ pub(crate) unsafe fn attempt(
         new: if via_intermediate { 0 } else { new },
         caller_joins: caller.as_ref().map_or(&[], |c| &c.list[..]),
     };
+    // The program's process closes no library descriptor: it execs right
+    // after its setup, and they are all close-on-exec (see fdtrack).
     let mut close_list = Vec::new();
     // SAFETY: the child (vfork) runs entry(&plan) on `stack` and has
     // exec'd or exited when run returns, as has an intermediate's child
     // (its vfork) on `stack_b`; plan, the stacks, maps, more, proc_plan,
     // child_joins and close_list outlive them.
-    let started = match unsafe { launch.run(&mut plan, &needed, &mut close_list) } {
+    let started = match unsafe { launch.run(&mut plan, &[], &mut close_list) } {
         Ok(r) => r,
         Err(Failure::CallerJoin) => return Err(Failure::Replan),
         Err(e) => return Err(e),

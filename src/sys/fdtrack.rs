@@ -10,6 +10,13 @@
 //! child take a snapshot of the register at the moment of the clone; the
 //! child closes what the snapshot lists, except its own.
 //!
+//! Every tracked descriptor is close-on-exec. So the lean spawn's program
+//! (spawn::lean), which execs right after a few system calls that wait for
+//! nothing, closes none of them itself: its exec does, and until then the
+//! caller holds the gate exclusively (vfork), as for any clone. Closing
+//! them one by one before the exec would cost its spawn time in
+//! proportion to the library's descriptors (a pool's sets).
+//!
 //! Descriptors handed to the caller (ns_open_pid's, a spawn's pidfd) are
 //! the caller's from the moment they exist, and like any of the caller's a
 //! fork-like child (ns_clone) inherits them; they are not tracked, or stop

@@ -21,6 +21,17 @@ static ns_spawn_attr *new_attr(void)
     return a;
 }
 
+/* An attribute creating `types`, mapped as the pool's user namespace is
+ * (map_root), taking sets from `p`. */
+static ns_spawn_attr *pooled_attr(ns_pool *p, int types)
+{
+    ns_spawn_attr *a = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, types));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    return a;
+}
+
 static bool have_ip(void)
 {
     return access("/usr/sbin/ip", X_OK) == 0 || access("/sbin/ip", X_OK) == 0 ||
@@ -267,10 +278,7 @@ static void test_refill_error_reported(void)
     drop_to_nobody(NULL, NULL);
     ns_pool *p = ns_pool_new(NS_NET, 1, 0);
     REQUIRE(p != NULL);
-    ns_spawn_attr *a = new_attr();
-    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_NET));
-    REQUIRE_OK(ns_spawn_attr_map_root(a));
-    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    ns_spawn_attr *a = pooled_attr(p, NS_USER | NS_NET);
     usleep(100000);
     char out[256];
     SH_OK(a, "echo ok", out);
@@ -329,10 +337,7 @@ static void test_free_under_load_leaks_nothing(void)
     int tasks = count_tasks();
     ns_pool *p = ns_pool_new(NS_USER | NS_UTS | NS_IPC | NS_NET, 4, NS_POOL_LO_UP);
     REQUIRE(p != NULL);
-    ns_spawn_attr *a = new_attr();
-    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS | NS_IPC | NS_NET | NS_PID));
-    REQUIRE_OK(ns_spawn_attr_map_root(a));
-    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    ns_spawn_attr *a = pooled_attr(p, NS_USER | NS_UTS | NS_IPC | NS_NET | NS_PID);
     struct load l = {.a = a};
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
@@ -358,10 +363,7 @@ static void test_free_under_load_leaks_nothing(void)
 /* A user+uts spawn with the pool (a set if one is ready) runs. */
 static void spawn_user_uts_from(ns_pool *p)
 {
-    ns_spawn_attr *a = new_attr();
-    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
-    REQUIRE_OK(ns_spawn_attr_map_root(a));
-    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    ns_spawn_attr *a = pooled_attr(p, NS_USER | NS_UTS);
     char out[64];
     SH_OK(a, "hostname", out);
     ns_spawn_attr_free(a);
@@ -447,10 +449,7 @@ static void test_fork_child(void)
         SKIP("no ip(8)");
     ns_pool *p = ns_pool_new(NS_USER | NS_NET, 2, NS_POOL_LO_UP);
     REQUIRE(p != NULL);
-    ns_spawn_attr *a = new_attr();
-    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_NET | NS_PID));
-    REQUIRE_OK(ns_spawn_attr_map_root(a));
-    REQUIRE_OK(ns_spawn_attr_use_pool(a, p));
+    ns_spawn_attr *a = pooled_attr(p, NS_USER | NS_NET | NS_PID);
     int fds[2];
     REQUIRE(take_wait(p, fds) == 2); /* the refill thread works */
     close(fds[0]);
@@ -482,6 +481,131 @@ static void test_fork_child(void)
     CHECK_NO_CHILDREN();
 }
 
+/* General-path spawns (a descriptor to set: report sockets, pipes) in a
+ * loop, until told to stop. */
+struct churn {
+    volatile int stop;
+    int spawns;
+};
+
+static void *churner(void *arg)
+{
+    struct churn *c = arg;
+    ns_spawn_attr *g = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(g, NS_USER | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_map_root(g));
+    REQUIRE_OK(ns_spawn_attr_set_fd(g, 0, 0));
+    while (!c->stop) {
+        char *argv[] = {"true", NULL};
+        pid_t pid = ns_spawn("/bin/true", argv, NULL, g, NULL);
+        int st;
+        if (pid > 0 && wait_child(pid, &st) == pid)
+            c->spawns++;
+    }
+    ns_spawn_attr_free(g);
+    return NULL;
+}
+
+static int count_fds_of(const bool open[MAX_FDS])
+{
+    int n = 0;
+    for (int fd = 0; fd < MAX_FDS; fd++)
+        n += open[fd];
+    return n;
+}
+
+/* The descriptors a lean spawn's program has (ls's directory among
+ * them), its stdout our own fd 1 for the while (a descriptor to set would
+ * take the general path). */
+static void lean_fd_list(ns_spawn_attr *a, char *out, size_t size)
+{
+    int p[2];
+    SYS_OK(pipe2(p, O_CLOEXEC));
+    int saved = SYS_OK(fcntl(1, F_DUPFD_CLOEXEC, 3));
+    SYS_OK(dup2(p[1], 1));
+    close(p[1]);
+    char *argv[] = {"sh", "-c", "ls /proc/self/fd | tr '\\n' ' '", NULL};
+    pid_t pid = ns_spawn("/bin/sh", argv, NULL, a, NULL);
+    SYS_OK(dup2(saved, 1));
+    close(saved);
+    REQUIRE_OK(pid);
+    read_all(p[0], out, size);
+    close(p[0]);
+    int st;
+    REQUIRE(wait_child(pid, &st) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* Every descriptor the library holds is close-on-exec: a lean spawn's
+ * program (which closes none of them before its exec) has its standard
+ * three and nothing of ours, while pools hold sets (and refill) and
+ * another thread's spawns have report channels in flight. */
+static void test_library_fds_close_on_exec(void)
+{
+    bool mine[MAX_FDS], inherited[MAX_FDS] = {false};
+    REQUIRE(count_fds(mine) >= 0);
+    for (int fd = 3; fd < MAX_FDS; fd++)
+        inherited[fd] = mine[fd] && !(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    ns_pool *p = ns_pool_new(NS_USER | NS_PID | NS_NET | NS_UTS, 2, NS_POOL_LO_UP);
+    REQUIRE(p != NULL);
+    ns_spawn_attr *a = pooled_attr(p, NS_USER | NS_PID | NS_NET | NS_UTS | NS_IPC);
+    /* A lean attribute with a join (a copy of the descriptor, ours). */
+    int uts = SYS_OK(open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC));
+    ns_spawn_attr *j = new_attr();
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(j, NS_USER | NS_IPC));
+    REQUIRE_OK(ns_spawn_attr_map_root(j));
+    REQUIRE_OK(ns_spawn_attr_join(j, uts, NS_UTS));
+    close(uts);
+    /* Filled: two sets of four and the refill timer. */
+    for (int i = 0; i < 5000 && count_fds(NULL) < count_fds_of(mine) + 9; i++)
+        usleep(1000);
+    struct churn c = {0, 0};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, churner, &c) == 0);
+    int library_fds = 0;
+    for (int i = 0; i < 60; i++) {
+        char out[256];
+        lean_fd_list(i % 2 ? a : j, out, sizeof out);
+        /* Its standard three, what it inherits of the test's own (not
+         * close-on-exec), and ls's directory: nothing else. */
+        int others = 0;
+        for (char *w = strtok(out, " "); w; w = strtok(NULL, " ")) {
+            int fd = atoi(w);
+            if (fd > 2 && !(fd < MAX_FDS && inherited[fd]))
+                others++;
+        }
+        CHECKF(others == 1, "spawn %d: %d descriptors besides ls's and the inherited", i,
+               others - 1);
+        if (i % 10 == 0) {
+            /* Ours now: any descriptor the test did not open itself. */
+            bool now[MAX_FDS];
+            REQUIRE(count_fds(now) >= 0);
+            for (int fd = 3; fd < MAX_FDS; fd++) {
+                if (!now[fd] || mine[fd])
+                    continue;
+                char path[64], info[512];
+                snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+                if (read_file(path, info, sizeof info) <= 0)
+                    continue; /* closed meanwhile */
+                const char *f = strstr(info, "flags:");
+                REQUIRE(f != NULL);
+                unsigned long flags = strtoul(f + 6, NULL, 8);
+                CHECKF(flags & O_CLOEXEC, "descriptor %d: flags 0%lo", fd, flags);
+                library_fds++;
+            }
+        }
+    }
+    c.stop = 1;
+    REQUIRE(pthread_join(t, NULL) == 0);
+    /* The full pool's sets, its timer and the join's copy were there to
+     * look at (first scan); the other thread did spawn meanwhile. */
+    CHECKF(library_fds >= 10, "%d library descriptors seen", library_fds);
+    CHECK(c.spawns > 0);
+    ns_spawn_attr_free(a);
+    ns_spawn_attr_free(j);
+    ns_pool_free(p);
+    CHECK_NO_CHILDREN();
+}
+
 int main(void)
 {
     RUN(test_bad_input);
@@ -493,5 +617,6 @@ int main(void)
     RUN(test_fork_child);
     RUN(test_refill_without_timer);
     RUN(test_free_when_timer_refused);
+    RUN(test_library_fds_close_on_exec);
     return check_summary();
 }

@@ -2258,17 +2258,21 @@ int ns_spawn_attr_use_pool(struct ns_spawn_attr *attr, const struct ns_pool *poo
  * attr: an ns_spawn_attr may be used by any number of threads at once for
  * spawning (ns_spawn, ns_spawn_fn), but its setters and
  * ns_spawn_attr_free must not run concurrently with any use of the same
- * attr. A child of one call never holds a descriptor of another call (the
- * library's descriptors are tracked, and a child closes every other
- * call's before anything else). Runtimes that reap children themselves
- * (SIGCHLD ignored, a SIGCHLD handler or a thread calling waitpid(-1)) do
- * not change the outcome: success means the program started, failure
- * that it did not; the library tracks its children only by pidfds (never
- * by a pid looked up later). The intermediate process of a join or time
- * offset is the caller's child too and sends SIGCHLD when it exits (the
- * final child inherits its exit signal through CLONE_PARENT): a SIGCHLD
- * handler may see that pid, and the library reaps it unless the handler
- * already did. ns_last_error is per thread.
+ * attr. A program never gets a descriptor of another call: the library's
+ * descriptors are all close-on-exec and tracked; a child that does more
+ * than enter namespaces and write its own maps (descriptors, root,
+ * credentials, an ns_spawn_fn function) closes every other call's before
+ * anything else; the program of a spawn that asks for nothing more
+ * leaves them to its exec, a few system calls later. Runtimes that reap
+ * children themselves (SIGCHLD ignored, a SIGCHLD handler or a thread
+ * calling waitpid(-1)) do not change the outcome: success means the
+ * program started, failure that it did not; the library tracks its
+ * children only by pidfds (never by a pid looked up later). The
+ * intermediate process of a join or time offset is the caller's child
+ * too and sends SIGCHLD when it exits (the final child inherits its exit
+ * signal through CLONE_PARENT): a SIGCHLD handler may see that pid, and
+ * the library reaps it unless the handler already did. ns_last_error is
+ * per thread.
  *
  * Kernel: clone3 (5.3); a seccomp filter that refuses clone3 (ENOSYS or
  * EPERM), also one installed after earlier spawns, makes the library use

@@ -108,10 +108,11 @@
  * - Descriptor inheritance: as with posix_spawn, a spawned program inherits
  *   the caller's descriptors that are not close-on-exec, unless
  *   ns_spawn_attr_set_close_fds says otherwise; ns_spawn_attr_set_fd places
- *   descriptors. A child never holds a descriptor of another concurrent
- *   call: the library's own are tracked and closed first thing in every
- *   child. Give your own descriptors close-on-exec when several threads
- *   spawn, or the other children inherit them.
+ *   descriptors. A program never gets a descriptor of another concurrent
+ *   call: the library's own are close-on-exec and tracked, and a child
+ *   that does more than enter namespaces before its exec closes them
+ *   first thing. Give your own descriptors close-on-exec when several
+ *   threads spawn, or the other children inherit them.
  * - The shared attribute rule: an ns_spawn_attr may be used by any number
  *   of threads at once for spawning (ns_spawn, ns_spawn_fn); its setters
  *   and ns_spawn_attr_free must not run concurrently with any use of the

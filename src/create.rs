@@ -136,6 +136,7 @@ fn empty_pid_ns_of_a_helper() -> Result<OwnedFd> {
             Options {
                 internal: true,
                 supervise: false,
+                pidfd_unused: false,
             },
         )
     }?;
@@ -179,6 +180,7 @@ pub fn new_userns(
     let opts = Options {
         internal: true,
         supervise: false,
+        pidfd_unused: false,
     };
     let program = Program::Hold {
         unshare: 0,

@@ -324,6 +324,7 @@ fn run_helper(
     let opts = Options {
         internal: true,
         supervise: !features::pidfd_info_exit(),
+        pidfd_unused: false,
     };
     // SAFETY: argv is NULL-terminated; envp NULL is our environment.
     let child = unsafe { spawn_with(&attr, program, opts) }.map_err(|e| {

@@ -440,6 +440,7 @@ pub(crate) fn make_set(types: c_int, lo_up: bool) -> Result<NsSetFds> {
     let opts = Options {
         internal: true,
         supervise: false,
+        pidfd_unused: false,
     };
     // SAFETY: a holding child runs no user code.
     unsafe { spawn_with(&attr, program, opts) }?;

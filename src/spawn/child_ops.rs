@@ -146,6 +146,15 @@ pub(crate) unsafe fn die(plan: &Plan, err: (Step, isize, i32)) -> ! {
     use std::sync::atomic::Ordering::Relaxed;
     let (step, ret, arg) = err;
     let errno = (-ret) as i32;
+    if plan.pidfd_on_error {
+        // SAFETY: raw syscalls; the descriptor lands in the caller's table
+        // (shared until exec), where the caller adopts it under its gate.
+        let fd = unsafe {
+            let me = syscall(libc::SYS_getpid, &[]);
+            syscall(libc::SYS_pidfd_open, &[me as usize, 0])
+        };
+        plan.shared.own_pidfd.store(fd as i32, Relaxed);
+    }
     plan.shared.errno.store(errno, Relaxed);
     plan.shared.arg.store(arg, Relaxed);
     plan.shared.step.store(step as u32, Relaxed);

@@ -70,6 +70,9 @@ pub(crate) struct Launch<'a> {
     pub clone3: bool,
     /// The namespace flags, for messages.
     pub new: c_int,
+    /// CLONE_PIDFD: the child's pidfd taken at clone (else the plan's
+    /// pidfd_on_error stands in for it).
+    pub pidfd: bool,
     /// Joined namespaces the calling thread enters for the clone alone, so
     /// that the child is created in them: (the join's descriptor, its
     /// CLONE_NEW* type, a descriptor of the thread's namespace of that type
@@ -144,8 +147,17 @@ impl Launch<'_> {
                     .into(),
             );
         }
-        // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
-        let pidfd = (pidfd >= 0).then(|| unsafe { gate.adopt(pidfd) });
+        let pidfd = match pidfd {
+            -1 if plan.pidfd_on_error && plan.shared.errno.load(Relaxed) != 0 => {
+                let own = plan.shared.own_pidfd.load(Relaxed);
+                // SAFETY: the child opened it of itself in our table (shared
+                // until its exec) before reporting its error, while the gate
+                // was held; nothing else owns it.
+                (own >= 0).then(|| unsafe { gate.adopt(own) })
+            }
+            // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
+            fd => (fd >= 0).then(|| unsafe { gate.adopt(fd) }),
+        };
         // Made in our table by the intermediate's clone, under the gate.
         let final_pidfd = plan.files_shared.then(|| final_of(plan, &gate)).flatten();
         drop(gate);
@@ -168,7 +180,7 @@ impl Launch<'_> {
         _gate: &Exclusive,
     ) -> Result<(isize, c_int), Failure> {
         let plan_ptr = plan as *const Plan as *mut c_void;
-        let flags = self.flags | CLONE_PIDFD;
+        let flags = self.flags | if self.pidfd { CLONE_PIDFD } else { 0 };
         let mut pidfd: c_int = -1;
         let mut ret = -(libc::ENOSYS as isize);
         if self.clone3 {

@@ -38,7 +38,8 @@ extern "C" {
 
 /// One lean spawn of `path` (which has a '/': no PATH search), then of
 /// each of `more` as execvp goes on (Program::ExecFirst). Err
-/// Failure::Replan: take the general path instead.
+/// Failure::Replan: take the general path instead. `pidfd_unused`: the
+/// caller will not keep the program's pidfd.
 ///
 /// # Safety
 /// argv (and envp unless NULL) are NULL-terminated arrays of C strings.
@@ -48,6 +49,7 @@ pub(crate) unsafe fn attempt(
     more: &[CString],
     argv: *const *const c_char,
     envp: *const *const c_char,
+    pidfd_unused: bool,
 ) -> Result<Spawned, Failure> {
     if argv.is_null() {
         return Err(Error::invalid("argv").with_hint("NULL").into());
@@ -144,6 +146,15 @@ pub(crate) unsafe fn attempt(
         plan.final_legacy_flags = libc::CLONE_PARENT as u64 | vm_vfork | libc::SIGCHLD as u64;
         plan.final_stack_top = b.top();
     }
+    // A pidfd taken at clone costs a plain spawn a few percent (made, then
+    // closed unused). Without one, the child shares our descriptor table
+    // until its exec (which copies it, then closes the close-on-exec
+    // ones), so that on an error it can open a pidfd of itself in it, by
+    // which we reap it: never a pid a foreign reaper could have freed. A
+    // thread's joins (their undoing may have to end a running program) and
+    // an intermediate keep the pidfd.
+    let no_pidfd = pidfd_unused && caller.is_none() && !via_intermediate;
+    plan.pidfd_on_error = no_pidfd;
     let launch = Launch {
         entry: if via_intermediate {
             child::intermediate_entry
@@ -159,7 +170,7 @@ pub(crate) unsafe fn attempt(
                 0
             }
             | libc::CLONE_VFORK as u64
-            | if via_intermediate {
+            | if via_intermediate || no_pidfd {
                 libc::CLONE_FILES as u64
             } else {
                 0
@@ -172,6 +183,7 @@ pub(crate) unsafe fn attempt(
         needs_clone3: false,
         clone3,
         new: if via_intermediate { 0 } else { new },
+        pidfd: !no_pidfd,
         caller_joins: caller.as_ref().map_or(&[], |c| &c.list[..]),
     };
     // The program's process closes no library descriptor: it execs right
@@ -249,6 +261,7 @@ fn plan(
         nclose_first: 0,
         first_is_final: true,
         files_shared: false,
+        pidfd_on_error: false,
         lean: true,
         supervise: false,
         joins: std::ptr::null(),

@@ -91,6 +91,10 @@ pub(crate) struct Options {
     /// runtime sees it, and SIG_IGN does not reap it before we read its
     /// status.
     pub internal: bool,
+    /// The caller does not want the program's pidfd (ns_spawn's NULL): a
+    /// lean spawn then takes none at clone (its cost shows in a plain
+    /// spawn), and its child opens one of itself only to report an error.
+    pub pidfd_unused: bool,
 }
 
 /// A started child: its pid and the pidfd taken when it was created.
@@ -122,6 +126,7 @@ pub unsafe fn spawn(
     let opts = Options {
         internal: false,
         supervise: false,
+        pidfd_unused: !want_pidfd,
     };
     // SAFETY: forwarded contract.
     let mut s = unsafe { spawn_with(attr, program, opts) }?;
@@ -159,7 +164,7 @@ pub(crate) unsafe fn spawn_with(
     let lean = |attr: &SpawnAttr| -> Option<Result<Spawned>> {
         let (path, more, argv, envp) = exec?;
         // SAFETY: forwarded contract.
-        match unsafe { super::lean::attempt(attr, path, more, argv, envp) } {
+        match unsafe { super::lean::attempt(attr, path, more, argv, envp, opts.pidfd_unused) } {
             Ok(s) => Some(Ok(s)),
             Err(Failure::Error(e)) => Some(Err(name_argument(e, attr, &program))),
             // Planned again by the general path.
@@ -361,6 +366,7 @@ unsafe fn attempt(
             || extra3 & (CLONE_AUTOREAP | CLONE_PIDFD_AUTOKILL) != 0,
         clone3,
         new: if intermediate { 0 } else { new },
+        pidfd: true,
         caller_joins: caller.as_ref().map_or(&[], |c| &c.list[..]),
     };
     let mut close_list = Vec::new();

@@ -250,6 +250,9 @@ pub(crate) struct SharedError {
     /// made it in the shared table).
     pub final_pid: AtomicI32,
     pub final_pidfd: AtomicI32,
+    /// Plan::pidfd_on_error: the pidfd the child opened of itself before
+    /// reporting an error (or -errno), a descriptor of the caller's.
+    pub own_pidfd: AtomicI32,
 }
 
 /// Every signal but SIGKILL and SIGSTOP, which cannot be changed
@@ -301,6 +304,11 @@ pub(crate) struct Plan {
     /// child closes the library's descriptors in its own copy), and
     /// reports the final child through `shared`.
     pub files_shared: bool,
+    /// The child shares the caller's descriptor table until its exec and
+    /// was cloned without a pidfd: before reporting an error it opens a
+    /// pidfd of itself there (SharedError::own_pidfd), by which the
+    /// caller reaps it.
+    pub pidfd_on_error: bool,
     /// Built by the lean spawn (spawn::lean): of final_setup's steps, only
     /// the joins (joins_in_final), the maps and the mount propagation can
     /// apply, and only they are looked at.

@@ -241,6 +241,7 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
         nclose_first: 0,
         first_is_final: !intermediate,
         files_shared: mode.files_shared,
+        pidfd_on_error: false,
         lean: false,
         supervise: p.supervise,
         joins: joins.as_ptr(),

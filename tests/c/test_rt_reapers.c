@@ -119,14 +119,10 @@ IN_EACH_RUNTIME(time_offset_with_pidfd)
 
 /* ---- c. a failing spawn says why ------------------------------------------- */
 
-static void failing_spawn(enum reaper_kind kind)
+/* Ten spawns of a missing program with `a`, every other one asking for
+ * the pidfd, while `kind` reaps: each says ENOENT. */
+static void failing_spawns(enum reaper_kind kind, ns_spawn_attr *a)
 {
-    SKIP_UNLESS_ROOT();
-    ns_spawn_attr *a = ns_spawn_attr_new();
-    REQUIRE(a != NULL);
-    int net = REQUIRE_OK(ns_new(NS_NET));
-    REQUIRE_OK(ns_spawn_attr_join(a, net, NS_NET));
-    close(net);
     struct reaper r;
     reaper_start(&r, kind);
     char *argv[] = {"prog", NULL};
@@ -145,9 +141,39 @@ static void failing_spawn(enum reaper_kind kind)
     CHECKF(t.failed == 0, "%s: %ld of 10 spawns of /nonexistent/prog did not give "
            "-ENOENT; first: %s", reaper_name(kind), t.failed, t.first);
     reaper_stop_and_check(&r, NULL, 0);
+}
+
+/* With a join the calling thread makes. */
+static void failing_spawn(enum reaper_kind kind)
+{
+    SKIP_UNLESS_ROOT();
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a != NULL);
+    int net = REQUIRE_OK(ns_new(NS_NET));
+    REQUIRE_OK(ns_spawn_attr_join(a, net, NS_NET));
+    close(net);
+    failing_spawns(kind, a);
     ns_spawn_attr_free(a);
 }
 IN_EACH_RUNTIME(failing_spawn)
+
+/* The lean spawn, which takes no pidfd at clone when the caller wants
+ * none: its failed child opens one of itself to be reaped by. */
+static void failing_lean_spawn(enum reaper_kind kind)
+{
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a != NULL);
+    REQUIRE_OK(ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS));
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    int before = count_fds(NULL);
+    failing_spawns(kind, a);
+    failing_spawns(kind, NULL);
+    /* Each failed child's own pidfd was adopted and closed. */
+    CHECKF(count_fds(NULL) == before, "%s: %d descriptors before, %d after",
+           reaper_name(kind), before, count_fds(NULL));
+    ns_spawn_attr_free(a);
+}
+IN_EACH_RUNTIME(failing_lean_spawn)
 
 /* ---- d. maps written by newuidmap and newgidmap ------------------------------ */
 
@@ -279,6 +305,9 @@ int main(void)
     RUN(test_failing_spawn_sig_ign);
     RUN(test_failing_spawn_handler);
     RUN(test_failing_spawn_thread);
+    RUN(test_failing_lean_spawn_sig_ign);
+    RUN(test_failing_lean_spawn_handler);
+    RUN(test_failing_lean_spawn_thread);
     RUN(test_helper_maps_sig_ign);
     RUN(test_helper_maps_reaper_thread);
     RUN(test_userns_and_clones_sig_ign);

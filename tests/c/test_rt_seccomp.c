@@ -324,6 +324,23 @@ static void test_no_pidfd_open_spawn_with_pidfd(void)
     CHECK_NO_CHILDREN();
 }
 
+/* A lean spawn that fails, the caller wanting no pidfd: its child, cloned
+ * without one, cannot open one of itself either (refused): the spawn
+ * still says ENOENT, and leaves no process and no descriptor. */
+static void test_no_pidfd_open_failed_lean_spawn(void)
+{
+    ns_spawn_attr *a = attr_with(NS_USER | NS_UTS);
+    REQUIRE_OK(ns_spawn_attr_map_root(a));
+    int before = count_fds(NULL);
+    deny_1(SYS_pidfd_open, ENOSYS);
+    char *argv[] = {"prog", NULL};
+    for (int i = 0; i < 4; i++)
+        CHECK_ERR(ns_spawn("/nonexistent/prog", argv, NULL, i % 2 ? a : NULL, NULL), ENOENT);
+    CHECK_NO_CHILDREN();
+    CHECK(count_fds(NULL) == before);
+    ns_spawn_attr_free(a);
+}
+
 static void test_no_pidfd_open_join_with_pidfd(void)
 {
     SKIP_UNLESS_ROOT();
@@ -421,6 +438,7 @@ int main(void)
     RUN(test_cgroup_clone3_enosys_before_first_call);
     RUN(test_no_pidfd_open_spawn_with_pidfd);
     RUN(test_no_pidfd_open_join_with_pidfd);
+    RUN(test_no_pidfd_open_failed_lean_spawn);
     RUN(test_no_pidfd_open_pdeathsig);
     RUN(test_no_pidfd_open_enter_pid);
     RUN(test_no_pidfd_open_new_pid_ns);

@@ -80,7 +80,12 @@ use crate::types::ns_spawn_attr;
 ///
 /// `pidfd`: NULL, or where an O_CLOEXEC pidfd of the child is stored (the
 /// caller's to close), taken by clone itself (CLONE_PIDFD) when the child
-/// was created.
+/// was created. With NULL, a spawn that asks for nothing but namespaces
+/// (and maps of the caller's own ids) makes no pidfd: its child shares the
+/// caller's descriptor table until its exec, which copies it (so the
+/// program inherits the caller's descriptors as they are then, a few
+/// system calls after the clone), and a child that fails opens a pidfd of
+/// itself there, by which it is reaped.
 ///
 /// Returns: the pid of the process that runs the program: a direct child
 /// of the caller that sends SIGCHLD when it ends and must be waited for,

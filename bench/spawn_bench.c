@@ -13,7 +13,9 @@
  *   linuxns-rs      the same library's safe Rust API, linuxns::Command
  *                   (helper process, bench/linuxns-rs)
  *   ns_spawn@rs     control: ns_spawn through the C API, in the linuxns-rs
- *                   helper process (its "runc" command)
+ *                   helper process (its "runc" command), asking for a pidfd
+ *                   as linuxns::Command's Child holds one (ns_spawn without
+ *                   one makes none): the Rust API's equal-work reference
  *   unshare-rs      the Rust crate `unshare` 0.7 (helper, bench/unshare-rs)
  *   unshare(1)      util-linux unshare, started with posix_spawn
  *   go-exec         Go os/exec with SysProcAttr (helper, bench/go-helper)
@@ -820,7 +822,7 @@ int main(int argc, char **argv)
           "unshare-rs / ns_spawn, 6ns, 1 GiB");
     for (int s = 0; s < NSETS; s++)
         for (int m = 0; m < NMEM; m++)
-            ratio(s, m, C_LNRS, s, m, C_NSSPAWN, T_LE, 1.05, "linuxns-rs / ns_spawn, %s, %s",
+            ratio(s, m, C_LNRS, s, m, C_LNC, T_LE, 1.05, "linuxns-rs / ns_spawn@rs, %s, %s",
                   short_set[s], mem_name[m]);
 
     printf("\nthe contract's own cost (no target):\n");
@@ -840,10 +842,10 @@ int main(int argc, char **argv)
         for (int m = 0; m < NMEM; m++)
             ratio(s, m, C_CRATE, s, m, C_LNRS, T_NONE, 0, "unshare-rs / linuxns-rs, %s, %s",
                   short_set[s], mem_name[m]);
-    printf("control, ns_spawn inside the linuxns-rs helper (no target):\n");
+    printf("control, ns_spawn inside the linuxns-rs helper, with a pidfd (no target):\n");
     for (int s = 0; s < NSETS; s++)
         for (int m = 0; m < NMEM; m++)
-            ratio(s, m, C_LNRS, s, m, C_LNC, T_NONE, 0, "linuxns-rs / ns_spawn@rs, %s, %s",
+            ratio(s, m, C_LNRS, s, m, C_NSSPAWN, T_NONE, 0, "linuxns-rs / ns_spawn, %s, %s",
                   short_set[s], mem_name[m]);
     for (int s = 0; s < NSETS; s++)
         for (int m = 0; m < NMEM; m++)

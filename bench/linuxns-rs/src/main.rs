@@ -210,23 +210,29 @@ fn main() {
                 Ok(_) if cmds.is_empty() => "err runc before prog".to_string(),
                 Ok(i) => {
                     let argv = [prog_c.as_ptr() as *mut c_char, std::ptr::null_mut()];
+                    // A pidfd, as linuxns::Command's Child holds one: the
+                    // same work through the C API.
+                    let mut pidfd: c_int = -1;
                     let t0 = Instant::now();
                     // SAFETY: path and argv are NUL-terminated and live
                     // across the call; envp NULL is the caller's
-                    // environment; attr is ours or NULL.
+                    // environment; attr is ours or NULL; pidfd is ours.
                     let pid = unsafe {
                         ns_spawn(
                             prog_c.as_ptr(),
                             argv.as_ptr(),
                             std::ptr::null(),
                             attrs[i],
-                            std::ptr::null_mut(),
+                            &mut pidfd,
                         )
                     };
                     let r = if pid < 0 {
                         Err(format!("ns_spawn: {}", last_error()))
                     } else {
-                        wait_status(pid)
+                        let r = wait_status(pid);
+                        // SAFETY: the pidfd ns_spawn gave us, closed once.
+                        unsafe { libc::close(pidfd) };
+                        r
                     };
                     let dt = t0.elapsed().as_nanos();
                     let cpu = getcpu();

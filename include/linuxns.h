@@ -2215,8 +2215,10 @@ int ns_spawn_attr_use_pool(struct ns_spawn_attr *attr, const struct ns_pool *poo
  * (and maps of the caller's own ids) makes no pidfd: its child shares the
  * caller's descriptor table until its exec, which copies it (so the
  * program inherits the caller's descriptors as they are then, a few
- * system calls after the clone), and a child that fails opens a pidfd of
- * itself there, by which it is reaped.
+ * system calls after the clone; should the kernel have no memory for
+ * that copy, past exec's point of no return, the program is killed
+ * instead of the call failing with -ENOMEM), and a child that fails
+ * opens a pidfd of itself there, by which it is reaped.
  *
  * Returns: the pid of the process that runs the program: a direct child
  * of the caller that sends SIGCHLD when it ends and must be waited for,

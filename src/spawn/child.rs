@@ -211,12 +211,14 @@ unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> 
             );
         }
         // The final child is the caller's (CLONE_PARENT); its pidfd, taken
-        // atomically here, goes to the caller with its pid.
+        // atomically here, goes to the caller with its pid (unless the
+        // caller wants none: pidfd_on_error).
+        let take_pidfd = if plan.pidfd_on_error { 0 } else { CLONE_PIDFD };
         let mut pidfd: c_int = -1;
         let mut ret = -(libc::ENOSYS as isize);
         if plan.use_clone3 {
             let mut args: CloneArgs = plan.final_args;
-            args.flags |= CLONE_PIDFD;
+            args.flags |= take_pidfd;
             args.pidfd = &mut pidfd as *mut c_int as u64;
             ret = raw::clone3_call(
                 &mut args as *mut CloneArgs as *mut c_void,
@@ -229,7 +231,7 @@ unsafe fn intermediate(plan: &Plan) -> Result<(i32, c_int), (Step, isize, i32)> 
         // what the final clone needs.
         if ret == -(libc::ENOSYS as isize) || (plan.use_clone3 && ret == -(libc::EPERM as isize)) {
             ret = raw::clone_call(
-                plan.final_legacy_flags | CLONE_PIDFD,
+                plan.final_legacy_flags | take_pidfd,
                 plan.final_stack_top,
                 &mut pidfd,
                 final_entry,
@@ -265,6 +267,10 @@ pub(crate) unsafe extern "C" fn final_entry(arg: *mut c_void) -> ! {
         Ok(()) => unsafe { run(plan) },
         Err(e) => e,
     };
+    if plan.pidfd_on_error {
+        // SAFETY: raw syscalls.
+        unsafe { open_own_pidfd(plan) };
+    }
     // SAFETY: raw syscalls.
     unsafe { die(plan, err) }
 }

@@ -146,15 +146,6 @@ pub(crate) unsafe fn die(plan: &Plan, err: (Step, isize, i32)) -> ! {
     use std::sync::atomic::Ordering::Relaxed;
     let (step, ret, arg) = err;
     let errno = (-ret) as i32;
-    if plan.pidfd_on_error {
-        // SAFETY: raw syscalls; the descriptor lands in the caller's table
-        // (shared until exec), where the caller adopts it under its gate.
-        let fd = unsafe {
-            let me = syscall(libc::SYS_getpid, &[]);
-            syscall(libc::SYS_pidfd_open, &[me as usize, 0])
-        };
-        plan.shared.own_pidfd.store(fd as i32, Relaxed);
-    }
     plan.shared.errno.store(errno, Relaxed);
     plan.shared.arg.store(arg, Relaxed);
     plan.shared.step.store(step as u32, Relaxed);
@@ -169,6 +160,21 @@ pub(crate) unsafe fn die(plan: &Plan, err: (Step, isize, i32)) -> ! {
         send(plan.report_fd, &msg);
         exit(127)
     }
+}
+
+/// The program's process, cloned without a pidfd (Plan::pidfd_on_error),
+/// about to report an error: a pidfd of itself in the caller's table
+/// (shared until exec), which the caller adopts under its gate and reaps
+/// it by (SharedError::own_pidfd; -errno if refused).
+pub(crate) unsafe fn open_own_pidfd(plan: &Plan) {
+    // SAFETY: raw syscalls.
+    let fd = unsafe {
+        let me = syscall(libc::SYS_getpid, &[]);
+        syscall(libc::SYS_pidfd_open, &[me as usize, 0])
+    };
+    plan.shared
+        .own_pidfd
+        .store(fd as i32, std::sync::atomic::Ordering::Relaxed);
 }
 
 pub(crate) unsafe fn slice<'a, T>(p: *const T, n: usize) -> &'a [T] {

@@ -104,6 +104,8 @@ impl Launch<'_> {
             *sigmask = plan.caller_sigmask;
         }
         let gate = Exclusive::take();
+        // Written by the program's process only if it opens its own pidfd.
+        plan.shared.own_pidfd.store(-1, Relaxed);
         // A lean plan's program execs right after its setup and closes
         // none: every library descriptor is close-on-exec (see fdtrack).
         if !plan.lean {
@@ -147,19 +149,29 @@ impl Launch<'_> {
                     .into(),
             );
         }
-        let pidfd = match pidfd {
-            -1 if plan.pidfd_on_error && plan.shared.errno.load(Relaxed) != 0 => {
-                let own = plan.shared.own_pidfd.load(Relaxed);
-                // SAFETY: the child opened it of itself in our table (shared
-                // until its exec) before reporting its error, while the gate
-                // was held; nothing else owns it.
-                (own >= 0).then(|| unsafe { gate.adopt(own) })
-            }
+        // The program's process, cloned without a pidfd, opened one of
+        // itself in our table (shared until its exec) before reporting an
+        // error, while the gate was held.
+        let own = || {
+            let fd = plan.shared.own_pidfd.load(Relaxed);
+            let failed = plan.pidfd_on_error && plan.shared.errno.load(Relaxed) != 0;
+            // SAFETY: as above; nothing else owns it.
+            (failed && fd >= 0).then(|| unsafe { gate.adopt(fd) })
+        };
+        let pidfd = if pidfd >= 0 {
             // SAFETY: the kernel wrote a new descriptor (CLONE_PIDFD).
-            fd => (fd >= 0).then(|| unsafe { gate.adopt(fd) }),
+            Some(unsafe { gate.adopt(pidfd) })
+        } else if plan.files_shared {
+            None
+        } else {
+            own()
         };
         // Made in our table by the intermediate's clone, under the gate.
-        let final_pidfd = plan.files_shared.then(|| final_of(plan, &gate)).flatten();
+        let final_pidfd = if plan.files_shared {
+            final_of(plan, &gate).or_else(own)
+        } else {
+            None
+        };
         drop(gate);
         drop(blocked);
         Ok(Started {

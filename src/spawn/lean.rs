@@ -129,11 +129,26 @@ pub(crate) unsafe fn attempt(
         plan.joins_in_final = !via_intermediate;
         plan.unshare_flags = new;
     }
+    // A pidfd taken at clone costs a plain spawn a few percent (made, then
+    // closed unused). Without one, the program's process shares our
+    // descriptor table until its exec (which copies it, then closes the
+    // close-on-exec ones), so that on an error it can open a pidfd of
+    // itself in it, by which we reap it: never a pid a foreign reaper
+    // could have freed. A thread's joins (their undoing may have to end a
+    // running program) keep the pidfd; an intermediate keeps its own (we
+    // reap it by that once it has exited).
+    let no_pidfd = pidfd_unused && caller.is_none();
+    plan.pidfd_on_error = no_pidfd;
     if let Some(b) = &stack_b {
         // The intermediate joins and creates; the program's process is
         // its vfork child and ours (CLONE_PARENT, which takes no exit
         // signal of its own through clone3).
-        let vm_vfork = (libc::CLONE_VM | libc::CLONE_VFORK) as u64;
+        let files = if no_pidfd {
+            libc::CLONE_FILES as u64
+        } else {
+            0
+        };
+        let vm_vfork = (libc::CLONE_VM | libc::CLONE_VFORK) as u64 | files;
         plan.first_is_final = false;
         plan.files_shared = true;
         plan.final_args = CloneArgs {
@@ -146,15 +161,6 @@ pub(crate) unsafe fn attempt(
         plan.final_legacy_flags = libc::CLONE_PARENT as u64 | vm_vfork | libc::SIGCHLD as u64;
         plan.final_stack_top = b.top();
     }
-    // A pidfd taken at clone costs a plain spawn a few percent (made, then
-    // closed unused). Without one, the child shares our descriptor table
-    // until its exec (which copies it, then closes the close-on-exec
-    // ones), so that on an error it can open a pidfd of itself in it, by
-    // which we reap it: never a pid a foreign reaper could have freed. A
-    // thread's joins (their undoing may have to end a running program) and
-    // an intermediate keep the pidfd.
-    let no_pidfd = pidfd_unused && caller.is_none() && !via_intermediate;
-    plan.pidfd_on_error = no_pidfd;
     let launch = Launch {
         entry: if via_intermediate {
             child::intermediate_entry
@@ -183,7 +189,7 @@ pub(crate) unsafe fn attempt(
         needs_clone3: false,
         clone3,
         new: if via_intermediate { 0 } else { new },
-        pidfd: !no_pidfd,
+        pidfd: via_intermediate || !no_pidfd,
         caller_joins: caller.as_ref().map_or(&[], |c| &c.list[..]),
     };
     // The program's process closes no library descriptor: it execs right
@@ -226,9 +232,9 @@ pub(crate) unsafe fn attempt(
         return Err(Failure::Error(err));
     }
     match (final_pid > 0, started.final_pidfd) {
-        (true, Some(pidfd)) => Ok(Spawned {
+        (true, pidfd) if pidfd.is_some() || no_pidfd => Ok(Spawned {
             pid: final_pid,
-            pidfd: Some(pidfd),
+            pidfd,
         }),
         _ => Err(Error::new(libc::ECHILD, "child: intermediate process")
             .with_hint("it ended without starting the program")

@@ -593,6 +593,22 @@ static void test_lean_intermediate_like_general(void)
     }
     check_seen_inside(&seen[0], "lean", h.pid, holder_pid_ns);
     check_seen_inside(&seen[1], "general", h.pid, holder_pid_ns);
+    /* A join the intermediate is refused (our own network namespace,
+     * whose owner it has no capability in once in the holder's user
+     * namespace): EPERM, no process, and our descriptors as they were
+     * (stdin among them). */
+    int host_net = SYS_OK(open_ns_file(0, "net"));
+    ns_spawn_attr *bad = attr_with(NS_MNT);
+    REQUIRE_OK(ns_spawn_attr_join(bad, fds[0], NS_USER));
+    REQUIRE_OK(ns_spawn_attr_join(bad, fds[1], NS_PID));
+    REQUIRE_OK(ns_spawn_attr_join(bad, host_net, NS_NET));
+    char *argv[] = {"true", NULL};
+    CHECK_ERR(ns_spawn("/bin/true", argv, NULL, bad, NULL), EPERM);
+    CHECK(fcntl(0, F_GETFD) >= 0);
+    pid_t kids[4];
+    CHECK(children_of_self(kids, 4) == 1 && kids[0] == h.pid);
+    ns_spawn_attr_free(bad);
+    close(host_net);
     for (int i = 0; i < 4; i++)
         close(fds[i]);
     holder_stop(&h);

@@ -81,13 +81,15 @@ use crate::types::ns_spawn_attr;
 /// `pidfd`: NULL, or where an O_CLOEXEC pidfd of the child is stored (the
 /// caller's to close), taken by clone itself (CLONE_PIDFD) when the child
 /// was created. With NULL, a spawn that asks for nothing but namespaces
-/// (and maps of the caller's own ids) makes no pidfd: its child shares the
-/// caller's descriptor table until its exec, which copies it (so the
-/// program inherits the caller's descriptors as they are then, a few
-/// system calls after the clone; should the kernel have no memory for
-/// that copy, past exec's point of no return, the program is killed
-/// instead of the call failing with -ENOMEM), and a child that fails
-/// opens a pidfd of itself there, by which it is reaped.
+/// (new or joined, and maps of the caller's own ids) makes no pidfd of the
+/// program's process, unless the calling thread enters a joined namespace
+/// for the clone: that process shares the caller's descriptor table until
+/// its exec, which copies it (so the program inherits the caller's
+/// descriptors as they are then, a few system calls after the clone;
+/// should the kernel have no memory for that copy, past exec's point of
+/// no return, the program is killed instead of the call failing with
+/// -ENOMEM), and if it fails it opens a pidfd of itself there, by which it
+/// is reaped.
 ///
 /// Returns: the pid of the process that runs the program: a direct child
 /// of the caller that sends SIGCHLD when it ends and must be waited for,

@@ -22,7 +22,7 @@ use super::attr::SpawnAttr;
 use super::child;
 use super::converse::shared_error;
 use super::launch::{end_child, Failure, Launch};
-use super::parent::{caller_joins, Spawned};
+use super::parent::{caller_joins, no_program, Spawned};
 use super::plan::*;
 use super::prep::{
     children_join, have_clone3, prepare_joins, propagation_flag, self_maps, SelfMaps, Stack,
@@ -236,9 +236,7 @@ pub(crate) unsafe fn attempt(
             pid: final_pid,
             pidfd,
         }),
-        _ => Err(Error::new(libc::ECHILD, "child: intermediate process")
-            .with_hint("it ended without starting the program")
-            .into()),
+        _ => Err(no_program().into()),
     }
 }
 

@@ -451,9 +451,7 @@ unsafe fn attempt(
         return Err(name_argument(err, attr, program).into());
     }
     let (Some(pid), Some(pidfd)) = (final_pid, final_pidfd) else {
-        return Err(Error::new(libc::ECHILD, "child: intermediate process")
-            .with_hint("it ended without starting the program")
-            .into());
+        return Err(no_program().into());
     };
     if is_hold {
         sys::wait_pidfd(pidfd.as_raw_fd(), pid);
@@ -466,6 +464,13 @@ unsafe fn attempt(
         pid,
         pidfd: Some(pidfd),
     })
+}
+
+/// An intermediate process that exited without an error and without
+/// reporting the program's process.
+pub(crate) fn no_program() -> Error {
+    Error::new(libc::ECHILD, "child: intermediate process")
+        .with_hint("it ended without starting the program")
 }
 
 /// Joins the calling thread makes around the clone.

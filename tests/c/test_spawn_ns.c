@@ -593,6 +593,17 @@ static void test_lean_intermediate_like_general(void)
     }
     check_seen_inside(&seen[0], "lean", h.pid, holder_pid_ns);
     check_seen_inside(&seen[1], "general", h.pid, holder_pid_ns);
+    /* Without a pidfd asked for (the program's process takes none): the
+     * pid returned is our child's, the program's exit status ours to
+     * read. */
+    ns_spawn_attr *np = attr_with(NS_MNT);
+    for (int i = 0; i < 4; i++)
+        REQUIRE_OK(ns_spawn_attr_join(np, fds[i], joined_type[i]));
+    char *sh[] = {"sh", "-c", "exit 7", NULL};
+    pid_t npid = REQUIRE_OK(ns_spawn("/bin/sh", sh, NULL, np, NULL));
+    int nst;
+    CHECK(wait_child(npid, &nst) == npid && WIFEXITED(nst) && WEXITSTATUS(nst) == 7);
+    ns_spawn_attr_free(np);
     /* A join the intermediate is refused (our own network namespace,
      * whose owner it has no capability in once in the holder's user
      * namespace): EPERM, no process, and our descriptors as they were

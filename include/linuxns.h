@@ -90,6 +90,14 @@
  *   never move the caller and are safe from any thread of any runtime.
  *   Helper threads of the library are gone from the kernel before the call
  *   that started them returns.
+ * - Every thread the library starts (helper threads, a pool's refill
+ *   thread, the stderr reader of the Rust API's wait_with_output) blocks
+ *   every signal from its start (all but the two the C library keeps for
+ *   itself), whatever the starting thread's mask: the caller's process-directed signals are delivered to
+ *   the caller's own threads only, so a program that blocks a signal in
+ *   its threads to read it with sigwait or a signalfd gets every one, and
+ *   no handler of the caller's runs in a thread that entered other
+ *   namespaces.
  * - ns_last_error is per OS thread: read it on the thread that made the
  *   failing call. The negative return value is reliable on any thread.
  * - SIGCHLD: a spawned program and an ns_clone child are direct children of
@@ -1990,7 +1998,8 @@ uint64_t ns_features(void);
  * when its last process exits. Each ready set holds one descriptor per
  * type and the kernel memory of its namespaces (a network namespace:
  * some hundreds of KiB). While the pool exists the process has one more
- * thread and one more descriptor (a close-on-exec timerfd; without one,
+ * thread (which blocks every signal: the caller's are never delivered to
+ * it) and one more descriptor (a close-on-exec timerfd; without one,
  * e.g. timerfd_create refused by a seccomp filter, a take wakes the
  * thread at once instead), so calls that need a single-threaded process
  * (unshare(CLONE_NEWUSER), setns into a user namespace from the caller

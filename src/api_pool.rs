@@ -23,8 +23,9 @@ use crate::error::Result;
 /// one is ready (and create everything itself otherwise: it never waits);
 /// [`Pool::take`] gives a set to the caller. Dropping the pool stops the
 /// thread and closes the ready sets. While it exists the process has one
-/// more thread and one more descriptor, a timer that wakes the thread
-/// (see `ns_pool_new(3)` for the cost model).
+/// more thread (which blocks every signal, so the caller's are never
+/// delivered to it) and one more descriptor, a timer that wakes the
+/// thread (see `ns_pool_new(3)` for the cost model).
 ///
 /// ```
 /// use linuxns::{Command, NsSet, Pool};

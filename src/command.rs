@@ -1452,6 +1452,9 @@ impl Child {
         drop(self.stdin.take());
         let err_pipe = self.stderr.take();
         let err_reader = err_pipe.map(|mut p| {
+            // Started with every signal blocked: the caller's signals are
+            // not delivered to it (see SignalsBlocked).
+            let _quiet = crate::sys::process::SignalsBlocked::new();
             std::thread::spawn(move || {
                 let mut v = Vec::new();
                 p.read_to_end(&mut v).map(|_| v)

@@ -20,12 +20,17 @@ use crate::types::*;
 pub(crate) fn on_fresh_thread<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
     let tid = AtomicI32::new(0);
     let result = std::thread::scope(|s| {
-        std::thread::Builder::new()
+        // The thread starts with every signal blocked (see SignalsBlocked):
+        // no handler of the caller's runs in its namespaces.
+        let quiet = sys::process::SignalsBlocked::new();
+        let started = std::thread::Builder::new()
             .name("linuxns-helper".into())
             .spawn_scoped(s, || {
                 tid.store(sys::gettid(), Ordering::Relaxed);
                 f()
-            })
+            });
+        drop(quiet);
+        started
             .map_err(|e| Error::io(e, "spawn helper thread"))?
             .join()
             .unwrap_or_else(

@@ -220,10 +220,13 @@ impl Pool {
             wake: Condvar::new(),
         });
         let s2 = Arc::clone(&shared);
+        // The thread starts with every signal blocked (see SignalsBlocked).
+        let quiet = sys::process::SignalsBlocked::new();
         let thread = std::thread::Builder::new()
             .name("linuxns-pool".into())
-            .spawn(move || refill(&s2))
-            .map_err(|e| Error::io(e, "start the refill thread"))?;
+            .spawn(move || refill(&s2));
+        drop(quiet);
+        let thread = thread.map_err(|e| Error::io(e, "start the refill thread"))?;
         Ok(Pool {
             shared,
             thread: Some(thread),

@@ -139,12 +139,15 @@ pub(crate) fn for_pid_slices<T: Send>(
         let mut handles = Vec::new();
         let mut results = Vec::new();
         for (c, tid) in pids.chunks(chunk).zip(&tids) {
+            // Started with every signal blocked (see SignalsBlocked).
+            let quiet = sys::process::SignalsBlocked::new();
             let started = std::thread::Builder::new()
                 .name("linuxns-scan".into())
                 .spawn_scoped(s, move || {
                     tid.store(sys::gettid(), Ordering::Relaxed);
                     f(c)
                 });
+            drop(quiet);
             match started {
                 Ok(h) => handles.push(h),
                 // No thread to be had (RLIMIT_NPROC, memory): this

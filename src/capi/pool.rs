@@ -33,7 +33,8 @@ use crate::types::{ns_pool, ns_spawn_attr};
 /// when its last process exits. Each ready set holds one descriptor per
 /// type and the kernel memory of its namespaces (a network namespace:
 /// some hundreds of KiB). While the pool exists the process has one more
-/// thread and one more descriptor (a close-on-exec timerfd; without one,
+/// thread (which blocks every signal: the caller's are never delivered to
+/// it) and one more descriptor (a close-on-exec timerfd; without one,
 /// e.g. timerfd_create refused by a seccomp filter, a take wakes the
 /// thread at once instead), so calls that need a single-threaded process
 /// (unshare(CLONE_NEWUSER), setns into a user namespace from the caller

@@ -7,8 +7,9 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::plan::Plan;
-use super::prep::{SignalsBlocked, Stack};
+use super::prep::Stack;
 use crate::error::Error;
+use crate::sys::process::SignalsBlocked;
 use crate::sys::{self, consts::*, fdtrack::Exclusive, features, raw, CloneArgs, Fd};
 use crate::types::mask_text;
 

@@ -234,21 +234,6 @@ pub(crate) fn time_offsets_text(offsets: &[(libc::clockid_t, i64, i64)]) -> Vec<
     s.into_bytes()
 }
 
-/// Blocks every signal of the calling thread until dropped.
-pub(crate) struct SignalsBlocked(pub libc::sigset_t);
-
-impl SignalsBlocked {
-    pub(crate) fn new() -> SignalsBlocked {
-        SignalsBlocked(sys::process::block_all_signals())
-    }
-}
-
-impl Drop for SignalsBlocked {
-    fn drop(&mut self) {
-        sys::process::set_signal_mask(&self.0);
-    }
-}
-
 /// The joins as the child performs them, user namespaces first when we are
 /// unprivileged (to gain rights over the others), last when privileged (to
 /// keep ours). Joining the user namespace the caller is in is a no-op (the

@@ -127,6 +127,27 @@ pub(crate) fn block_all_signals() -> libc::sigset_t {
     old
 }
 
+/// Blocks every signal of the calling thread until dropped, then restores
+/// its mask. Around a clone, so that no handler of the caller runs in the
+/// child before it resets them; around the start of a library thread,
+/// which inherits the mask, so that the caller's process-directed signals
+/// are never delivered to it (a caller blocking a signal in its own
+/// threads to read it with sigwait or a signalfd must get every one; a
+/// handler must not run in a thread that has entered other namespaces).
+pub(crate) struct SignalsBlocked(pub libc::sigset_t);
+
+impl SignalsBlocked {
+    pub(crate) fn new() -> SignalsBlocked {
+        SignalsBlocked(block_all_signals())
+    }
+}
+
+impl Drop for SignalsBlocked {
+    fn drop(&mut self) {
+        set_signal_mask(&self.0);
+    }
+}
+
 /// The kernel's 64-bit signal set within a C library sigset_t (its first
 /// word), as rt_sigprocmask takes it with a size of 8.
 pub(crate) fn kernel_sigset(set: &libc::sigset_t) -> u64 {

@@ -4,9 +4,12 @@
  * and whether or not that child ever executes a program.  Two threads of
  * ns_new_userns must not deadlock; a spawn that joins a namespace must not
  * wait for a fork-like child another thread started; long-lived fork-like
- * children hold no pipe, socket, pidfd or namespace of other calls.
+ * children hold no pipe, socket, pidfd or namespace of other calls.  The
+ * library's own threads (a pool's refill thread, the helper threads of
+ * ns_new) block every signal: the caller's signals are never theirs.
  */
 #include "check_runtime.h"
+#include <stdatomic.h>
 
 /* fn of the long-lived children: async-signal-safe only. */
 static int sleep_seconds(void *arg)
@@ -396,10 +399,175 @@ static void test_long_lived_children_hold_nothing_of_others(void)
     close(M.net);
 }
 
+/* Signals 1-64 a thread can block: all but SIGKILL, SIGSTOP and the two
+ * the C library keeps for itself (32 and 33), which pthread_sigmask leaves
+ * unblocked. */
+static const unsigned long long ALL_BLOCKABLE =
+    ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)) | (1ULL << 31) | (1ULL << 32));
+
+/* The SigBlk mask of thread tid as the kernel shows it; false if the thread
+ * is gone, exiting, or not named `name`. */
+static bool thread_sigblk(pid_t tid, const char *name, unsigned long long *blk)
+{
+    char path[64], comm[32] = "", line[256];
+    snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool named = fgets(comm, sizeof comm, f) && strncmp(comm, name, strlen(name)) == 0 &&
+                 comm[strlen(name)] == '\n';
+    fclose(f);
+    if (!named)
+        return false;
+    snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tid);
+    if (!(f = fopen(path, "r")))
+        return false;
+    /* A thread that has gone through exit shows SigQ 0/0 and SigBlk 0
+     * (its signal state was released before the file was made): skipped. */
+    bool found = false;
+    unsigned long qsize = 0, qlim = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "SigBlk: %llx", blk) == 1)
+            found = true;
+        sscanf(line, "SigQ: %lu/%lu", &qsize, &qlim);
+    }
+    fclose(f);
+    return found && qlim > 0;
+}
+
+/* The tids of this process's threads named `name` and their SigBlk masks;
+ * returns how many (at most max). */
+static int named_threads(const char *name, pid_t *tids, unsigned long long *blk, int max)
+{
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d)) && n < max;) {
+        pid_t tid = atoi(e->d_name);
+        if (tid > 0 && thread_sigblk(tid, name, &blk[n]))
+            tids[n++] = tid;
+    }
+    closedir(d);
+    return n;
+}
+
+/*
+ * A pool's refill thread is started with every signal blocked, whatever
+ * the creating thread's mask: a caller that blocks a signal in its own
+ * (here its only) thread after making a pool, to take it with
+ * sigtimedwait, gets every one; had the refill thread kept the creator's
+ * empty mask, the kernel would deliver them there (SIGUSR1's default
+ * action ends the process) and the thread shows it in SigBlk.
+ */
+static void test_pool_thread_blocks_signals(void)
+{
+    sigset_t none, usr1;
+    sigemptyset(&none);
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    REQUIRE(pthread_sigmask(SIG_SETMASK, &none, NULL) == 0);
+    ns_pool *pool = ns_pool_new(NS_USER | NS_UTS, 2, 0);
+    REQUIRE(pool != NULL);
+    pid_t tids[8];
+    unsigned long long blk[8];
+    /* The thread names itself once it runs. */
+    int n = 0;
+    for (int i = 0; i < 2000 && n == 0; i++)
+        if ((n = named_threads("linuxns-pool", tids, blk, 8)) == 0)
+            usleep(1000);
+    CHECKF(n == 1, "%d threads named linuxns-pool", n);
+    for (int i = 0; i < n; i++)
+        CHECKF((blk[i] & ALL_BLOCKABLE) == ALL_BLOCKABLE,
+               "refill thread %d: SigBlk %016llx, want every blockable signal", (int)tids[i],
+               blk[i]);
+    /* The caller's own mask is as it was. */
+    sigset_t now;
+    REQUIRE(pthread_sigmask(SIG_SETMASK, NULL, &now) == 0);
+    CHECK(!sigismember(&now, SIGUSR1) && !sigismember(&now, SIGTERM));
+    REQUIRE(pthread_sigmask(SIG_BLOCK, &usr1, NULL) == 0);
+    struct timespec wait = {2, 0};
+    for (int i = 0; i < 50; i++) {
+        REQUIRE(kill(getpid(), SIGUSR1) == 0);
+        int got = sigtimedwait(&usr1, NULL, &wait);
+        CHECKF(got == SIGUSR1, "signal %d of 50: sigtimedwait = %d (%s)", i + 1, got,
+               got < 0 ? strerror(errno) : "");
+        if (got != SIGUSR1)
+            break;
+    }
+    /* Spawns from the pool in between change nothing. */
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a && ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS) == 0 &&
+            ns_spawn_attr_map_root(a) == 0 && ns_spawn_attr_use_pool(a, pool) == 0);
+    char *argv[] = {"true", NULL};
+    for (int i = 0; i < 5; i++) {
+        pid_t pid = ns_spawn("/bin/true", argv, NULL, a, NULL);
+        CHECKF(pid > 0, "ns_spawn: %d %s", pid, ns_last_error());
+        if (pid > 0)
+            CHECK(exited_with(pid, 0));
+        REQUIRE(kill(getpid(), SIGUSR1) == 0);
+        CHECK(sigtimedwait(&usr1, NULL, &wait) == SIGUSR1);
+    }
+    ns_spawn_attr_free(a);
+    ns_pool_free(pool);
+}
+
+static atomic_int watching = 1;
+
+/* Watches for ns_new's helper threads, checking the SigBlk of each one seen. */
+static void *helper_watcher(void *arg)
+{
+    int *seen = arg;
+    pid_t tids[8];
+    unsigned long long blk[8];
+    while (atomic_load(&watching)) {
+        int n = named_threads("linuxns-helper", tids, blk, 8);
+        for (int i = 0; i < n; i++) {
+            (*seen)++;
+            CHECKF((blk[i] & ALL_BLOCKABLE) == ALL_BLOCKABLE,
+                   "helper thread %d: SigBlk %016llx, want every blockable signal", (int)tids[i],
+                   blk[i]);
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The short-lived helper threads of ns_new (a thread that unshares, so that
+ * the caller does not move) block every signal too: a handler of the
+ * caller's must not run in a thread that is in other namespaces.  Seen
+ * from /proc while they live; the calling thread blocks nothing.
+ */
+static void test_helper_threads_block_signals(void)
+{
+    SKIP_UNLESS_ROOT();
+    sigset_t none;
+    sigemptyset(&none);
+    REQUIRE(pthread_sigmask(SIG_SETMASK, &none, NULL) == 0);
+    int seen = 0;
+    pthread_t w;
+    REQUIRE(pthread_create(&w, NULL, helper_watcher, &seen) == 0);
+    double start = now_seconds();
+    int calls = 0;
+    while (now_seconds() - start < 20 && (calls < 200 || seen < 3)) {
+        int fd = ns_new(NS_UTS);
+        CHECKF(fd >= 0, "ns_new(NS_UTS): %d %s", fd, ns_last_error());
+        if (fd < 0)
+            break;
+        close(fd);
+        calls++;
+    }
+    atomic_store(&watching, 0);
+    pthread_join(w, NULL);
+    CHECKF(seen >= 3, "%d helper threads seen in /proc during %d calls", seen, calls);
+}
+
 int main(void)
 {
     RUN(test_new_userns_two_threads);
     RUN(test_join_spawn_beside_sleeping_children);
     RUN(test_long_lived_children_hold_nothing_of_others);
+    RUN(test_pool_thread_blocks_signals);
+    RUN(test_helper_threads_block_signals);
     return check_summary();
 }

@@ -362,7 +362,9 @@ static double six_floor_once(const char *prog, int join)
  * the other five and the PID namespace for its children, creates the
  * mount namespace and makes it private, and clones the program's process
  * (CLONE_VM|CLONE_VFORK|CLONE_PARENT: the caller's child), which resets
- * the signal dispositions and mask and execs; the joining child exits.
+ * the signal dispositions and mask and execs; the joining child exits and
+ * is reaped by the pidfd taken when it was made. Both children share the
+ * caller's descriptor table (CLONE_FILES), as ns_spawn's do.
  */
 static char final_stack[256 * 1024] __attribute__((aligned(64)));
 
@@ -390,7 +392,7 @@ static int unpriv_joiner(void *p)
     if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         _exit(125);
     a->final = clone(unpriv_final, final_stack + sizeof final_stack,
-                     CLONE_VM | CLONE_VFORK | CLONE_PARENT | SIGCHLD, a);
+                     CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_FILES | SIGCHLD, a);
     _exit(a->final > 0 ? 0 : 124);
 }
 
@@ -406,15 +408,19 @@ static double floor_unpriv_once(const char *prog, ns_pool *pool)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    int pidfd = -1;
     pid_t joiner = clone(unpriv_joiner, floor_stack + sizeof floor_stack,
-                         CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+                         CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD, &a, &pidfd);
     int e = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (joiner < 0)
         die("floor: clone", -e);
+    siginfo_t si = {0};
+    if (waitid(P_PIDFD, pidfd, &si, WEXITED) != 0 || si.si_code != CLD_EXITED ||
+        si.si_status != 0)
+        die("floor: the joining child failed", si.si_status);
+    close(pidfd);
     int st;
-    if (waitpid(joiner, &st, 0) != joiner || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        die("floor: the joining child failed", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     for (int i = 0; i < n; i++)
         close(fds[i]);
     if (waitpid(a.final, &st, 0) != a.final || !WIFEXITED(st) || WEXITSTATUS(st) != 0)

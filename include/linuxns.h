@@ -98,6 +98,14 @@
  *   its threads to read it with sigwait or a signalfd gets every one, and
  *   no handler of the caller's runs in a thread that entered other
  *   namespaces.
+ * - Cancellation: no function of the library is a cancellation point. A
+ *   thread cancelled (pthread_cancel) during a call finishes the call,
+ *   which holds cancellation off while it runs (the C library's read,
+ *   close, waitid and pthread_join it uses would otherwise act on it:
+ *   unwinding through the library aborts the process, and would leave a
+ *   child unreaped or a thread in other namespaces), and is cancelled at
+ *   its next cancellation point after it. ns_list's callback runs with
+ *   cancellation held off too.
  * - ns_last_error is per OS thread: read it on the thread that made the
  *   failing call. The negative return value is reliable on any thread.
  * - SIGCHLD: a spawned program and an ns_clone child are direct children of
@@ -3485,6 +3493,8 @@ int ns_kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long 
  * (skipped before, and under LINUXNS_FORCE_FALLBACK=1).
  */
 int ns_list_ex(int types, unsigned int flags, ns_list_cb cb, void *arg);
+
+extern int pthread_setcancelstate(int state, int *old);
 
 #ifdef __cplusplus
 }  // extern "C"

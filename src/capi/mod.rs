@@ -27,6 +27,7 @@ use std::os::fd::{IntoRawFd, OwnedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{Error, Result};
+pub(crate) use crate::sys::process::NoCancel;
 
 /// Room for one message; longer ones are cut (at a character boundary).
 const LAST_ERROR_SIZE: usize = 2048;
@@ -91,8 +92,10 @@ impl<T> Ret for *mut T {
 }
 
 /// Runs an API body: Ok(v) gives v, Err gives -errno (or NULL) with errno
-/// and the last-error text set, a panic gives -EIO (or NULL).
+/// and the last-error text set, a panic gives -EIO (or NULL). The calling
+/// thread cannot be cancelled meanwhile (see NoCancel).
 pub(crate) fn ffi<T: Ret>(name: &'static str, body: impl FnOnce() -> Result<T>) -> T {
+    let _no_cancel = NoCancel::new();
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => T::failed(fail(name, &e)),

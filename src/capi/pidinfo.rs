@@ -3,7 +3,7 @@
 
 use std::ffi::c_int;
 
-use super::{arg_out, ffi};
+use super::{arg_out, ffi, NoCancel};
 use crate::{features, pidinfo};
 
 /// Translates a pid from one PID namespace to another.
@@ -142,5 +142,7 @@ pub unsafe extern "C" fn ns_pidfd_status(pidfd: c_int, status: *mut c_int) -> c_
 #[no_mangle]
 pub extern "C" fn ns_features() -> u64 {
     // Nothing here fails; a panic (a bug) reports no feature.
+    // The probes wait for children: not to be cancelled meanwhile.
+    let _no_cancel = NoCancel::new();
     std::panic::catch_unwind(features::detect).unwrap_or(0)
 }

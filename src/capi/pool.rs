@@ -4,7 +4,7 @@
 
 use std::ffi::{c_int, c_uint};
 
-use super::{arg_out, ffi};
+use super::{arg_out, ffi, NoCancel};
 use crate::error::Error;
 use crate::pool::Pool;
 use crate::types::{ns_pool, ns_spawn_attr};
@@ -109,6 +109,8 @@ pub extern "C" fn ns_pool_new(types: c_int, size: c_uint, flags: c_uint) -> *mut
 #[no_mangle]
 pub unsafe extern "C" fn ns_pool_free(pool: *mut ns_pool) {
     if !pool.is_null() {
+        // Joins the refill thread: not to be cancelled meanwhile.
+        let _no_cancel = NoCancel::new();
         // SAFETY: allocated by ns_pool_new, freed once.
         drop(unsafe { Box::from_raw(pool) });
     }

@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::{arg_slice, arg_str, ffi};
+use super::{arg_slice, arg_str, ffi, NoCancel};
 use crate::error::{Error, Result};
 use crate::idmap::MapKind;
 use crate::spawn::SpawnAttr;
@@ -65,6 +65,8 @@ pub extern "C" fn ns_spawn_attr_new() -> *mut ns_spawn_attr {
 #[no_mangle]
 pub unsafe extern "C" fn ns_spawn_attr_free(attr: *mut ns_spawn_attr) {
     if !attr.is_null() {
+        // Closes descriptors (close is a cancellation point).
+        let _no_cancel = NoCancel::new();
         // SAFETY: allocated by ns_spawn_attr_new, freed once.
         drop(unsafe { Box::from_raw(attr) });
     }

@@ -148,6 +148,40 @@ impl Drop for SignalsBlocked {
     }
 }
 
+extern "C" {
+    fn pthread_setcancelstate(state: libc::c_int, old: *mut libc::c_int) -> libc::c_int;
+}
+
+/// PTHREAD_CANCEL_DISABLE, the same in glibc and musl.
+const PTHREAD_CANCEL_DISABLE: libc::c_int = 1;
+
+/// Holds off cancellation of the calling thread (pthread_cancel) until
+/// dropped, then restores its cancelability state; a cancellation that
+/// was asked for meanwhile takes effect at the thread's next cancellation
+/// point after the call. The C library's read, close, waitid, poll and
+/// pthread_join that a call makes are cancellation points: acted on
+/// there, a cancellation would unwind through the library's frames (which
+/// cannot be unwound from C: the process aborts) and leave a call half
+/// done (a child unreaped, a thread in other namespaces).
+pub(crate) struct NoCancel(libc::c_int);
+
+impl NoCancel {
+    pub(crate) fn new() -> NoCancel {
+        let mut old = 0;
+        // SAFETY: a valid state and a local for the old one.
+        unsafe { pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &mut old) };
+        NoCancel(old)
+    }
+}
+
+impl Drop for NoCancel {
+    fn drop(&mut self) {
+        let mut old = 0;
+        // SAFETY: the state read in new, a local for the old one.
+        unsafe { pthread_setcancelstate(self.0, &mut old) };
+    }
+}
+
 /// The kernel's 64-bit signal set within a C library sigset_t (its first
 /// word), as rt_sigprocmask takes it with a size of 8.
 pub(crate) fn kernel_sigset(set: &libc::sigset_t) -> u64 {

@@ -562,6 +562,96 @@ static void test_helper_threads_block_signals(void)
     CHECKF(seen >= 3, "%d helper threads seen in /proc during %d calls", seen, calls);
 }
 
+static int seven(void *arg)
+{
+    (void)arg;
+    return 7;
+}
+
+static int count_one(const struct ns_info *info, void *arg)
+{
+    (void)info;
+    (void)arg;
+    return 0;
+}
+
+struct cancel_run {
+    int spawn_pid, spawn_status, new_fd, run_result, run_rc, pool_ok, list_n;
+    bool finished;
+};
+
+/* Every call below meets the C library's cancellation points (read, close,
+ * waitid, pthread_join) with a cancellation already pending. */
+static void *cancelled_caller(void *arg)
+{
+    struct cancel_run *r = arg;
+    int old;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+    pthread_cancel(pthread_self());
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+    /* Deferred cancellation, now pending. */
+    char *argv[] = {"noop", NULL};
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    if (a && ns_spawn_attr_set_namespaces(a, NS_USER | NS_PID | NS_UTS) == 0 &&
+        ns_spawn_attr_map_root(a) == 0) {
+        int pidfd = -1;
+        r->spawn_pid = ns_spawn(noop_program(), argv, NULL, a, &pidfd);
+        if (r->spawn_pid > 0) {
+            siginfo_t si = {0};
+            /* waitid is a cancellation point: raw, so that it is not. */
+            if (syscall(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED, NULL) == 0)
+                r->spawn_status = si.si_status;
+            syscall(SYS_close, pidfd);
+        }
+    }
+    ns_spawn_attr_free(a);
+    r->new_fd = ns_new(NS_UTS);
+    int uts = r->new_fd;
+    r->run_rc = uts >= 0 ? ns_run_in(uts, NS_UTS, seven, NULL, &r->run_result) : -1;
+    if (uts >= 0)
+        syscall(SYS_close, uts);
+    ns_pool *pool = ns_pool_new(NS_USER | NS_NET, 1, 0);
+    r->pool_ok = pool != NULL;
+    ns_pool_free(pool);
+    r->list_n = ns_list(NS_UTS, count_one, NULL);
+    r->finished = true;
+    pthread_testcancel();
+    return NULL;
+}
+
+/*
+ * A thread with a cancellation pending (deferred) calls into the library:
+ * every call runs to its end with its usual result (no abort from an
+ * unwind through the library, nothing left half done: no child, no
+ * descriptor, no helper thread), and the cancellation takes effect at the
+ * thread's next cancellation point after them.
+ */
+static void test_cancelled_thread_finishes_its_calls(void)
+{
+    SKIP_UNLESS_ROOT();
+    int before = count_fds(NULL);
+    struct cancel_run r = {.spawn_status = -1, .new_fd = -1, .run_rc = -1, .list_n = -1};
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, cancelled_caller, &r) == 0);
+    void *ret = NULL;
+    REQUIRE(pthread_join(t, &ret) == 0);
+    CHECKF(ret == PTHREAD_CANCELED, "the thread was not cancelled after its calls");
+    CHECK(r.finished);
+    CHECKF(r.spawn_pid > 0 && r.spawn_status == 0, "ns_spawn: %d, status %d", r.spawn_pid,
+           r.spawn_status);
+    CHECKF(r.new_fd >= 0, "ns_new: %d", r.new_fd);
+    CHECKF(r.run_rc == 0 && r.run_result == 7, "ns_run_in: %d, result %d", r.run_rc,
+           r.run_result);
+    CHECK(r.pool_ok);
+    CHECKF(r.list_n > 0, "ns_list: %d", r.list_n);
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+    CHECKF(count_fds(NULL) == before, "%d descriptors before, %d after", before,
+           count_fds(NULL));
+    pid_t tids[8];
+    unsigned long long blk[8];
+    CHECK(named_threads("linuxns-", tids, blk, 8) == 0);
+}
+
 int main(void)
 {
     RUN(test_new_userns_two_threads);
@@ -569,5 +659,6 @@ int main(void)
     RUN(test_long_lived_children_hold_nothing_of_others);
     RUN(test_pool_thread_blocks_signals);
     RUN(test_helper_threads_block_signals);
+    RUN(test_cancelled_thread_finishes_its_calls);
     return check_summary();
 }

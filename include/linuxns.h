@@ -106,6 +106,14 @@
  *   child unreaped or a thread in other namespaces), and is cancelled at
  *   its next cancellation point after it. ns_list's callback runs with
  *   cancellation held off too.
+ * - fork(3): the child of a fork of the caller's may call the library,
+ *   whatever the caller's other threads (or a pool's refill thread) were
+ *   doing in it at the fork: the library registers fork handlers
+ *   (pthread_atfork) that hold its descriptor lock across the fork, so
+ *   none is left held in the child. A pool stays the parent's: in the
+ *   child ns_pool_take fails with -EINVAL and spawns create their
+ *   namespaces. The library's own descriptors that calls in flight held
+ *   at the fork stay open in the child, close-on-exec.
  * - ns_last_error is per OS thread: read it on the thread that made the
  *   failing call. The negative return value is reliable on any thread.
  * - SIGCHLD: a spawned program and an ns_clone child are direct children of

@@ -26,10 +26,20 @@
 //! holds it exclusively, so the snapshot is exactly what the child's table
 //! holds of ours: nothing created but not yet registered, nothing
 //! unregistered but not yet closed (whose number the caller could reuse).
+//!
+//! The caller's own fork(3) takes the gate too (pthread_atfork handlers,
+//! registered at its first use): its child has one thread, and a gate
+//! or register lock held by another thread of the parent at the fork
+//! would be held there for ever, every spawn of the child waiting on it.
+//! Held by the forking thread, the gate is released in both processes
+//! after the fork, and the child's register lists exactly the tracked
+//! descriptors its table holds (the parent's calls in flight made them;
+//! they stay open in the child, as a fork leaves any descriptor, until
+//! its exec closes them).
 
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// The gate: a reader-writer lock of our own (not std's), because a
@@ -64,6 +74,7 @@ fn backoff(round: &mut u32) {
 struct Shared;
 
 fn shared() -> Shared {
+    fork_hooks();
     let mut round = 0;
     loop {
         let s = GATE.load(Ordering::Relaxed);
@@ -88,6 +99,7 @@ impl Drop for Shared {
 struct Held;
 
 fn exclusive() -> Held {
+    fork_hooks();
     let mut round = 0;
     loop {
         GATE.fetch_or(WAITING, Ordering::Relaxed);
@@ -105,6 +117,44 @@ impl Drop for Held {
     fn drop(&mut self) {
         GATE.store(0, Ordering::Release);
     }
+}
+
+static FORK_HOOKS: AtomicBool = AtomicBool::new(false);
+
+/// Registers the fork(3) handlers, once. No waiting here (a fork while
+/// another thread registered would leave a waiting lock held in the
+/// child): a call racing the first one may go on before they exist.
+fn fork_hooks() {
+    if FORK_HOOKS.load(Ordering::Relaxed) || FORK_HOOKS.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    // SAFETY: three functions that only touch atomics. Registered from
+    // this library, they go away when it is unloaded (dlclose).
+    unsafe {
+        libc::pthread_atfork(
+            Some(before_fork),
+            Some(after_fork_parent),
+            Some(after_fork_child),
+        )
+    };
+}
+
+/// Before the caller's fork: the gate held exclusively, so that no other
+/// thread is between making or closing a tracked descriptor and the
+/// register (nor in the register's lock) at the fork.
+extern "C" fn before_fork() {
+    std::mem::forget(exclusive());
+}
+
+/// In the parent after its fork: released (other waiters go on).
+extern "C" fn after_fork_parent() {
+    drop(Held);
+}
+
+/// In the child of the caller's fork: free, with no waiter left (the
+/// other threads are not in the child).
+extern "C" fn after_fork_child() {
+    GATE.store(0, Ordering::Release);
 }
 
 /// In a fork-like child (its own copy of memory, one thread): the gate

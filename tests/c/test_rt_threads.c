@@ -652,6 +652,100 @@ static void test_cancelled_thread_finishes_its_calls(void)
     CHECK(named_threads("linuxns-", tids, blk, 8) == 0);
 }
 
+static atomic_int spinning = 1;
+
+/* Spawns until told to stop: the library's descriptor gate is held
+ * exclusively for each clone, shared for each descriptor made or closed. */
+static void *spawn_loop(void *arg)
+{
+    int *spawns = arg;
+    char *argv[] = {"noop", NULL};
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    if (!a || ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS) != 0 ||
+        ns_spawn_attr_map_root(a) != 0)
+        return NULL;
+    while (atomic_load(&spinning)) {
+        int pidfd = -1;
+        pid_t pid = ns_spawn(noop_program(), argv, NULL, a, &pidfd);
+        if (pid > 0) {
+            siginfo_t si;
+            waitid(P_PIDFD, pidfd, &si, WEXITED);
+            close(pidfd);
+            (*spawns)++;
+        }
+    }
+    ns_spawn_attr_free(a);
+    return NULL;
+}
+
+/*
+ * The caller forks (fork(3), with its atfork handlers) while two of its
+ * threads spawn and a pool refills: in each child the library works (a
+ * spawn, a pool made and freed, the parent's pool freed), none waits for
+ * a lock that a thread of the parent held at the fork; each child exits
+ * within 5 s.
+ */
+static void test_fork_while_threads_spawn(void)
+{
+    ns_pool *pool = ns_pool_new(NS_USER | NS_UTS, 64, 0);
+    REQUIRE(pool != NULL);
+    int spawns[2] = {0, 0};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        REQUIRE(pthread_create(&t[i], NULL, spawn_loop, &spawns[i]) == 0);
+    char *argv[] = {"noop", NULL};
+    int forks = 0, hung = 0, failed = 0;
+    double start = now_seconds();
+    while (forks < 300 && hung < 3 && now_seconds() - start < 20) {
+        pid_t child = fork();
+        if (child < 0) {
+            CHECKF(false, "fork: %s", strerror(errno));
+            break;
+        }
+        if (child == 0) {
+            ns_spawn_attr *a = ns_spawn_attr_new();
+            int pidfd = -1;
+            pid_t pid = a && ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS) == 0 &&
+                                ns_spawn_attr_map_root(a) == 0
+                            ? ns_spawn(noop_program(), argv, NULL, a, &pidfd)
+                            : -1;
+            siginfo_t si = {0};
+            if (pid <= 0 || waitid(P_PIDFD, pidfd, &si, WEXITED) != 0 || si.si_status != 0)
+                _exit(3);
+            ns_spawn_attr_free(a);
+            ns_pool *mine = ns_pool_new(NS_USER, 1, 0);
+            if (!mine)
+                _exit(4);
+            ns_pool_free(mine);
+            ns_pool_free(pool);
+            _exit(0);
+        }
+        forks++;
+        /* A child stuck on a lock (with its signals blocked, as in a clone
+         * section) is killed after 5 s and counted. */
+        int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+        REQUIRE(pidfd >= 0);
+        struct pollfd p = {.fd = pidfd, .events = POLLIN};
+        if (poll(&p, 1, 5000) == 0) {
+            kill(child, SIGKILL);
+            hung++;
+        }
+        close(pidfd);
+        int st;
+        REQUIRE(waitpid(child, &st, 0) == child);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            failed += !WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL;
+    }
+    atomic_store(&spinning, 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    ns_pool_free(pool);
+    CHECKF(hung == 0 && failed == 0, "%d forks: %d children hung, %d failed", forks, hung,
+           failed);
+    CHECKF(spawns[0] + spawns[1] > forks / 4, "only %d spawns beside %d forks",
+           spawns[0] + spawns[1], forks);
+}
+
 int main(void)
 {
     RUN(test_new_userns_two_threads);
@@ -660,5 +754,6 @@ int main(void)
     RUN(test_pool_thread_blocks_signals);
     RUN(test_helper_threads_block_signals);
     RUN(test_cancelled_thread_finishes_its_calls);
+    RUN(test_fork_while_threads_spawn);
     return check_summary();
 }

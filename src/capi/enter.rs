@@ -66,7 +66,9 @@ unsafe impl Send for SendPtr {}
 /// `types`: for a namespace, 0 or its NS_* type; for a pidfd, a non-empty
 /// NS_* mask.
 ///
-/// `fn`: called with `arg` on the new thread.
+/// `fn`: called with `arg` on the new thread, which blocks every signal (no
+/// handler of the caller's runs in other namespaces; a signal sent to that
+/// thread stays pending and ends with it).
 ///
 /// `result`: NULL, or where fn's return value is stored.
 ///

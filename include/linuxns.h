@@ -125,6 +125,11 @@
  *   ns_new_userns, newuidmap) have exit signal 0 and are invisible to the
  *   caller's handlers; the intermediate process of a spawn with joins or
  *   time offsets is the caller's child, and a SIGCHLD handler may see it.
+ * - SIGPIPE: no call makes the caller receive it. What the library
+ *   writes to its children goes through sockets with MSG_NOSIGNAL, so a
+ *   child that is gone (killed by anyone while a spawn runs) costs the
+ *   call an error, or leaves a pid whose status shows the signal; it never
+ *   ends the caller's process.
  * - Seccomp: a filter that refuses clone3 makes spawns use clone(2) from
  *   then on (only clone3 can start a child in a cgroup); one that refuses
  *   pidfd_open makes ns_enter_pid go through /proc and pdeathsig compare

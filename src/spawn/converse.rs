@@ -176,7 +176,7 @@ pub(crate) fn converse(attr: &SpawnAttr, talk: Talk<'_, '_, '_>) -> Outcome {
                 match write_maps(attr, &target) {
                     Ok(()) => {
                         if let Some(g) = go.take() {
-                            let _ = sys::fs::write(g.as_raw_fd(), b"g");
+                            let _ = sys::fs::send_nosignal(g.as_raw_fd(), b"g");
                         }
                     }
                     Err(e) => {

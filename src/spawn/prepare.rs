@@ -145,8 +145,11 @@ pub(crate) unsafe fn prepare(p: Params<'_>, program: &Program<'_>) -> Result<Box
         ),
         _ => None,
     };
+    // A socket, not a pipe: the child may be gone (killed by anyone) when
+    // we tell it to go, and a write to a pipe nobody reads would send us
+    // SIGPIPE; a send with MSG_NOSIGNAL only fails.
     let (go_fd, go_w) = if mode.maps == Maps::Parent {
-        let (r, w) = sys::pipe().map_err(|e| Error::io(e, "pipe2"))?;
+        let (r, w) = sys::seqpacket_pair().map_err(|e| Error::io(e, "socketpair"))?;
         let raw = r.as_raw_fd();
         child_ends.push(r);
         (raw, Some(w))

@@ -68,10 +68,12 @@ pub(crate) fn read(fd: RawFd, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
-/// write(2) of `buf` (one call; the count written).
-pub(crate) fn write(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
+/// send(2) with MSG_NOSIGNAL: a peer that has gone gives EPIPE, never a
+/// SIGPIPE (whose default action would end the caller's process).
+pub(crate) fn send_nosignal(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: buf is valid for reading its length.
-    cvt_size(unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) })
+    let n = unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
+    cvt_size(n)
 }
 
 /// readlink(2) into `buf`; the length of the target (maybe truncated).

@@ -746,6 +746,75 @@ static void test_fork_while_threads_spawn(void)
            spawns[0] + spawns[1], forks);
 }
 
+static atomic_int killing = 1;
+
+/* SIGKILLs every child of thread *arg it sees, until told to stop. */
+static void *child_killer(void *arg)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", *(int *)arg);
+    while (atomic_load(&killing)) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, buf, sizeof buf - 1);
+        close(fd);
+        if (n <= 0)
+            continue;
+        buf[n] = 0;
+        for (char *p = buf, *end; *p; p = end) {
+            long pid = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            if (pid > 0)
+                kill((pid_t)pid, SIGKILL);
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Another thread SIGKILLs the caller's children while it spawns with maps
+ * the parent writes (a range of subordinate ids): a child killed between
+ * asking for its maps and being told to go leaves the library writing to
+ * a pipe nobody reads. The caller, with SIGPIPE at its default (which
+ * ends the process), survives every spawn: each returns a program that
+ * then dies, or an error; no child is left.
+ */
+static void test_children_killed_during_spawns(void)
+{
+    SKIP_UNLESS_ROOT();
+    REQUIRE(signal(SIGPIPE, SIG_DFL) != SIG_ERR);
+    static const struct ns_idmap range[] = {{0, 100000, 65536}};
+    ns_spawn_attr *a = ns_spawn_attr_new();
+    REQUIRE(a && ns_spawn_attr_set_namespaces(a, NS_USER | NS_UTS) == 0 &&
+            ns_spawn_attr_set_uid_map(a, range, 1, 0) == 0 &&
+            ns_spawn_attr_set_gid_map(a, range, 1, NS_MAP_DENY_SETGROUPS) == 0);
+    int tid = (int)gettid();
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, child_killer, &tid) == 0);
+    char *argv[] = {"sleep", "1", NULL};
+    int started = 0, refused = 0;
+    for (int i = 0; i < 400; i++) {
+        int pidfd = -1;
+        pid_t pid = ns_spawn("/bin/sleep", argv, NULL, a, &pidfd);
+        if (pid > 0) {
+            siginfo_t si;
+            CHECK(waitid(P_PIDFD, pidfd, &si, WEXITED) == 0);
+            close(pidfd);
+            started++;
+        } else {
+            refused++;
+        }
+    }
+    atomic_store(&killing, 0);
+    pthread_join(t, NULL);
+    ns_spawn_attr_free(a);
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+    printf("    400 spawns: %d started, %d failed while their children were killed\n", started,
+           refused);
+}
+
 int main(void)
 {
     RUN(test_new_userns_two_threads);
@@ -755,5 +824,6 @@ int main(void)
     RUN(test_helper_threads_block_signals);
     RUN(test_cancelled_thread_finishes_its_calls);
     RUN(test_fork_while_threads_spawn);
+    RUN(test_children_killed_during_spawns);
     return check_summary();
 }

@@ -581,8 +581,10 @@ struct cancel_run {
 };
 
 /* Every call below meets the C library's cancellation points (read, close,
- * waitid, pthread_join) with a cancellation already pending. */
-static void *cancelled_caller(void *arg)
+ * waitid, pthread_join) with a cancellation already pending.  Not
+ * instrumented by AddressSanitizer: the cancellation's unwind leaves this
+ * frame's scopes poisoned, which ASan's own thread exit then writes over. */
+__attribute__((no_sanitize_address)) static void *cancelled_caller(void *arg)
 {
     struct cancel_run *r = arg;
     int old;
@@ -687,6 +689,12 @@ static void *spawn_loop(void *arg)
  */
 static void test_fork_while_threads_spawn(void)
 {
+#if defined(__SANITIZE_ADDRESS__)
+    /* GCC's AddressSanitizer allocator keeps no lock across fork(): a child
+     * can hang in malloc on a lock a thread of the parent held.  The plain
+     * build runs this case. */
+    SKIP("AddressSanitizer's allocator is not fork-safe with other threads");
+#endif
     ns_pool *pool = ns_pool_new(NS_USER | NS_UTS, 64, 0);
     REQUIRE(pool != NULL);
     int spawns[2] = {0, 0};

@@ -462,6 +462,29 @@ static void show_thread_joins(ns_pool *pool)
         close(fds[i]);
 }
 
+/*
+ * Why 6ns+join has the calling thread enter the network namespace for the
+ * clone: what the kernel answers a process that, like the program's
+ * process of a 6ns spawn, is already in a new user namespace and then
+ * tries to join the ready network namespace (owned by the host's).
+ */
+static void show_child_join(int net)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (unshare(CLONE_NEWUSER) != 0)
+            _exit(100);
+        _exit(setns(net, CLONE_NEWNET) == 0 ? 0 : errno);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+        die("show_child_join", -ECHILD);
+    int e = WEXITSTATUS(st);
+    printf("a process in a new user namespace: setns(ready network namespace, CLONE_NEWNET) = %s "
+           "(%s; so the calling thread joins it for the clone)\n",
+           e == 0 ? "0" : "-1", e == 0 ? "entered" : e == 100 ? "unshare failed" : strerror(e));
+}
+
 /* One measurement of contender c. */
 static double measure(int c, const char *prog, ns_spawn_attr **attr, ns_pool *floor_pool, int net)
 {
@@ -525,6 +548,8 @@ int main(int argc, char **argv)
     usleep(500000);
     if (!privileged)
         show_thread_joins(warm);
+    else
+        show_child_join(net);
     /* Warm-up: each contender a few times. */
     for (int i = 0; i < 5; i++)
         for (int k = 0; k < ncells; k++) {

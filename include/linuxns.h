@@ -110,7 +110,9 @@
  *   whatever the caller's other threads (or a pool's refill thread) were
  *   doing in it at the fork: the library registers fork handlers
  *   (pthread_atfork) that hold its descriptor lock across the fork, so
- *   none is left held in the child. A pool stays the parent's: in the
+ *   none is left held in the child; a fork made while another thread's
+ *   spawn is between its clone and the program's exec waits for that
+ *   exec (as other spawns do). A pool stays the parent's: in the
  *   child ns_pool_take fails with -EINVAL and spawns create their
  *   namespaces. The library's own descriptors that calls in flight held
  *   at the fork stay open in the child, close-on-exec.
